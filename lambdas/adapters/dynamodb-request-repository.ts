@@ -1,0 +1,149 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
+import { statusesAllowedBefore, type RequestStatus } from '../domain/status.ts';
+import { publicView, type ChangeOptions, type RequestPage, type RequestRepository, type Requirement, type StoredRequest } from '../ports/request-repository.ts';
+
+/**
+ * Requests in one DynamoDB table, one item per request. Every change is a single conditional
+ * UpdateItem (the local emulator has no transactions, and one item needs none): the status
+ * move, the attribute changes and the audit event land together or not at all.
+ *
+ * Keys: pk = REQUEST#<id>, sk = REQUEST. Index `by-status`: gsi1pk = STATUS#<status>,
+ * gsi1sk = <dueAt>#<id>, so an officer's queue is one Query, earliest deadline first.
+ */
+export const requestTableKeys = { partitionKey: 'pk', sortKey: 'sk', statusIndex: 'by-status', statusIndexPartitionKey: 'gsi1pk', statusIndexSortKey: 'gsi1sk' } as const;
+
+const keyOf = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' });
+const statusIndexKeys = (status: RequestStatus, dueAt: string, requestId: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${dueAt}#${requestId}` });
+
+const internalAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+
+export class DynamoDbRequestRepository implements RequestRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(request: StoredRequest): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keyOf(request.requestId), ...statusIndexKeys(request.status, request.dueAt, request.requestId), ...request },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`Request ${request.requestId} already exists`, { cause: error });
+      throw error;
+    }
+  }
+
+  async get(requestId: string): Promise<StoredRequest | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(requestId), ConsistentRead: true }));
+    return Item ? toRequest(Item) : undefined;
+  }
+
+  async transition(requestId: string, to: RequestStatus, options: ChangeOptions = {}): Promise<StoredRequest> {
+    // The transition table becomes the write's condition: only a status allowed before `to` may move.
+    return this.write(requestId, statusesAllowedBefore(to), { ...options, set: { ...options.set, status: to, gsi1pk: `STATUS#${to}` } }, `cannot become ${to}`);
+  }
+
+  async update(requestId: string, expectedStatus: RequestStatus | readonly RequestStatus[], options: ChangeOptions): Promise<StoredRequest> {
+    const expected = typeof expectedStatus === 'string' ? [expectedStatus] : [...expectedStatus];
+    return this.write(requestId, expected, options, 'cannot be changed now');
+  }
+
+  async listByStatus(status: RequestStatus, options: { limit?: number; cursor?: string } = {}): Promise<RequestPage> {
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: requestTableKeys.statusIndex,
+        KeyConditionExpression: '#gsi1pk = :status',
+        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
+        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+        Limit: options.limit ?? 50,
+        ...(options.cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) } : {}),
+      }),
+    );
+    return {
+      items: Items.map((item) => publicView(toRequest(item))),
+      ...(LastEvaluatedKey ? { nextCursor: Buffer.from(JSON.stringify(LastEvaluatedKey), 'utf8').toString('base64url') } : {}),
+    };
+  }
+
+  private async write(requestId: string, expectedStatuses: readonly RequestStatus[], options: ChangeOptions, failure: string): Promise<StoredRequest> {
+    const names: Record<string, string> = { '#pk': 'pk', '#status': 'status', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':updatedAt': this.now().toISOString() };
+    const setClauses = ['#updatedAt = :updatedAt'];
+    const conditions = ['attribute_exists(#pk)'];
+
+    const statusPlaceholders = expectedStatuses.map((status, index) => {
+      values[`:expected${index}`] = status;
+      return `:expected${index}`;
+    });
+    conditions.push(`#status IN (${statusPlaceholders.join(', ')})`);
+
+    Object.entries(options.set ?? {}).forEach(([attribute, value], index) => {
+      names[`#set${index}`] = attribute;
+      values[`:set${index}`] = value;
+      setClauses.push(`#set${index} = :set${index}`);
+    });
+    if (options.event) {
+      names['#events'] = 'events';
+      values[':event'] = [options.event];
+      values[':empty'] = [];
+      setClauses.push('#events = list_append(if_not_exists(#events, :empty), :event)');
+    }
+    const removeClauses = (options.remove ?? []).map((attribute, index) => {
+      names[`#remove${index}`] = attribute;
+      return `#remove${index}`;
+    });
+    (options.require ?? []).forEach((requirement, index) => conditions.push(conditionFor(requirement, index, names, values)));
+
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(requestId),
+          UpdateExpression: `SET ${setClauses.join(', ')}${removeClauses.length ? ` REMOVE ${removeClauses.join(', ')}` : ''}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRequest(Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const current = await this.get(requestId);
+        if (!current) throw new RequestNotFoundError(`Request ${requestId} does not exist`, { cause: error });
+        throw new ConflictError(`Request ${requestId} is ${current.status} and ${failure}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function conditionFor(requirement: Requirement, index: number, names: Record<string, string>, values: Record<string, unknown>): string {
+  const name = `#require${index}`;
+  names[name] = requirement.attribute;
+  if ('equals' in requirement) {
+    values[`:require${index}`] = requirement.equals;
+    return `${name} = :require${index}`;
+  }
+  if ('greaterThan' in requirement) {
+    values[`:require${index}`] = requirement.greaterThan;
+    return `${name} > :require${index}`;
+  }
+  return requirement.exists ? `attribute_exists(${name})` : `attribute_not_exists(${name})`;
+}
+
+function toRequest(item: Record<string, unknown>): StoredRequest {
+  const copy = { ...item };
+  for (const attribute of internalAttributes) delete copy[attribute];
+  return copy as unknown as StoredRequest;
+}
+

@@ -1,0 +1,46 @@
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ObjectStore } from '../ports/object-store.ts';
+
+/** The export bucket. Objects are encrypted by the bucket's default KMS key in AWS. */
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.putText(key, JSON.stringify(value), 'application/json; charset=utf-8');
+  }
+
+  async putText(key: string, body: string, contentType: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async getJson<T>(key: string): Promise<T> {
+    const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return JSON.parse(await result.Body!.transformToString('utf-8')) as T;
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken }));
+      const objects = (page.Contents ?? []).map((object) => ({ Key: object.Key! }));
+      if (objects.length > 0) await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }));
+      continuationToken = page.NextContinuationToken;
+    } while (continuationToken);
+  }
+
+  async presignedGetUrl(key: string, expiresInSeconds: number, downloadName?: string): Promise<string> {
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ...(downloadName ? { ResponseContentDisposition: `attachment; filename="${downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"` } : {}),
+      }),
+      { expiresIn: expiresInSeconds },
+    );
+  }
+}

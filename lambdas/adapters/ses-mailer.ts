@@ -1,0 +1,32 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Mailer, OutgoingMail } from '../ports/mailer.ts';
+
+const headerBreak = /[\r\n]/;
+
+/** Sends through SES v2. Refuses anything that could inject a header, even though SES would too. */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly from: string,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    if (headerBreak.test(mail.to) || headerBreak.test(mail.subject) || !mail.to.includes('@')) {
+      throw new Error(`Refusing to send mail for request ${mail.requestId}: recipient or subject is malformed`);
+    }
+    const result = await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: [mail.to] },
+        Content: {
+          Simple: {
+            Subject: { Data: mail.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+          },
+        },
+        EmailTags: [{ Name: 'request', Value: mail.requestId }],
+      }),
+    );
+    return { messageId: result.MessageId ?? '' };
+  }
+}

@@ -1,0 +1,29 @@
+import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { Workflow, WorkflowInput } from '../ports/workflow.ts';
+
+/** The request workflow as a Step Functions Standard execution named after the request. */
+export class StepFunctionsWorkflow implements Workflow {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(input: WorkflowInput): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: input.requestId, input: JSON.stringify(input) }),
+      );
+    } catch (error) {
+      // The execution name is the request id: a second start of the same request is not an error.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async resume(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  }
+
+  async fail(taskToken: string, error: string, cause: string): Promise<void> {
+    await this.client.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Domain errors. HTTP handlers map them to 4xx answers; workflow tasks throw them by name so
+ * the state machine's Retry and Catch can match them.
+ */
+export class DomainError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input is malformed; `issues` names each problem in words a requester can act on. */
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class RequestNotFoundError extends DomainError {}
+
+/** The request is not in a state where this action makes sense (approve twice, verify late...). */
+export class ConflictError extends DomainError {}
+
+/** A verification or download link that is unknown, used, or past its expiry. */
+export class InvalidLinkError extends DomainError {}
+
+/** A data store did not answer or answered with a transient error: worth retrying. */
+export class StoreUnavailableError extends DomainError {}
+
+/** A data store is declared in a way that cannot work (missing identity, unknown kind). */
+export class StoreConfigurationError extends DomainError {}

@@ -1,0 +1,121 @@
+/**
+ * The types of the operator's store catalog (`config/stores.ts`): every data store that may hold
+ * personal data, how the subject is found in it, and what Art. 15 requires us to tell about it.
+ * The CDK stack reads the same catalog to grant each function access to exactly these stores.
+ */
+
+/** What the access report tells about a store (GDPR Art. 15(1) a-h, CCPA categories and sources). */
+export interface StoreDisclosure {
+  /** Categories of personal data held, in plain words: "contact details", "support messages". */
+  readonly categories: readonly string[];
+  /** Why the data is processed. */
+  readonly purposes: readonly string[];
+  /** Legal basis under GDPR Art. 6, in plain words. */
+  readonly legalBasis: string;
+  /** Recipients or categories of recipients the data is disclosed to. */
+  readonly recipients: readonly string[];
+  /** How long the data is kept, or the criteria used to decide. */
+  readonly retention: string;
+  /** Where the data came from. */
+  readonly source: string;
+}
+
+/** A name for one kind of key that identifies a subject: `email` always exists; others are resolved. */
+export type IdentityName = string;
+
+interface StoreBase {
+  /** Stable id, used in outcomes, state machine payloads and IAM grants: kebab-case. */
+  readonly id: string;
+  /** Human name shown to officers and requesters. */
+  readonly name: string;
+  readonly disclosure: StoreDisclosure;
+  /**
+   * `demo`: the stack creates the store (and the local stack seeds it with fictional people).
+   * `existing`: the store already exists in the operator's account, named as declared.
+   */
+  readonly provision: 'demo' | 'existing';
+}
+
+export interface DynamoDbStore extends StoreBase {
+  readonly kind: 'dynamodb';
+  /** Table name (for `existing`) or the local name of the table the stack creates (for `demo`). */
+  readonly table: string;
+  /** The table's key schema, so demo tables can be created and items deleted by key. */
+  readonly keySchema: { readonly partitionKey: string; readonly sortKey?: string };
+  /** How the subject's items are found: query the table or an index where `attribute` = a subject key. */
+  readonly lookup: {
+    readonly identity: IdentityName;
+    readonly attribute: string;
+    /** A global secondary index whose partition key is `attribute`; omit when it is the table's partition key. */
+    readonly indexName?: string;
+  };
+}
+
+export interface S3Store extends StoreBase {
+  readonly kind: 's3';
+  /** Bucket name (for `existing`) or the local name of the bucket the stack creates (for `demo`). */
+  readonly bucket: string;
+  /** The subject's prefix, with `{identity}` placeholders: `uploads/{customerId}/`. */
+  readonly prefixTemplate: string;
+}
+
+export type StoreDefinition = DynamoDbStore | S3Store;
+export type StoreKind = StoreDefinition['kind'];
+
+/**
+ * How a verified email becomes the keys other stores use: query `storeId` for the subject's email
+ * and read `attribute` from each item found, as identity `as`.
+ */
+export interface IdentityResolver {
+  readonly storeId: string;
+  readonly attribute: string;
+  readonly as: IdentityName;
+}
+
+export interface StoreCatalog {
+  readonly identityResolvers: readonly IdentityResolver[];
+  readonly stores: readonly StoreDefinition[];
+}
+
+const storeIdPattern = /^[a-z][a-z0-9-]{1,40}$/;
+
+/** Fails fast, with every problem named, on a catalog that cannot work. */
+export function validateStoreCatalog(catalog: StoreCatalog): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const identities = new Set<string>(['email', ...catalog.identityResolvers.map((resolver) => resolver.as)]);
+  for (const store of catalog.stores) {
+    if (!storeIdPattern.test(store.id)) problems.push(`store id "${store.id}" must be kebab-case, 2-41 characters`);
+    if (ids.has(store.id)) problems.push(`store id "${store.id}" is declared twice`);
+    ids.add(store.id);
+    if (store.kind === 'dynamodb' && !identities.has(store.lookup.identity)) {
+      problems.push(`store "${store.id}" looks up by identity "${store.lookup.identity}", which no resolver provides`);
+    }
+    if (store.kind === 's3') {
+      for (const [, name] of store.prefixTemplate.matchAll(/\{([^}]+)\}/g)) {
+        if (!identities.has(name!)) problems.push(`store "${store.id}" prefix uses identity "${name}", which no resolver provides`);
+      }
+      if (!/\{[^}]+\}/.test(store.prefixTemplate)) problems.push(`store "${store.id}" prefix must contain a subject placeholder such as {customerId}`);
+    }
+  }
+  for (const resolver of catalog.identityResolvers) {
+    const store = catalog.stores.find((candidate) => candidate.id === resolver.storeId);
+    if (!store) problems.push(`identity resolver "${resolver.as}" reads store "${resolver.storeId}", which is not declared`);
+    else if (store.kind !== 'dynamodb' || store.lookup.identity !== 'email') {
+      problems.push(`identity resolver "${resolver.as}" needs a DynamoDB store looked up by email`);
+    }
+  }
+  return problems;
+}
+
+/** Fills `{identity}` placeholders; one prefix per combination of the subject's keys. */
+export function expandPrefixTemplate(template: string, keys: Readonly<Record<string, readonly string[]>>): string[] {
+  const names = [...template.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+  let prefixes = [template];
+  for (const name of names) {
+    // A key that could widen the prefix (empty, a slash, dot segments) never reaches S3.
+    const values = (keys[name] ?? []).filter((value) => value.length > 0 && !value.includes('/') && value !== '.' && value !== '..');
+    prefixes = prefixes.flatMap((prefix) => values.map((value) => prefix.replaceAll(`{${name}}`, value)));
+  }
+  return prefixes;
+}

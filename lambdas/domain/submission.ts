@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { isJurisdiction, jurisdictions, type Jurisdiction } from './deadline.ts';
+import { InvalidEmailError, parseEmailAddress, type EmailAddress } from './email-address.ts';
+import { ValidationError } from './errors.ts';
+import { correctableFields, requestTypes, type Correction, type RequestType } from './request.ts';
+
+/** What a requester may send to `POST /requests`. Unknown keys are refused, so typos surface. */
+const submissionSchema = z
+  .object({
+    type: z.enum(requestTypes, { error: `type must be one of: ${requestTypes.join(', ')}` }),
+    email: z.string({ error: 'email is required' }).max(320, 'email is too long'),
+    corrections: z
+      .array(
+        z.strictObject({
+          field: z.enum(correctableFields, { error: `field must be one of: ${correctableFields.join(', ')}` }),
+          value: z.string().trim().min(1, 'a correction needs a new value').max(500, 'a corrected value has at most 500 characters'),
+        }),
+      )
+      .max(correctableFields.length, `at most ${correctableFields.length} corrections`)
+      .optional(),
+    jurisdiction: z.string().refine(isJurisdiction, { message: `jurisdiction must be one of: ${jurisdictions.join(', ')}` }).optional(),
+    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'locale looks like en or en-GB').optional(),
+  })
+  .strict();
+
+export interface Submission {
+  readonly type: RequestType;
+  readonly email: EmailAddress;
+  readonly corrections?: readonly Correction[];
+  readonly jurisdiction?: Jurisdiction;
+  readonly locale?: string;
+}
+
+/** Validates a submission and returns it with the email parsed, or throws a ValidationError naming each problem. */
+export function parseSubmission(input: unknown): Submission {
+  const result = submissionSchema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({
+      path: issue.path.join('.') || '(body)',
+      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+    }));
+    throw new ValidationError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues);
+  }
+  const data = result.data;
+  let email: EmailAddress;
+  try {
+    email = parseEmailAddress(data.email);
+  } catch (error) {
+    if (error instanceof InvalidEmailError) throw new ValidationError(`email: ${error.message}`, [{ path: 'email', message: error.message }]);
+    throw error;
+  }
+  if (data.type === 'amend') {
+    if (!data.corrections?.length) {
+      throw new ValidationError('corrections: an amendment needs at least one correction', [
+        { path: 'corrections', message: 'an amendment needs at least one correction' },
+      ]);
+    }
+    const fields = data.corrections.map((correction) => correction.field);
+    const repeated = fields.find((field, index) => fields.indexOf(field) !== index);
+    if (repeated) throw new ValidationError(`corrections: ${repeated} appears twice`, [{ path: 'corrections', message: `${repeated} appears twice` }]);
+  } else if (data.corrections !== undefined) {
+    throw new ValidationError('corrections: only an amend request carries corrections', [
+      { path: 'corrections', message: 'only an amend request carries corrections' },
+    ]);
+  }
+  return {
+    type: data.type,
+    email,
+    ...(data.corrections ? { corrections: data.corrections } : {}),
+    ...(data.jurisdiction ? { jurisdiction: data.jurisdiction as Jurisdiction } : {}),
+    ...(data.locale ? { locale: data.locale } : {}),
+  };
+}

@@ -1,0 +1,69 @@
+import type { AuditEvent, DsrRequest } from '../domain/request.ts';
+import type { RequestStatus } from '../domain/status.ts';
+
+/** A condition on a stored attribute that must hold for a write to happen. */
+export type Requirement =
+  | { readonly attribute: string; readonly equals: string | number | boolean }
+  | { readonly attribute: string; readonly greaterThan: string | number }
+  | { readonly attribute: string; readonly exists: boolean };
+
+export interface ChangeOptions {
+  /** Attributes to set (dotted names are not supported: top-level attributes only). */
+  readonly set?: Readonly<Record<string, unknown>>;
+  readonly remove?: readonly string[];
+  /** Extra conditions; all must hold, or the write does not happen and a ConflictError is thrown. */
+  readonly require?: readonly Requirement[];
+  /** Appended to the request's audit trail in the same write. */
+  readonly event?: AuditEvent;
+}
+
+/** Request attributes that are never part of `DsrRequest` shown to anyone: secrets' hashes, task tokens. */
+export interface StoredRequest extends DsrRequest {
+  readonly verificationTokenHash?: string;
+  readonly verificationExpiresAt?: string;
+  readonly verificationTaskToken?: string;
+  readonly verificationAttempts?: number;
+  readonly approvalTaskToken?: string;
+  readonly downloadTokenHash?: string;
+  readonly downloadExpiresAt?: string;
+  readonly completionNotifiedAt?: string;
+  readonly baseUrl?: string;
+}
+
+export interface RequestPage {
+  readonly items: DsrRequest[];
+  readonly nextCursor?: string;
+}
+
+export interface RequestRepository {
+  /** Stores a new request; a request with the same id already stored is a ConflictError. */
+  create(request: StoredRequest): Promise<void>;
+  get(requestId: string): Promise<StoredRequest | undefined>;
+  /**
+   * Moves the status to `to` if, and only if, the stored status is one the transition table allows
+   * before `to` and every requirement holds: one conditional write, so a race cannot win twice.
+   * Returns the request as it is after the write.
+   */
+  transition(requestId: string, to: RequestStatus, options?: ChangeOptions): Promise<StoredRequest>;
+  /** Changes attributes without moving the status; `expectedStatus` guards against stale callers. */
+  update(requestId: string, expectedStatus: RequestStatus | readonly RequestStatus[], options: ChangeOptions): Promise<StoredRequest>;
+  /** Requests in one status, the earliest due first. */
+  listByStatus(status: RequestStatus, options?: { limit?: number; cursor?: string }): Promise<RequestPage>;
+}
+
+/** What officers and requesters may see: no token hashes, no task tokens. */
+export function publicView(request: StoredRequest): DsrRequest {
+  const {
+    verificationTokenHash: _verificationTokenHash,
+    verificationTaskToken: _verificationTaskToken,
+    verificationExpiresAt: _verificationExpiresAt,
+    verificationAttempts: _verificationAttempts,
+    approvalTaskToken: _approvalTaskToken,
+    downloadTokenHash: _downloadTokenHash,
+    downloadExpiresAt: _downloadExpiresAt,
+    completionNotifiedAt: _completionNotifiedAt,
+    baseUrl: _baseUrl,
+    ...visible
+  } = request;
+  return visible;
+}

@@ -1,0 +1,40 @@
+import { envNames } from '../../lib/catalog.ts';
+
+/**
+ * Environment read once, failing fast with the variable's name: a function deployed without a
+ * variable its capability needs is a deployment bug, and should say so on the first call.
+ */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+export const config = {
+  get requestTable() {
+    return requireEnv(envNames.requestTable);
+  },
+  get exportBucket() {
+    return requireEnv(envNames.exportBucket);
+  },
+  get stateMachineArn() {
+    return requireEnv(envNames.stateMachineArn);
+  },
+  get mailFrom() {
+    return requireEnv(envNames.mailFrom);
+  },
+  /** Where links in emails point; when unset, the base URL recorded with the request is used. */
+  get publicBaseUrl(): string | undefined {
+    return process.env[envNames.publicBaseUrl] || undefined;
+  },
+  /** Physical names of the stores the stack created: `{ "accounts": "Stack-DemoAccounts-XYZ" }`. */
+  get storeLocations(): Record<string, string> {
+    const raw = process.env[envNames.storeLocations];
+    return raw ? (JSON.parse(raw) as Record<string, string>) : {};
+  },
+  /** How long a verification link works. */
+  verificationTtlHours: Number(process.env.VERIFICATION_TTL_HOURS ?? 72),
+  /** How long the export can be downloaded (the bucket's lifecycle removes it a day later). */
+  exportTtlDays: Number(process.env.EXPORT_TTL_DAYS ?? 7),
+  defaultJurisdiction: (process.env.DEFAULT_JURISDICTION ?? 'gdpr') as 'gdpr' | 'ccpa',
+};

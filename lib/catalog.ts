@@ -1,0 +1,161 @@
+/**
+ * The one function catalog and the one route table. The CDK stack builds a Lambda per function
+ * and an API route per route from these; the local stack mounts the very same handlers from the
+ * very same table. Capabilities say what a function may touch: the stack turns each into an
+ * environment variable and an IAM grant in one call, the local stack into the same variables.
+ */
+export type Capability =
+  | 'requests:read'
+  | 'requests:write'
+  | 'workflow:start'
+  | 'workflow:callback'
+  | 'exports:read'
+  | 'exports:write'
+  | 'mail:send'
+  | 'stores:read';
+
+export interface FunctionSpec {
+  /** Source file, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly kind: 'http' | 'task';
+  readonly description: string;
+  readonly capabilities: readonly Capability[];
+  readonly timeoutSeconds?: number;
+  readonly memoryMb?: number;
+  /** Files beside the handler that the bundle must carry (copied next to it). */
+  readonly assets?: string;
+}
+
+export const functionCatalog = {
+  pages: {
+    entry: 'lambdas/http/pages.ts',
+    kind: 'http',
+    description: 'Serves the requester pages (form, verify, download) and their assets',
+    capabilities: [],
+    assets: 'lambdas/web',
+  },
+  submitRequest: {
+    entry: 'lambdas/http/submit-request.ts',
+    kind: 'http',
+    description: 'Takes a new request from the public form and starts its workflow',
+    capabilities: ['requests:write', 'workflow:start'],
+  },
+  verifyRequest: {
+    entry: 'lambdas/http/verify-request.ts',
+    kind: 'http',
+    description: 'Consumes a verification token and resumes the workflow',
+    capabilities: ['requests:write', 'workflow:callback'],
+  },
+  downloadExport: {
+    entry: 'lambdas/http/download-export.ts',
+    kind: 'http',
+    description: 'Exchanges a download token for short-lived links to the export',
+    capabilities: ['requests:read', 'exports:read'],
+  },
+  listRequests: {
+    entry: 'lambdas/http/list-requests.ts',
+    kind: 'http',
+    description: 'Officer queue: requests by status, ordered by due date',
+    capabilities: ['requests:read'],
+  },
+  getRequest: {
+    entry: 'lambdas/http/get-request.ts',
+    kind: 'http',
+    description: 'Officer view of one request with its audit trail',
+    capabilities: ['requests:read'],
+  },
+  approveRequest: {
+    entry: 'lambdas/http/approve-request.ts',
+    kind: 'http',
+    description: 'Officer approval: resumes the workflow into execution',
+    capabilities: ['requests:write', 'workflow:callback'],
+  },
+  rejectRequest: {
+    entry: 'lambdas/http/reject-request.ts',
+    kind: 'http',
+    description: 'Officer rejection with a reason: ends the workflow and tells the requester',
+    capabilities: ['requests:write', 'workflow:callback'],
+  },
+  startVerification: {
+    entry: 'lambdas/tasks/start-verification.ts',
+    kind: 'task',
+    description: 'Parks the workflow until the requester proves the mailbox; emails the link',
+    capabilities: ['requests:write', 'mail:send'],
+  },
+  prepareApproval: {
+    entry: 'lambdas/tasks/prepare-approval.ts',
+    kind: 'task',
+    description: 'Resolves the subject in the stores and parks the workflow for an officer',
+    capabilities: ['requests:write', 'stores:read'],
+  },
+  runStoreAction: {
+    entry: 'lambdas/tasks/run-store-action.ts',
+    kind: 'task',
+    description: 'Runs the request against one data store',
+    capabilities: ['requests:read', 'stores:read', 'exports:write'],
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+  },
+  finishRequest: {
+    entry: 'lambdas/tasks/finish-request.ts',
+    kind: 'task',
+    description: 'Records per-store outcomes, builds the access export, settles the status',
+    capabilities: ['requests:write', 'exports:read', 'exports:write'],
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+  },
+  notifyRequester: {
+    entry: 'lambdas/tasks/notify-requester.ts',
+    kind: 'task',
+    description: 'Tells the requester how the request ended',
+    capabilities: ['requests:write', 'mail:send'],
+  },
+  expireRequest: {
+    entry: 'lambdas/tasks/expire-request.ts',
+    kind: 'task',
+    description: 'Closes a request whose mailbox was never verified',
+    capabilities: ['requests:write'],
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functionCatalog;
+
+export type HttpMethod = 'GET' | 'POST' | 'HEAD';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway syntax: `/admin/requests/{id}`. */
+  readonly path: string;
+  readonly function: FunctionName;
+  /** `officer`: a signed-in privacy officer (JWT) is required. */
+  readonly auth: 'public' | 'officer';
+}
+
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/', function: 'pages', auth: 'public' },
+  { method: 'GET', path: '/health', function: 'pages', auth: 'public' },
+  { method: 'GET', path: '/verify', function: 'pages', auth: 'public' },
+  { method: 'GET', path: '/download', function: 'pages', auth: 'public' },
+  { method: 'GET', path: '/assets/{file}', function: 'pages', auth: 'public' },
+  { method: 'POST', path: '/requests', function: 'submitRequest', auth: 'public' },
+  { method: 'POST', path: '/verify', function: 'verifyRequest', auth: 'public' },
+  { method: 'POST', path: '/download', function: 'downloadExport', auth: 'public' },
+  { method: 'GET', path: '/admin/requests', function: 'listRequests', auth: 'officer' },
+  { method: 'GET', path: '/admin/requests/{id}', function: 'getRequest', auth: 'officer' },
+  { method: 'POST', path: '/admin/requests/{id}/approve', function: 'approveRequest', auth: 'officer' },
+  { method: 'POST', path: '/admin/requests/{id}/reject', function: 'rejectRequest', auth: 'officer' },
+];
+
+/** The Cognito group (and local issuer claim) that makes a signed-in user a privacy officer. */
+export const officerGroup = 'privacy-officers';
+
+/** Environment variable names, shared by the stack, the local stack and the handlers' config. */
+export const envNames = {
+  requestTable: 'REQUEST_TABLE_NAME',
+  exportBucket: 'EXPORT_BUCKET_NAME',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  mailFrom: 'MAIL_FROM',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  storeLocations: 'STORE_LOCATIONS',
+  webAssetsDir: 'WEB_ASSETS_DIR',
+} as const;
