@@ -1,0 +1,64 @@
+import type { DsrRequest, StoreOutcome } from './request.ts';
+import type { StoreDefinition, StoreDisclosure } from './store-catalog.ts';
+
+/**
+ * The access export: what Art. 15 and Art. 20 ask for. Per store, the records themselves (in a
+ * structured, machine-readable form) and the disclosure: categories, purposes, legal basis,
+ * recipients, retention and source.
+ */
+export interface AccessExport {
+  readonly format: 'dsr-workflow/access-export@1';
+  readonly request: { readonly requestId: string; readonly receivedAt: string; readonly generatedAt: string; readonly policy: string };
+  readonly subject: { readonly email: string };
+  readonly stores: readonly ExportedStore[];
+  readonly rights: readonly string[];
+}
+
+export interface ExportedStore {
+  readonly storeId: string;
+  readonly name: string;
+  readonly status: 'included' | 'unavailable';
+  readonly recordCount: number;
+  readonly disclosure: StoreDisclosure;
+  readonly records: readonly Readonly<Record<string, unknown>>[];
+}
+
+export const dataSubjectRights = [
+  'You may ask us to correct data that is wrong (GDPR Art. 16).',
+  'You may ask us to delete your data (GDPR Art. 17) or to restrict how we use it (Art. 18).',
+  'You may object to processing based on our legitimate interests, and to direct marketing at any time (Art. 21).',
+  'You may withdraw consent at any time, without affecting processing before the withdrawal.',
+  'You may lodge a complaint with a data-protection supervisory authority.',
+];
+
+export function buildAccessExport(input: {
+  request: Pick<DsrRequest, 'requestId' | 'receivedAt' | 'email' | 'jurisdiction'>;
+  stores: readonly StoreDefinition[];
+  outcomes: readonly StoreOutcome[];
+  recordsByStore: ReadonlyMap<string, readonly Readonly<Record<string, unknown>>[]>;
+  generatedAt: Date;
+}): AccessExport {
+  return {
+    format: 'dsr-workflow/access-export@1',
+    request: {
+      requestId: input.request.requestId,
+      receivedAt: input.request.receivedAt,
+      generatedAt: input.generatedAt.toISOString(),
+      policy: input.request.jurisdiction,
+    },
+    subject: { email: input.request.email },
+    stores: input.stores.map((store) => {
+      const outcome = input.outcomes.find((candidate) => candidate.storeId === store.id);
+      const records = input.recordsByStore.get(store.id) ?? [];
+      return {
+        storeId: store.id,
+        name: store.name,
+        status: outcome?.status === 'succeeded' ? 'included' : 'unavailable',
+        recordCount: records.length,
+        disclosure: store.disclosure,
+        records,
+      };
+    }),
+    rights: dataSubjectRights,
+  };
+}

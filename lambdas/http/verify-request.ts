@@ -1,0 +1,15 @@
+import { verifyRequest } from '../use-cases/verify-request.ts';
+import { dependencies } from '../shared/dependencies.ts';
+import { httpHandler, json } from '../shared/http.ts';
+
+export const handler = httpHandler(
+  async (event) => {
+    const { requestId } = await verifyRequest(dependencies, (event.body as { token?: unknown }).token);
+    return json(200, {
+      requestId,
+      status: 'pending_approval',
+      message: 'Thank you: your request is confirmed. A privacy officer will now review it, and we will email you the outcome.',
+    });
+  },
+  { jsonBody: true },
+);

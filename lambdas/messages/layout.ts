@@ -1,0 +1,42 @@
+/** Escapes text for HTML; everything a requester typed passes through here before it reaches a page or a mail. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+export interface MailBody {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface MailParts {
+  readonly subject: string;
+  readonly heading: string;
+  /** Paragraphs of plain text. */
+  readonly paragraphs: readonly string[];
+  readonly action?: { readonly label: string; readonly url: string };
+  /** Plain-text lines after the action (a list, a footer). */
+  readonly details?: readonly string[];
+  readonly requestId: string;
+}
+
+/** One layout for every mail: a plain-text body and an HTML body that say the same thing. */
+export function renderMail(parts: MailParts): MailBody {
+  const footer = `Request reference: ${parts.requestId}. If you did not ask for this, you can ignore this email.`;
+  const text = [
+    parts.heading,
+    '',
+    ...parts.paragraphs.flatMap((paragraph) => [paragraph, '']),
+    ...(parts.action ? [`${parts.action.label}: ${parts.action.url}`, ''] : []),
+    ...(parts.details?.length ? [...parts.details, ''] : []),
+    footer,
+  ].join('\n');
+  const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:40rem;margin:auto;padding:1rem">
+<h1 style="font-size:1.3rem">${escapeHtml(parts.heading)}</h1>
+${parts.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
+${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;background:#1d4ed8;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">${escapeHtml(parts.action.label)}</a></p>\n<p style="font-size:.85rem">Or copy this address into your browser: ${escapeHtml(parts.action.url)}</p>` : ''}
+${parts.details?.length ? `<ul>${parts.details.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : ''}
+<p style="font-size:.8rem;color:#52606d">${escapeHtml(footer)}</p>
+</body></html>`;
+  return { subject: parts.subject, text, html };
+}

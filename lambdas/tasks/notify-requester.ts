@@ -1,0 +1,56 @@
+import { addDays } from '../domain/deadline.ts';
+import { RequestNotFoundError } from '../domain/errors.ts';
+import { issueToken } from '../domain/tokens.ts';
+import { accessCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
+import type { MailBody } from '../messages/layout.ts';
+import { config } from '../shared/config.ts';
+import { dependencies, type Dependencies } from '../shared/dependencies.ts';
+import { logger } from '../shared/logger.ts';
+import { taskHandler } from '../shared/task.ts';
+
+/**
+ * Tells the requester how the request ended, by its status. A request that only partly
+ * succeeded waits for an officer's retry: the requester hears once everything is done.
+ */
+export async function notifyRequester(
+  deps: Pick<Dependencies, 'requests' | 'mailer' | 'catalog' | 'now' | 'publicBaseUrl'>,
+  input: { requestId: string },
+  exportTtlDays = config.exportTtlDays,
+): Promise<{ notified: boolean }> {
+  const request = await deps.requests.get(input.requestId);
+  if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
+  if (request.completionNotifiedAt) return { notified: false };
+  const now = deps.now();
+  const baseUrl = deps.publicBaseUrl ?? request.baseUrl;
+  let mail: MailBody | undefined;
+  const set: Record<string, unknown> = {};
+
+  if (request.status === 'completed' && request.type === 'access' && request.exportKey) {
+    const { token, hash } = issueToken(request.requestId);
+    const expiresAt = addDays(now, exportTtlDays).toISOString();
+    Object.assign(set, { downloadTokenHash: hash, downloadExpiresAt: expiresAt });
+    // The hash is stored before the mail leaves, so the link works the moment it arrives.
+    await deps.requests.update(request.requestId, 'completed', { set });
+    mail = accessCompletedMail({
+      requestId: request.requestId,
+      link: `${baseUrl}/download#t=${token}`,
+      expiresAt,
+      outcomes: request.storeOutcomes ?? [],
+      storeNames: Object.fromEntries(deps.catalog.stores.map((store) => [store.id, store.name])),
+    });
+  } else if (request.status === 'rejected') {
+    mail = rejectedMail({ requestId: request.requestId, type: request.type, reason: request.rejectionReason ?? 'no reason was recorded' });
+  }
+  if (!mail) {
+    logger.info('Nothing to tell the requester yet', { status: request.status });
+    return { notified: false };
+  }
+  await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
+  await deps.requests.update(request.requestId, request.status, {
+    set: { completionNotifiedAt: now.toISOString() },
+    event: { at: now.toISOString(), actor: 'system', action: 'requester_notified', detail: request.status },
+  });
+  return { notified: true };
+}
+
+export const handler = taskHandler((input: { requestId: string }) => notifyRequester(dependencies, input));

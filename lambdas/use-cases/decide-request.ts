@@ -1,0 +1,49 @@
+import { ConflictError, ValidationError } from '../domain/errors.ts';
+import type { DsrRequest } from '../domain/request.ts';
+import { publicView } from '../ports/request-repository.ts';
+import type { Dependencies } from '../shared/dependencies.ts';
+
+/** The workflow's error name for a rejection; the state machine catches it by this name. */
+export const requestRejectedError = 'RequestRejected';
+
+const notReady = 'The request is still being prepared for approval; try again in a moment.';
+
+/** An officer approves: the workflow resumes into execution across the stores. */
+export async function approveRequest(deps: Pick<Dependencies, 'requests' | 'workflow' | 'now'>, requestId: string, officerId: string): Promise<DsrRequest> {
+  const now = deps.now().toISOString();
+  const approved = await deps.requests
+    .transition(requestId, 'in_progress', {
+      require: [{ attribute: 'approvalTaskToken', exists: true }],
+      set: { approvedAt: now },
+      event: { at: now, actor: 'officer', actorId: officerId, action: 'approved', from: 'pending_approval', to: 'in_progress' },
+    })
+    .catch((error: unknown) => rethrowNotReady(deps, requestId, error));
+  await deps.workflow.resume(approved.approvalTaskToken!, { approved: true });
+  return publicView(approved);
+}
+
+/** An officer rejects with a reason; the requester is told the reason and their rights. */
+export async function rejectRequest(deps: Pick<Dependencies, 'requests' | 'workflow' | 'now'>, requestId: string, officerId: string, body: unknown): Promise<DsrRequest> {
+  const reason = typeof body === 'object' && body !== null ? (body as { reason?: unknown }).reason : undefined;
+  if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 2000) {
+    throw new ValidationError('reason: a rejection needs a reason of 3 to 2000 characters', [{ path: 'reason', message: 'a rejection needs a reason of 3 to 2000 characters' }]);
+  }
+  const now = deps.now().toISOString();
+  const rejected = await deps.requests
+    .transition(requestId, 'rejected', {
+      require: [{ attribute: 'approvalTaskToken', exists: true }],
+      set: { rejectionReason: reason.trim(), rejectedAt: now },
+      event: { at: now, actor: 'officer', actorId: officerId, action: 'rejected', from: 'pending_approval', to: 'rejected' },
+    })
+    .catch((error: unknown) => rethrowNotReady(deps, requestId, error));
+  await deps.workflow.fail(rejected.approvalTaskToken!, requestRejectedError, 'Rejected by a privacy officer');
+  return publicView(rejected);
+}
+
+async function rethrowNotReady(deps: Pick<Dependencies, 'requests'>, requestId: string, error: unknown): Promise<never> {
+  if (error instanceof ConflictError) {
+    const current = await deps.requests.get(requestId);
+    if (current?.status === 'pending_approval' && !current.approvalTaskToken) throw new ConflictError(notReady, { cause: error });
+  }
+  throw error;
+}

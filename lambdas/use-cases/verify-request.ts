@@ -1,0 +1,33 @@
+import { ConflictError, InvalidLinkError, RequestNotFoundError } from '../domain/errors.ts';
+import { parseToken } from '../domain/tokens.ts';
+import type { Dependencies } from '../shared/dependencies.ts';
+
+const invalidLink = 'This confirmation link is not valid, was already used, or has expired. Please submit your request again.';
+
+/**
+ * Consumes a verification token. Checking the hash and expiry, using up the token and moving the
+ * status is one conditional write: of many concurrent confirmations with one token, one wins.
+ */
+export async function verifyRequest(deps: Pick<Dependencies, 'requests' | 'workflow' | 'now'>, token: unknown): Promise<{ requestId: string }> {
+  const parsed = parseToken(token);
+  if (!parsed) throw new InvalidLinkError(invalidLink);
+  const now = deps.now().toISOString();
+  let verified;
+  try {
+    verified = await deps.requests.transition(parsed.requestId, 'pending_approval', {
+      require: [
+        { attribute: 'verificationTokenHash', equals: parsed.hash },
+        { attribute: 'verificationExpiresAt', greaterThan: now },
+      ],
+      remove: ['verificationTokenHash', 'verificationExpiresAt'],
+      set: { verifiedAt: now },
+      event: { at: now, actor: 'requester', action: 'verified', from: 'pending_verification', to: 'pending_approval' },
+    });
+  } catch (error) {
+    if (error instanceof ConflictError || error instanceof RequestNotFoundError) throw new InvalidLinkError(invalidLink, { cause: error });
+    throw error;
+  }
+  if (!verified.verificationTaskToken) throw new Error(`Request ${parsed.requestId} has no verification task to resume`);
+  await deps.workflow.resume(verified.verificationTaskToken, { verified: true });
+  return { requestId: parsed.requestId };
+}
