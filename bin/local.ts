@@ -1,0 +1,38 @@
+/**
+ * `npm start`: the whole product on this machine, no AWS account. Data lives in .local/ (git
+ * ignored) and survives restarts; `npm run reset` wipes it and the next start seeds afresh.
+ */
+import { resolve } from 'node:path';
+import { startLocalStack } from '../lib/local/local-stack.ts';
+
+const dataDir = resolve(import.meta.dirname, '../.local');
+const started = Date.now();
+const stack = await startLocalStack({
+  port: Number(process.env.PORT ?? 3000),
+  mailPort: Number(process.env.MAIL_PORT ?? 8005),
+  s3Port: Number(process.env.S3_PORT ?? 4566),
+  dataDir,
+  log: (line) => console.log(`  ${line}`),
+});
+
+console.log(`
+dsr-workflow is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+
+  Request form        ${stack.apiUrl}/
+  API                 ${stack.apiUrl}  (health: ${stack.apiUrl}/health)
+  Mailbox (SES)       ${stack.mailUrl}/  (JSON: ${stack.mailUrl}/store)
+  S3 emulator         ${stack.s3Url}
+  Officer token       npm run --silent officer-token
+  Data folder         ${dataDir}  (npm run reset to start afresh)
+
+Press Ctrl+C to stop.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('\nstopping...');
+    void stack.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,233 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startFauxqs } from 'fauxqs';
+import { storeCatalog } from '../../config/stores.ts';
+import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
+import { envNames, functionCatalog, routes, type FunctionName } from '../catalog.ts';
+import { synthesizeForLocal } from '../dsr-stack.ts';
+import { demoFiles, demoRecords } from './demo-data.ts';
+import { LocalGateway, lambdaContext, type HttpLambda } from './local-gateway.ts';
+import { OfficerIssuer } from './officer-issuer.ts';
+import { resolveDefinitionString } from './resolve-definition.ts';
+import { LocalStepFunctions } from './step-functions-emulator.ts';
+
+const require = createRequire(import.meta.url);
+const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+export interface LocalStackOptions {
+  /** API and pages; 0 picks a free port. */
+  readonly port?: number;
+  /** The SES emulator's mailbox (`GET /store`). */
+  readonly mailPort?: number;
+  /** The S3 emulator; presigned download links point here, so it must be reachable from the browser. */
+  readonly s3Port?: number;
+  /** Where DynamoDB and S3 keep their data between runs; undefined keeps everything in memory. */
+  readonly dataDir?: string;
+  /** Multiplies Retry intervals of the state machine (tests speed them up). */
+  readonly retryIntervalScale?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly mailUrl: string;
+  readonly s3Url: string;
+  readonly dynamoDbUrl: string;
+  readonly stepFunctionsUrl: string;
+  readonly issuer: OfficerIssuer;
+  readonly stepFunctions: LocalStepFunctions;
+  stop(): Promise<void>;
+}
+
+const localNames = {
+  requestTable: 'dsr-requests',
+  exportBucket: 'dsr-exports',
+  stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:dsr-requests',
+  mailFrom: 'privacy@example.com',
+};
+
+/**
+ * Brings the whole product up in this process, with no AWS account: emulators that speak the AWS
+ * protocols, the handlers from the function catalog with the real SDK clients (only endpoints
+ * differ), the synthesized state machine, and a gateway built from the same route table.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_LAMBDA_FUNCTION_NAME: 'dsr-local',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+
+    // DynamoDB: dynalite, on disk when a data folder is given.
+    const dynalite = require('dynalite') as (options: Record<string, unknown>) => import('node:http').Server;
+    const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
+    await new Promise<void>((done) => dynamoServer.listen(0, '127.0.0.1', done));
+    stops.push(() => new Promise((done) => dynamoServer.close(() => done())));
+    const dynamoDbUrl = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
+
+    // SES v2: aws-ses-v2-local, whose mailbox is part of the local contract.
+    const sesLocal = (require('aws-ses-v2-local') as { default: (config: { host: string; port: number }) => Promise<import('node:http').Server> }).default;
+    const mailServer = await sesLocal({ host: '127.0.0.1', port: options.mailPort ?? 8005 });
+    stops.push(() => new Promise((done) => { mailServer.closeAllConnections(); mailServer.close(() => done()); }));
+    const mailUrl = `http://localhost:${(mailServer.address() as AddressInfo).port}`;
+
+    // S3: fauxqs, persisted in SQLite when a data folder is given.
+    const s3Server = await startFauxqs({ port: options.s3Port ?? 4566, host: 'localhost', logger: false, ...(options.dataDir ? { dataDir: join(options.dataDir, 's3') } : {}) });
+    stops.push(() => s3Server.stop());
+    const s3Url = `http://localhost:${s3Server.port}`;
+
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbUrl,
+      AWS_ENDPOINT_URL_S3: s3Url,
+      AWS_ENDPOINT_URL_SESV2: mailUrl,
+      [envNames.requestTable]: localNames.requestTable,
+      [envNames.exportBucket]: localNames.exportBucket,
+      [envNames.stateMachineArn]: localNames.stateMachineArn,
+      [envNames.mailFrom]: localNames.mailFrom,
+      [envNames.storeLocations]: '{}',
+      [envNames.webAssetsDir]: join(repositoryRoot, 'lambdas/web'),
+    });
+    await provisionData(dynamoDbUrl, s3Url, log);
+
+    // Step Functions: the synthesized definition, run by the local engine.
+    const issuer = await OfficerIssuer.open(join(options.dataDir ?? join(repositoryRoot, '.local'), 'officer-issuer.json'));
+    const handlers = new Map<FunctionName, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
+    const handlerOf = (name: FunctionName) => {
+      if (!handlers.has(name)) {
+        const entry = pathToFileURL(join(repositoryRoot, functionCatalog[name].entry)).href;
+        handlers.set(name, import(entry).then((module: { handler: (event: unknown, context: unknown) => Promise<unknown> }) => module.handler));
+      }
+      return handlers.get(name)!;
+    };
+    const { template, functionLogicalIds, stateMachineLogicalId } = synthesizeForLocal();
+    const definition = resolveDefinitionString(template.Resources[stateMachineLogicalId].Properties.DefinitionString, (logicalId: string) => {
+      const name = functionLogicalIds[logicalId];
+      if (!name) throw new Error(`The state machine refers to ${logicalId}, which is not a catalog function`);
+      return `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+    });
+    const stepFunctions = new LocalStepFunctions({
+      definition,
+      stateMachineArn: localNames.stateMachineArn,
+      invoke: async (functionName, payload) => (await handlerOf(functionName as FunctionName))(payload, lambdaContext(functionName)),
+      port: 0,
+      ...(options.retryIntervalScale !== undefined ? { retryIntervalScale: options.retryIntervalScale } : {}),
+    });
+    const { url: stepFunctionsUrl } = await stepFunctions.start();
+    stops.push(() => stepFunctions.stop());
+    process.env.AWS_ENDPOINT_URL_SFN = stepFunctionsUrl;
+
+    const gateway = new LocalGateway({
+      routes,
+      issuer,
+      port: options.port ?? 3000,
+      handlerFor: async (route) => (await handlerOf(route.function)) as HttpLambda,
+    });
+    const { url: apiUrl } = await gateway.start();
+    stops.push(() => gateway.stop());
+    process.env[envNames.publicBaseUrl] = apiUrl;
+
+    return { apiUrl, mailUrl, s3Url, dynamoDbUrl, stepFunctionsUrl, issuer, stepFunctions, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Creates the request table, the export bucket and the demo stores, seeding each store the first time it is created. */
+async function provisionData(dynamoDbUrl: string, s3Url: string, log: (line: string) => void): Promise<void> {
+  const dynamo = new DynamoDBClient({ endpoint: dynamoDbUrl });
+  const documents = DynamoDBDocumentClient.from(dynamo);
+  const s3 = new S3Client({ endpoint: s3Url, forcePathStyle: true });
+
+  await ensureTable(dynamo, {
+    TableName: localNames.requestTable,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: requestTableKeys.partitionKey, AttributeType: 'S' },
+      { AttributeName: requestTableKeys.sortKey, AttributeType: 'S' },
+      { AttributeName: requestTableKeys.statusIndexPartitionKey, AttributeType: 'S' },
+      { AttributeName: requestTableKeys.statusIndexSortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: requestTableKeys.partitionKey, KeyType: 'HASH' },
+      { AttributeName: requestTableKeys.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: requestTableKeys.statusIndex,
+        KeySchema: [
+          { AttributeName: requestTableKeys.statusIndexPartitionKey, KeyType: 'HASH' },
+          { AttributeName: requestTableKeys.statusIndexSortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  });
+  await ensureBucket(s3, localNames.exportBucket);
+
+  for (const store of storeCatalog.stores.filter((candidate) => candidate.provision === 'demo')) {
+    if (store.kind === 'dynamodb') {
+      const { partitionKey, sortKey } = store.keySchema;
+      const attributes = new Set([partitionKey, ...(sortKey ? [sortKey] : []), ...(store.lookup.indexName ? [store.lookup.attribute] : [])]);
+      const created = await ensureTable(dynamo, {
+        TableName: store.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])],
+        ...(store.lookup.indexName
+          ? { GlobalSecondaryIndexes: [{ IndexName: store.lookup.indexName, KeySchema: [{ AttributeName: store.lookup.attribute, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] }
+          : {}),
+      });
+      const items = demoRecords[store.id] ?? [];
+      if (created && items.length) {
+        for (let index = 0; index < items.length; index += 25) {
+          await documents.send(new BatchWriteCommand({ RequestItems: { [store.table]: items.slice(index, index + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+        }
+        log(`seeded ${items.length} record(s) into ${store.id}`);
+      }
+    } else {
+      const created = await ensureBucket(s3, store.bucket);
+      const files = demoFiles[store.id] ?? [];
+      if (created) {
+        for (const file of files) await s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: file.key, Body: file.body, ContentType: file.contentType }));
+        log(`seeded ${files.length} file(s) into ${store.id}`);
+      }
+    }
+  }
+}
+
+async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    return false;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(input));
+  return true;
+}
+
+async function ensureBucket(client: S3Client, bucket: string): Promise<boolean> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    return false;
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    return true;
+  }
+}

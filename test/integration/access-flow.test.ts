@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
+import { demoSubject } from '../../lib/local/demo-data.ts';
+import { eventually, LocalClient } from '../fixtures/local-client.ts';
+
+let stack: LocalStack;
+let client: LocalClient;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, mailPort: 0, s3Port: 0 });
+  client = new LocalClient(stack);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('an access request, end to end on the local stack', () => {
+  it('delivers the subject a download of their data from every demo store', async () => {
+    // Prepare: the requester submits the form.
+    const submitted = await client.post('/requests', { type: 'access', email: demoSubject.email });
+    expect(submitted.status).toBe(202);
+    const requestId: string = submitted.body.requestId;
+    expect(requestId).toMatch(/^req_/);
+
+    // The mailbox receives a verification link with the token in the fragment.
+    const verification = await client.waitForMail(demoSubject.email, /\/verify#t=([A-Za-z0-9_.-]+)/);
+    expect(verification.mail.subject).toBe('Confirm your privacy request');
+    const verified = await client.post('/verify', { token: verification.match[1] });
+    expect(verified.status).toBe(200);
+
+    // The same link cannot be used twice.
+    const replay = await client.post('/verify', { token: verification.match[1] });
+    expect(replay.status).toBe(400);
+
+    // An officer sees it waiting and approves.
+    const officer = await client.officerHeaders();
+    await eventually(async () => {
+      const queue = await client.get('/admin/requests?status=pending_approval', officer);
+      return queue.body.requests.some((request: { requestId: string }) => request.requestId === requestId) ? true : undefined;
+    }, 10_000, 'the request in the approval queue');
+    const approved = await eventually(async () => {
+      const answer = await client.post(`/admin/requests/${requestId}/approve`, {}, officer);
+      return answer.status === 409 ? undefined : answer;
+    }, 10_000, 'the approval to be accepted');
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('in_progress');
+
+    // The completion mail links to the download page.
+    const completion = await client.waitForMail(demoSubject.email, /\/download#t=([A-Za-z0-9_.-]+)/);
+    expect(completion.mail.subject).toBe('Your personal data is ready to download');
+    const links = await client.post('/download', { token: completion.match[1] });
+    expect(links.status).toBe(200);
+
+    // Assess: the export carries every store's records and disclosures, and nobody else's data.
+    const exported = await (await fetch(links.body.json)).json();
+    const byStore = Object.fromEntries(exported.stores.map((store: { storeId: string }) => [store.storeId, store]));
+    expect(byStore['accounts'].records).toEqual([expect.objectContaining({ customerId: 'C-1001', name: 'Jane Doe', email: demoSubject.email })]);
+    expect(byStore['marketing-preferences'].records).toHaveLength(1);
+    expect(byStore['support-tickets'].records.map((ticket: { ticketId: string }) => ticket.ticketId).sort()).toEqual(['T-5001', 'T-5002', 'T-5003']);
+    expect(byStore['uploaded-files'].records.map((file: { file: string }) => file.file).sort()).toEqual(['cv.md', 'profile-notes.txt']);
+    expect(Buffer.from(byStore['uploaded-files'].records.find((file: { file: string }) => file.file === 'cv.md').contentBase64, 'base64').toString()).toContain('Product Manager');
+    expect(byStore['accounts'].disclosure.legalBasis).toMatch(/contract/);
+    expect(JSON.stringify(exported)).not.toMatch(/C-1002|C-1003|C-1004/);
+
+    const report = await (await fetch(links.body.report)).text();
+    expect(report).toContain('Customer accounts');
+    expect(report).toContain('T-5003');
+
+    const final = await client.get(`/admin/requests/${requestId}`, officer);
+    expect(final.body.status).toBe('completed');
+    expect(final.body.storeOutcomes).toHaveLength(4);
+    expect(final.body.events.map((event: { action: string }) => event.action)).toEqual([
+      'submitted', 'verification_sent', 'verified', 'awaiting_approval', 'approved', 'completed', 'requester_notified',
+    ]);
+    expect(JSON.stringify(final.body)).not.toMatch(/TokenHash|TaskToken/);
+  });
+
+  it('answers a stranger exactly as it answers a known person', async () => {
+    const known = await client.post('/requests', { type: 'access', email: 'john.smith@example.org' });
+    const unknown = await client.post('/requests', { type: 'access', email: 'nobody.here@example.com' });
+    expect(unknown.status).toBe(known.status);
+    expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(known.body).sort());
+    expect(unknown.body.message).toBe(known.body.message);
+  });
+
+  it('refuses invalid input with a 400 that names the problem', async () => {
+    const answer = await client.post('/requests', { type: 'access', email: 'not-an-address' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues).toEqual([expect.objectContaining({ path: 'email' })]);
+    const unknownType = await client.post('/requests', { type: 'sell', email: demoSubject.email });
+    expect(unknownType.status).toBe(400);
+    expect(unknownType.body.error).toMatch(/type/);
+  });
+
+  it('keeps officer routes closed without a valid officer token', async () => {
+    expect((await client.get('/admin/requests')).status).toBe(401);
+    expect((await client.get('/admin/requests', { authorization: 'Bearer forged.token.value' })).status).toBe(401);
+    const notAnOfficer = { authorization: `Bearer ${await stack.issuer.issue({ groups: ['staff'] })}` };
+    expect((await client.get('/admin/requests', notAnOfficer)).status).toBe(403);
+  });
+
+  it('lets an officer reject with a reason that the requester receives with their rights', async () => {
+    const email = 'amira.haddad@example.net';
+    const { body } = await client.post('/requests', { type: 'access', email });
+    const verification = await client.waitForMail(email, /\/verify#t=([A-Za-z0-9_.-]+)/);
+    expect((await client.post('/verify', { token: verification.match[1] })).status).toBe(200);
+    const officer = await client.officerHeaders();
+    const rejected = await eventually(async () => {
+      const answer = await client.post(`/admin/requests/${body.requestId}/reject`, { reason: 'We could not match this request to an account.' }, officer);
+      return answer.status === 409 ? undefined : answer;
+    }, 10_000, 'the rejection to be accepted');
+    expect(rejected.status).toBe(200);
+    const mail = await client.waitForMail(email, /could not match this request to an account/);
+    expect(mail.mail.body.text).toMatch(/supervisory authority/);
+    expect(mail.mail.body.text).toMatch(/judicial remedy/);
+  });
+});

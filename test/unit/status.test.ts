@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { assertTransition, canTransition, InvalidTransitionError, isTerminal, requestStatuses, statusesAllowedBefore } from '../../lambdas/domain/status.ts';
+
+describe('request statuses', () => {
+  it('follows the lifecycle from submission to completion', () => {
+    const path = ['submitted', 'pending_verification', 'pending_approval', 'in_progress', 'completed'] as const;
+    for (let index = 1; index < path.length; index += 1) expect(canTransition(path[index - 1]!, path[index]!)).toBe(true);
+  });
+
+  it('never leaves a terminal status', () => {
+    for (const terminal of ['completed', 'expired', 'rejected', 'cancelled'] as const) {
+      expect(isTerminal(terminal)).toBe(true);
+      for (const to of requestStatuses) expect(canTransition(terminal, to)).toBe(false);
+    }
+  });
+
+  it('cannot skip verification or approval', () => {
+    expect(() => assertTransition('submitted', 'in_progress')).toThrow(InvalidTransitionError);
+    expect(() => assertTransition('pending_verification', 'in_progress')).toThrow(InvalidTransitionError);
+  });
+
+  it('lets a partially completed request be retried', () => {
+    expect(canTransition('partially_completed', 'in_progress')).toBe(true);
+  });
+
+  it('lists the statuses a move may start from, for the conditional write', () => {
+    expect(statusesAllowedBefore('cancelled').sort()).toEqual(['pending_approval', 'pending_verification', 'submitted']);
+    expect(statusesAllowedBefore('in_progress').sort()).toEqual(['partially_completed', 'pending_approval']);
+  });
+});
