@@ -11,6 +11,8 @@ import { officerGroup } from '../catalog.ts';
 export const localIssuer = 'dsr-local-issuer';
 export const localAudience = 'dsr-local-console';
 
+type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+
 interface StoredKey {
   readonly privateJwk: JWK;
   readonly publicJwk: JWK;
@@ -18,8 +20,8 @@ interface StoredKey {
 
 export class OfficerIssuer {
   private constructor(
-    private readonly privateKey: CryptoKey,
-    private readonly publicKey: CryptoKey,
+    private readonly privateKey: SigningKey,
+    private readonly publicKey: SigningKey,
     readonly publicJwk: JWK,
   ) {}
 
@@ -35,8 +37,8 @@ export class OfficerIssuer {
       writeFileSync(keyFile, JSON.stringify(stored), { mode: 0o600 });
     }
     return new OfficerIssuer(
-      (await importJWK(stored.privateJwk, 'ES256')) as CryptoKey,
-      (await importJWK(stored.publicJwk, 'ES256')) as CryptoKey,
+      await importJWK(stored.privateJwk, 'ES256'),
+      await importJWK(stored.publicJwk, 'ES256'),
       stored.publicJwk,
     );
   }

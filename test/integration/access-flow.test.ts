@@ -53,7 +53,7 @@ describe('an access request, end to end on the local stack', () => {
     expect(links.status).toBe(200);
 
     // Assess: the export carries every store's records and disclosures, and nobody else's data.
-    const exported = await (await fetch(links.body.json)).json();
+    const exported: any = await (await fetch(links.body.json)).json();
     const byStore = Object.fromEntries(exported.stores.map((store: { storeId: string }) => [store.storeId, store]));
     expect(byStore['accounts'].records).toEqual([expect.objectContaining({ customerId: 'C-1001', name: 'Jane Doe', email: demoSubject.email })]);
     expect(byStore['marketing-preferences'].records).toHaveLength(1);
