@@ -9,12 +9,20 @@ export class S3ObjectStore implements ObjectStore {
     private readonly bucket: string,
   ) {}
 
-  async putJson(key: string, value: unknown): Promise<void> {
-    await this.putText(key, JSON.stringify(value), 'application/json; charset=utf-8');
+  async putJson(key: string, value: unknown, options: { downloadName?: string } = {}): Promise<void> {
+    await this.putText(key, JSON.stringify(value), 'application/json; charset=utf-8', options);
   }
 
-  async putText(key: string, body: string, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  async putText(key: string, body: string, contentType: string, options: { downloadName?: string } = {}): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ...(options.downloadName ? { ContentDisposition: `attachment; filename="${options.downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"` } : {}),
+      }),
+    );
   }
 
   async getJson<T>(key: string): Promise<T> {
@@ -32,15 +40,7 @@ export class S3ObjectStore implements ObjectStore {
     } while (continuationToken);
   }
 
-  async presignedGetUrl(key: string, expiresInSeconds: number, downloadName?: string): Promise<string> {
-    return getSignedUrl(
-      this.client,
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        ...(downloadName ? { ResponseContentDisposition: `attachment; filename="${downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"` } : {}),
-      }),
-      { expiresIn: expiresInSeconds },
-    );
+  async presignedGetUrl(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 }

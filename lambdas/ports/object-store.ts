@@ -1,9 +1,10 @@
 /** The private bucket that holds intermediate results and exports. */
 export interface ObjectStore {
-  putJson(key: string, value: unknown): Promise<void>;
-  putText(key: string, body: string, contentType: string): Promise<void>;
+  /** `downloadName` stores a Content-Disposition, so a browser saves the object under that name. */
+  putJson(key: string, value: unknown, options?: { downloadName?: string }): Promise<void>;
+  putText(key: string, body: string, contentType: string, options?: { downloadName?: string }): Promise<void>;
   getJson<T>(key: string): Promise<T>;
   deletePrefix(prefix: string): Promise<void>;
-  /** A short-lived GET link; `downloadName` sets the file name the browser saves. */
-  presignedGetUrl(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
+  /** A short-lived GET link. */
+  presignedGetUrl(key: string, expiresInSeconds: number): Promise<string>;
 }

@@ -43,7 +43,7 @@ export async function finishRequest(deps: Pick<Dependencies, 'requests' | 'catal
     }
     const document = buildAccessExport({ request, stores: deps.catalog.stores, outcomes, recordsByStore, generatedAt: now });
     exportKey = `${exportPrefix(request.requestId)}export.json`;
-    await deps.objects.putJson(exportKey, document);
+    await deps.objects.putJson(exportKey, document, { downloadName: `personal-data-${request.requestId}.json` });
     await deps.objects.putText(`${exportPrefix(request.requestId)}report.html`, renderAccessReport(document), 'text/html; charset=utf-8');
   }
 

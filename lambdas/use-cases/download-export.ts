@@ -29,7 +29,7 @@ export async function downloadExport(deps: Pick<Dependencies, 'requests' | 'obje
   }
   const base = request.exportKey.replace(/export\.json$/, '');
   return {
-    json: await deps.objects.presignedGetUrl(request.exportKey, linkSeconds, `personal-data-${request.requestId}.json`),
+    json: await deps.objects.presignedGetUrl(request.exportKey, linkSeconds),
     report: await deps.objects.presignedGetUrl(`${base}report.html`, linkSeconds),
     expiresAt: new Date(now.getTime() + linkSeconds * 1000).toISOString(),
   };
