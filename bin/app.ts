@@ -1,0 +1,15 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildDsrStack, dsrStackName } from '../lib/dsr-stack.ts';
+
+/**
+ * The CDK app: `npx cdk synth` / `npx cdk deploy`. Optional context:
+ *   -c mailFrom=privacy@your-domain.example   (default privacy@example.com)
+ *   -c publicBaseUrl=https://privacy.your-domain.example
+ *   -c officerCallbackUrls=https://privacy.your-domain.example/console
+ *   -c officerDomainPrefix=your-org-privacy
+ * cdk-nag's AwsSolutions pack runs as a validation plugin: unacknowledged findings fail the synth.
+ */
+const app = new App();
+buildDsrStack(app, dsrStackName);
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

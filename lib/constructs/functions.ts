@@ -1,0 +1,215 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import type { DemoStores } from './demo-stores.ts';
+import type { Mail } from './mail.ts';
+import { acknowledgeWildcards, resourceFinding, type WildcardAcknowledgement } from './nag-acknowledgements.ts';
+
+/** The repository root: entries, assets and the lockfile are relative to it. */
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Catalog defaults: 256 MB; 29 s for HTTP (the API's own limit is 30 s), 60 s for workflow tasks. */
+export const functionTimeoutSeconds = (spec: FunctionSpec): number => spec.timeoutSeconds ?? (spec.kind === 'http' ? 29 : 60);
+export const functionMemoryMb = (spec: FunctionSpec): number => spec.memoryMb ?? 256;
+
+/** Where the pages function finds the folder copied next to its bundle. */
+const assetsDirInBundle = (spec: FunctionSpec) => `/var/task/${path.basename(spec.assets!)}`;
+
+/** ESM bundles still meet CommonJS dependencies that call `require`: give them one. */
+const esmRequireShim = "import { createRequire as __dsrCreateRequire } from 'node:module'; const require = __dsrCreateRequire(import.meta.url);";
+
+export interface DsrFunctionsProps {
+  /** Links in emails point here; when unset, handlers use the base URL recorded with the request. */
+  readonly publicBaseUrl?: string;
+  /** How long a verification link works (the state machine waits as long). */
+  readonly verificationTtl: Duration;
+  /** How long an export can be downloaded (the bucket keeps it one day longer). */
+  readonly exportTtlDays: number;
+  readonly logRetention?: RetentionDays;
+  /** Powertools service name on every log line. */
+  readonly serviceName?: string;
+}
+
+/** What the capabilities point at. Given once everything exists (the state machine needs the task functions first). */
+export interface CapabilityTargets {
+  readonly requestTable: ITable;
+  readonly exportBucket: IBucket;
+  readonly stateMachine: IStateMachine;
+  readonly mail: Mail;
+  readonly stores: DemoStores;
+}
+
+/**
+ * One Lambda per entry of the function catalog (construct id = catalog key): Node 24 on ARM64,
+ * an ESM bundle with the SDK inside, minified with source maps, its own role and log group.
+ * `grantCapabilities` turns each catalog capability into an environment variable and an IAM grant
+ * in the same call, so the two never drift apart.
+ */
+export class DsrFunctions extends Construct {
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  readonly roles: Record<FunctionName, Role>;
+  private granted = false;
+
+  constructor(scope: Construct, id: string, props: DsrFunctionsProps) {
+    super(scope, id);
+    const functions: Partial<Record<FunctionName, NodejsFunction>> = {};
+    const roles: Partial<Record<FunctionName, Role>> = {};
+    for (const [name, spec] of Object.entries(functionCatalog) as [FunctionName, FunctionSpec][]) {
+      const logGroup = new LogGroup(this, `${name}Logs`, {
+        retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // Own role: basic logging is granted on this function's log group only, not through the
+      // account-wide AWSLambdaBasicExecutionRole managed policy.
+      const role = new Role(this, `${name}Role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `dsr-workflow ${name}: ${spec.description}`.slice(0, 1000),
+      });
+      logGroup.grantWrite(role);
+
+      const fn = new NodejsFunction(this, name, {
+        entry: path.join(projectRoot, spec.entry),
+        handler: 'handler',
+        description: spec.description,
+        runtime: Runtime.NODEJS_24_X,
+        architecture: Architecture.ARM_64,
+        memorySize: functionMemoryMb(spec),
+        timeout: Duration.seconds(functionTimeoutSeconds(spec)),
+        role,
+        logGroup,
+        loggingFormat: LoggingFormat.JSON,
+        projectRoot,
+        depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+        environment: {
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'dsr-workflow',
+          VERIFICATION_TTL_HOURS: String(props.verificationTtl.toHours()),
+          EXPORT_TTL_DAYS: String(props.exportTtlDays),
+          ...(props.publicBaseUrl ? { [envNames.publicBaseUrl]: props.publicBaseUrl } : {}),
+          ...(spec.assets ? { [envNames.webAssetsDir]: assetsDirInBundle(spec) } : {}),
+        },
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node24',
+          mainFields: ['module', 'main'],
+          banner: esmRequireShim,
+          minify: true,
+          sourceMap: true,
+          sourceMapMode: SourceMapMode.DEFAULT,
+          sourcesContent: false,
+          externalModules: [],
+          ...(spec.assets
+            ? {
+                commandHooks: {
+                  beforeBundling: () => [],
+                  beforeInstall: () => [],
+                  afterBundling: (inputDir: string, outputDir: string) => [
+                    `cp -r "${path.join(inputDir, spec.assets!)}" "${path.join(outputDir, path.basename(spec.assets!))}"`,
+                  ],
+                },
+              }
+            : {}),
+        },
+      });
+      functions[name] = fn;
+      roles[name] = role;
+    }
+    this.functions = functions as Record<FunctionName, NodejsFunction>;
+    this.roles = roles as Record<FunctionName, Role>;
+  }
+
+  /** Applies every function's catalog capabilities. Call once, after the state machine exists. */
+  grantCapabilities(targets: CapabilityTargets): void {
+    if (this.granted) throw new Error('grantCapabilities was already called');
+    this.granted = true;
+    for (const [name, spec] of Object.entries(functionCatalog) as [FunctionName, FunctionSpec][]) {
+      const acknowledgements: WildcardAcknowledgement[] = [];
+      for (const capability of spec.capabilities) {
+        acknowledgements.push(...this.grantCapability(this.functions[name], this.roles[name], capability, targets));
+      }
+      acknowledgeWildcards(this.roles[name], acknowledgements);
+    }
+  }
+
+  /**
+   * The one place a capability becomes access: the environment variable and the grant together.
+   * Returns the wildcard findings the grant produces, each with the reason it is acceptable.
+   */
+  private grantCapability(fn: NodejsFunction, role: Role, capability: Capability, targets: CapabilityTargets): WildcardAcknowledgement[] {
+    switch (capability) {
+      case 'requests:read':
+        fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
+        targets.requestTable.grantReadData(fn);
+        return [requestIndexWildcard(role, targets.requestTable)];
+      case 'requests:write':
+        fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
+        targets.requestTable.grantReadWriteData(fn);
+        return [requestIndexWildcard(role, targets.requestTable), ...kmsWriteWildcards];
+      case 'exports:read':
+        fn.addEnvironment(envNames.exportBucket, targets.exportBucket.bucketName);
+        targets.exportBucket.grantRead(fn);
+        return [...exportObjectWildcards(role, targets.exportBucket), ...s3ReadWildcards];
+      case 'exports:write':
+        fn.addEnvironment(envNames.exportBucket, targets.exportBucket.bucketName);
+        // grantReadWrite includes s3:DeleteObject*: work files and expired exports are deleted.
+        targets.exportBucket.grantReadWrite(fn);
+        return [...exportObjectWildcards(role, targets.exportBucket), ...s3ReadWildcards, ...s3WriteWildcards, ...kmsWriteWildcards];
+      case 'workflow:start':
+        fn.addEnvironment(envNames.stateMachineArn, targets.stateMachine.stateMachineArn);
+        targets.stateMachine.grantStartExecution(fn);
+        return [];
+      case 'workflow:callback':
+        targets.stateMachine.grantTaskResponse(fn);
+        return [];
+      case 'mail:send':
+        fn.addEnvironment(envNames.mailFrom, targets.mail.mailFrom);
+        targets.mail.grantSend(fn);
+        return [];
+      case 'stores:read':
+        fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
+        targets.stores.grantRead(role);
+        return [];
+      default: {
+        const unknown: never = capability;
+        throw new Error(`No grant is defined for capability ${String(unknown)}`);
+      }
+    }
+  }
+}
+
+const requestIndexWildcard = (role: Role, table: ITable): WildcardAcknowledgement => ({
+  finding: resourceFinding(role, `${table.tableArn}/index/*`),
+  reason: 'CDK table grants include the table\'s indexes as <table>/index/*, on the request table only; its one index is "by-status", the officer queue.',
+});
+
+const exportObjectWildcards = (role: Role, bucket: IBucket): WildcardAcknowledgement[] => [
+  {
+    finding: resourceFinding(role, bucket.arnForObjects('*')),
+    reason: 'Exports and work files are keyed by request id (exports/<id>/, work/<id>/), unknown at deploy time: object access must cover the keys of this one bucket.',
+  },
+];
+
+const s3ReadWildcards: WildcardAcknowledgement[] = [
+  { finding: 'Action::s3:GetObject*', reason: 'CDK grantRead on the export bucket: GetObject and its version/attribute variants, on that bucket\'s objects only.' },
+  { finding: 'Action::s3:GetBucket*', reason: 'CDK grantRead on the export bucket: bucket metadata reads, on that one bucket only.' },
+  { finding: 'Action::s3:List*', reason: 'CDK grantRead on the export bucket: listing a request\'s prefix (to build and then delete its work files), on that one bucket only.' },
+];
+
+const s3WriteWildcards: WildcardAcknowledgement[] = [
+  { finding: 'Action::s3:DeleteObject*', reason: 'Work files are deleted once the export is built, and exports when their window ends: delete on the export bucket\'s objects only.' },
+  { finding: 'Action::s3:Abort*', reason: 'CDK grantWrite: aborting this function\'s own multipart uploads of large exports, on the export bucket only.' },
+];
+
+const kmsWriteWildcards: WildcardAcknowledgement[] = [
+  { finding: 'Action::kms:GenerateDataKey*', reason: 'Writing to the KMS-encrypted table or bucket needs data keys from the one customer managed data key (the grant names that key only).' },
+  { finding: 'Action::kms:ReEncrypt*', reason: 'Added by the CDK write grant for the KMS-encrypted table or bucket; limited to the one customer managed data key.' },
+];

@@ -1,0 +1,257 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  DefinitionBody,
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  Pass,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+  type CfnStateMachine,
+  type IChainable,
+  type RetryProps,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { functionCatalog, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import { functionTimeoutSeconds } from './functions.ts';
+import { acknowledgeWildcards, resourceFinding } from './nag-acknowledgements.ts';
+
+/** The state names: the local stack maps them to handlers, so they are part of the contract. */
+export const workflowStates = {
+  startVerification: 'StartVerification',
+  expireRequest: 'ExpireRequest',
+  expired: 'Expired',
+  awaitApproval: 'AwaitApproval',
+  runStores: 'RunStores',
+  runStoreAction: 'RunStoreAction',
+  recordStoreFailure: 'RecordStoreFailure',
+  finishRequest: 'FinishRequest',
+  notifyRequester: 'NotifyRequester',
+} as const;
+
+/** Error names the state machine routes on; the handlers throw (or fail tasks with) these names. */
+export const workflowErrors = {
+  requestRejected: 'RequestRejected',
+  storeUnavailable: 'StoreUnavailableError',
+  mailNotSent: 'MailNotSentError',
+} as const;
+
+/** Transient Lambda service errors, worth a retry on every task. */
+export const lambdaServiceErrors = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** The catalog functions the state machine invokes (and may invoke: nothing else). */
+export const workflowTaskFunctions = ['startVerification', 'prepareApproval', 'runStoreAction', 'finishRequest', 'notifyRequester', 'expireRequest'] as const;
+
+export type WorkflowTaskFunctions = Pick<Record<FunctionName, IFunction>, (typeof workflowTaskFunctions)[number]>;
+
+export interface WorkflowProps {
+  readonly functions: WorkflowTaskFunctions;
+  /** How long the requester has to open the verification link; the handler uses the same value. */
+  readonly verificationTtl?: Duration;
+  /** How long an officer may take to decide (Standard executions end after one year). */
+  readonly approvalTimeout?: Duration;
+  readonly maxStoreConcurrency?: number;
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * A response-only task waits a little longer than its function may run, so a hung invocation fails
+ * the state in AWS and locally alike (the local engine's default is 60 s).
+ */
+const invocationTimeout = (name: FunctionName) => {
+  const spec: FunctionSpec = functionCatalog[name];
+  return Timeout.duration(Duration.seconds(functionTimeoutSeconds(spec) + 30));
+};
+
+const serviceRetry: RetryProps = {
+  errors: [...lambdaServiceErrors],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 4,
+  jitterStrategy: JitterType.FULL,
+};
+
+/**
+ * The request workflow, a Standard state machine in JSONPath (the local engine ignores JSONata):
+ *
+ *   StartVerification (token) ─timeout─► ExpireRequest ─► Expired
+ *     ► AwaitApproval (token) ─RequestRejected─► NotifyRequester
+ *     ► RunStores (Map: RunStoreAction, failures recorded by RecordStoreFailure)
+ *     ► FinishRequest ► NotifyRequester
+ *
+ * Execution input: `{ requestId, type, stores }`. Payloads carry ids only, never collected data.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly definition: IChainable;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const fns = props.functions;
+    const requestIdOnly = TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId') });
+    const parkedTask = TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), taskToken: JsonPath.taskToken });
+
+    const expireRequest = LambdaInvoke.jsonPath(this, workflowStates.expireRequest, {
+      lambdaFunction: fns.expireRequest,
+      payloadResponseOnly: true,
+      taskTimeout: invocationTimeout('expireRequest'),
+      payload: requestIdOnly,
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+    })
+      .addRetry(serviceRetry)
+      .next(Succeed.jsonPath(this, workflowStates.expired, { comment: 'The mailbox was never verified' }));
+
+    const startVerification = LambdaInvoke.jsonPath(this, workflowStates.startVerification, {
+      lambdaFunction: fns.startVerification,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: parkedTask,
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+      taskTimeout: Timeout.duration(props.verificationTtl ?? Duration.hours(72)),
+    })
+      .addRetry(serviceRetry)
+      .addCatch(expireRequest, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+
+    const notifyRequester = LambdaInvoke.jsonPath(this, workflowStates.notifyRequester, {
+      lambdaFunction: fns.notifyRequester,
+      payloadResponseOnly: true,
+      taskTimeout: invocationTimeout('notifyRequester'),
+      payload: requestIdOnly,
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+    })
+      .addRetry(serviceRetry)
+      .addRetry({ errors: [workflowErrors.mailNotSent], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 5, jitterStrategy: JitterType.FULL });
+
+    const awaitApproval = LambdaInvoke.jsonPath(this, workflowStates.awaitApproval, {
+      lambdaFunction: fns.prepareApproval,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: parkedTask,
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+      taskTimeout: Timeout.duration(props.approvalTimeout ?? Duration.days(364)),
+    })
+      .addRetry(serviceRetry)
+      .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD });
+
+    const runStoreAction = LambdaInvoke.jsonPath(this, workflowStates.runStoreAction, {
+      lambdaFunction: fns.runStoreAction,
+      payloadResponseOnly: true,
+      taskTimeout: invocationTimeout('runStoreAction'),
+      payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), storeId: JsonPath.stringAt('$.storeId') }),
+      retryOnServiceExceptions: false,
+    })
+      .addRetry({ ...serviceRetry, errors: [workflowErrors.storeUnavailable, ...lambdaServiceErrors] })
+      .addCatch(
+        Pass.jsonPath(this, workflowStates.recordStoreFailure, {
+          parameters: { storeId: JsonPath.stringAt('$.storeId'), status: 'failed', error: JsonPath.stringAt('$.failure.Error') },
+        }),
+        { errors: ['States.ALL'], resultPath: '$.failure' },
+      );
+
+    const runStores = MapState.jsonPath(this, workflowStates.runStores, {
+      itemsPath: JsonPath.stringAt('$.stores'),
+      itemSelector: { requestId: JsonPath.stringAt('$.requestId'), storeId: JsonPath.stringAt('$$.Map.Item.Value') },
+      resultPath: '$.outcomes',
+      maxConcurrency: props.maxStoreConcurrency ?? 10,
+    }).itemProcessor(runStoreAction);
+
+    const finishRequest = LambdaInvoke.jsonPath(this, workflowStates.finishRequest, {
+      lambdaFunction: fns.finishRequest,
+      payloadResponseOnly: true,
+      taskTimeout: invocationTimeout('finishRequest'),
+      payload: TaskInput.fromObject({
+        requestId: JsonPath.stringAt('$.requestId'),
+        type: JsonPath.stringAt('$.type'),
+        outcomes: JsonPath.listAt('$.outcomes'),
+      }),
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+    }).addRetry(serviceRetry);
+
+    this.definition = startVerification.next(awaitApproval).next(runStores).next(finishRequest).next(notifyRequester);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(this.definition),
+      logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+
+    this.acknowledgeFindings(fns);
+  }
+
+  /** The definition as CloudFormation will receive it: an `Fn::Join` of strings and references. */
+  definitionString(): unknown {
+    return Stack.of(this).resolve((this.stateMachine.node.defaultChild as CfnStateMachine).definitionString);
+  }
+
+  private acknowledgeFindings(fns: WorkflowTaskFunctions): void {
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Logs at level ERROR without execution data by design: every status change is already an audit event in the request table, and ALL-level logging of every transition would only add cost and risk (payloads carry ids only).',
+    });
+    const role = this.stateMachine.role;
+    acknowledgeWildcards(role, [
+      {
+        finding: 'Resource::*',
+        reason:
+          'Only the vended-logs delivery actions Step Functions logging needs (logs:Create/Get/Update/Delete/ListLogDelivery, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets): none of them supports resource-level permissions, so AWS documents "*" for them.',
+      },
+      ...workflowTaskFunctions.map((name) => ({
+        finding: resourceFinding(role, `${fns[name].functionArn}:*`),
+        reason: `LambdaInvoke grants lambda:InvokeFunction on this one function and its qualified versions/aliases (<arn>:*), nothing else.`,
+      })),
+    ]);
+  }
+}
+
+type CfnValue = unknown;
+
+/**
+ * Turns a synthesized `DefinitionString` (an `Fn::Join` of strings, `Ref`s and `Fn::GetAtt`s) into
+ * plain ASL, resolving each reference with `resolve` (for example, a function's logical id to the
+ * ARN or name the local stack uses).
+ */
+export function resolveDefinition(
+  definitionString: CfnValue,
+  resolve: (reference: { logicalId: string; attribute?: string }) => string,
+): Record<string, unknown> {
+  const render = (value: CfnValue): string => {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'object' && value !== null) {
+      const node = value as Record<string, unknown>;
+      if (Array.isArray(node['Fn::Join'])) {
+        const [delimiter, parts] = node['Fn::Join'] as [string, CfnValue[]];
+        return parts.map(render).join(delimiter);
+      }
+      if (typeof node.Ref === 'string') return resolve({ logicalId: node.Ref });
+      if (Array.isArray(node['Fn::GetAtt'])) {
+        const [logicalId, attribute] = node['Fn::GetAtt'] as [string, string];
+        return resolve({ logicalId, attribute });
+      }
+    }
+    throw new Error(`Cannot resolve ${JSON.stringify(value)} in the state machine definition`);
+  };
+  return JSON.parse(render(definitionString)) as Record<string, unknown>;
+}
