@@ -1,4 +1,5 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { MailNotSentError } from '../domain/errors.ts';
 import type { Mailer, OutgoingMail } from '../ports/mailer.ts';
 
 const headerBreak = /[\r\n]/;
@@ -14,19 +15,24 @@ export class SesMailer implements Mailer {
     if (headerBreak.test(mail.to) || headerBreak.test(mail.subject) || !mail.to.includes('@')) {
       throw new Error(`Refusing to send mail for request ${mail.requestId}: recipient or subject is malformed`);
     }
-    const result = await this.client.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.from,
-        Destination: { ToAddresses: [mail.to] },
-        Content: {
-          Simple: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
-          },
+    const command = new SendEmailCommand({
+      FromEmailAddress: this.from,
+      Destination: { ToAddresses: [mail.to] },
+      Content: {
+        Simple: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
         },
-        EmailTags: [{ Name: 'request', Value: mail.requestId }],
-      }),
-    );
+      },
+      EmailTags: [{ Name: 'request', Value: mail.requestId }],
+    });
+    let result;
+    try {
+      result = await this.client.send(command);
+    } catch (error) {
+      // Named so the state machine's Retry matches it; the SDK error stays as the cause.
+      throw new MailNotSentError(`Mail for request ${mail.requestId} was not sent: ${(error as Error).name}`, { cause: error });
+    }
     return { messageId: result.MessageId ?? '' };
   }
 }

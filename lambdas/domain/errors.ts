@@ -32,3 +32,6 @@ export class StoreUnavailableError extends DomainError {}
 
 /** A data store is declared in a way that cannot work (missing identity, unknown kind). */
 export class StoreConfigurationError extends DomainError {}
+
+/** The mail service refused or did not answer: the workflow retries the notification by this name. */
+export class MailNotSentError extends DomainError {}

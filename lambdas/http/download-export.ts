@@ -1,12 +1,12 @@
 import { InvalidLinkError } from '../domain/errors.ts';
 import { downloadExport } from '../use-cases/download-export.ts';
-import { dependencies } from '../shared/dependencies.ts';
+import { now, objects, requests } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
 
 export const handler = httpHandler(
   async (event) => {
     try {
-      return json(200, await downloadExport(dependencies, (event.body as { token?: unknown }).token));
+      return json(200, await downloadExport({ requests: requests(), objects: objects(), now }, (event.body as { token?: unknown }).token));
     } catch (error) {
       if (error instanceof InvalidLinkError) throw new HttpError(404, error.message);
       throw error;

@@ -1,5 +1,5 @@
 import { isRequestStatus, requestStatuses, type RequestStatus } from '../domain/status.ts';
-import { dependencies } from '../shared/dependencies.ts';
+import { requests } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, requireOfficer } from '../shared/http.ts';
 
 /** The queue: `?status=` (one or a comma-separated list; default every open and in-flight status), earliest due first. */
@@ -11,7 +11,7 @@ export const handler = httpHandler(async (event) => {
   const invalid = requested?.find((status) => !isRequestStatus(status));
   if (invalid) throw new HttpError(400, `status must be one of: ${requestStatuses.join(', ')}`);
   const statuses = (requested as RequestStatus[] | undefined) ?? defaultStatuses;
-  const pages = await Promise.all(statuses.map((status) => dependencies.requests.listByStatus(status, { limit: 100 })));
-  const requests = pages.flatMap((page) => page.items).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-  return json(200, { requests, truncated: pages.some((page) => page.nextCursor !== undefined) });
+  const pages = await Promise.all(statuses.map((status) => requests().listByStatus(status, { limit: 100 })));
+  const queue = pages.flatMap((page) => page.items).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return json(200, { requests: queue, truncated: pages.some((page) => page.nextCursor !== undefined) });
 });

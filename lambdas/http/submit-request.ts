@@ -1,12 +1,12 @@
 import { submitRequest } from '../use-cases/submit-request.ts';
 import { config } from '../shared/config.ts';
-import { dependencies } from '../shared/dependencies.ts';
+import { catalog, now, requests, workflow } from '../shared/dependencies.ts';
 import { baseUrlOf, httpHandler, json } from '../shared/http.ts';
 
 export const handler = httpHandler(
   async (event) => {
-    const result = await submitRequest(dependencies, event.body, {
-      baseUrl: baseUrlOf(event, dependencies.publicBaseUrl),
+    const result = await submitRequest({ requests: requests(), workflow: workflow(), catalog, now }, event.body, {
+      baseUrl: baseUrlOf(event, config.publicBaseUrl),
       defaultJurisdiction: config.defaultJurisdiction,
     });
     return json(202, {

@@ -1,10 +1,10 @@
 import { verifyRequest } from '../use-cases/verify-request.ts';
-import { dependencies } from '../shared/dependencies.ts';
+import { now, requests, workflow } from '../shared/dependencies.ts';
 import { httpHandler, json } from '../shared/http.ts';
 
 export const handler = httpHandler(
   async (event) => {
-    const { requestId } = await verifyRequest(dependencies, (event.body as { token?: unknown }).token);
+    const { requestId } = await verifyRequest({ requests: requests(), workflow: workflow(), now }, (event.body as { token?: unknown }).token);
     return json(200, {
       requestId,
       status: 'pending_approval',

@@ -1,9 +1,9 @@
 import { storeCatalog } from '../../config/stores.ts';
+import { connectorFor as connectorOfKind } from '../adapters/connectors/index.ts';
 import { DynamoDbRequestRepository } from '../adapters/dynamodb-request-repository.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { StepFunctionsWorkflow } from '../adapters/step-functions-workflow.ts';
-import { connectorFor } from '../adapters/connectors/index.ts';
 import type { StoreCatalog, StoreDefinition } from '../domain/store-catalog.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
@@ -13,10 +13,7 @@ import type { Workflow } from '../ports/workflow.ts';
 import { documentClient, s3Client, sesClient, sfnClient } from './clients.ts';
 import { config } from './config.ts';
 
-/**
- * The ports a use case needs, wired to their AWS adapters. Each is built on first use, so a
- * function only reads the environment variables of the capabilities it actually has.
- */
+/** Everything a use case may need; each use case names the part it uses, so tests pass only that. */
 export interface Dependencies {
   readonly requests: RequestRepository;
   readonly workflow: Workflow;
@@ -28,28 +25,24 @@ export interface Dependencies {
   readonly publicBaseUrl: string | undefined;
 }
 
-let requests: RequestRepository | undefined;
-let workflow: Workflow | undefined;
-let mailer: Mailer | undefined;
-let objects: ObjectStore | undefined;
+/*
+ * One factory per port, wired to its AWS adapter. A handler calls only the factories it needs,
+ * so its bundle carries only those SDK clients and it reads only its capabilities' variables.
+ */
+let requestRepository: RequestRepository | undefined;
+export const requests = (): RequestRepository => (requestRepository ??= new DynamoDbRequestRepository(documentClient(), config.requestTable));
 
-export const dependencies: Dependencies = {
-  get requests() {
-    return (requests ??= new DynamoDbRequestRepository(documentClient(), config.requestTable));
-  },
-  get workflow() {
-    return (workflow ??= new StepFunctionsWorkflow(sfnClient(), config.stateMachineArn));
-  },
-  get mailer() {
-    return (mailer ??= new SesMailer(sesClient(), config.mailFrom));
-  },
-  get objects() {
-    return (objects ??= new S3ObjectStore(s3Client(), config.exportBucket));
-  },
-  catalog: storeCatalog,
-  connectorFor: (store) => connectorFor(store, config.storeLocations),
-  now: () => new Date(),
-  get publicBaseUrl() {
-    return config.publicBaseUrl;
-  },
-};
+let stepFunctions: Workflow | undefined;
+export const workflow = (): Workflow => (stepFunctions ??= new StepFunctionsWorkflow(sfnClient(), config.stateMachineArn));
+
+let ses: Mailer | undefined;
+export const mailer = (): Mailer => (ses ??= new SesMailer(sesClient(), config.mailFrom));
+
+let exportBucket: ObjectStore | undefined;
+export const objects = (): ObjectStore => (exportBucket ??= new S3ObjectStore(s3Client(), config.exportBucket));
+
+export const connectorFor = (store: StoreDefinition): StoreConnector => connectorOfKind(store, config.storeLocations);
+
+export const catalog: StoreCatalog = storeCatalog;
+
+export const now = (): Date => new Date();

@@ -1,5 +1,5 @@
 import { ConflictError } from '../domain/errors.ts';
-import { dependencies, type Dependencies } from '../shared/dependencies.ts';
+import { now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 /** The verification link was never used in time: the request ends as expired. Safe to run twice. */
@@ -17,4 +17,4 @@ export async function expireRequest(deps: Pick<Dependencies, 'requests' | 'now'>
   return { status: 'expired' };
 }
 
-export const handler = taskHandler((input: { requestId: string }) => expireRequest(dependencies, input));
+export const handler = taskHandler((input: { requestId: string }) => expireRequest({ requests: requests(), now }, input));

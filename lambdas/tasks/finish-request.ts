@@ -4,7 +4,7 @@ import type { RequestType, StoreOutcome } from '../domain/request.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import { renderAccessReport } from '../messages/access-report-html.ts';
 import type { StoreRecord } from '../ports/store-connector.ts';
-import { dependencies, type Dependencies } from '../shared/dependencies.ts';
+import { catalog, now, objects, requests, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 import { collectedKey } from './run-store-action.ts';
 
@@ -67,4 +67,4 @@ export async function finishRequest(deps: Pick<Dependencies, 'requests' | 'catal
   return { status };
 }
 
-export const handler = taskHandler((input: FinishRequestInput) => finishRequest(dependencies, input));
+export const handler = taskHandler((input: FinishRequestInput) => finishRequest({ requests: requests(), catalog, objects: objects(), now }, input));

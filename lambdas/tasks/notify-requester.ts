@@ -4,7 +4,7 @@ import { issueToken } from '../domain/tokens.ts';
 import { accessCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
 import type { MailBody } from '../messages/layout.ts';
 import { config } from '../shared/config.ts';
-import { dependencies, type Dependencies } from '../shared/dependencies.ts';
+import { catalog, mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/task.ts';
 
@@ -53,4 +53,4 @@ export async function notifyRequester(
   return { notified: true };
 }
 
-export const handler = taskHandler((input: { requestId: string }) => notifyRequester(dependencies, input));
+export const handler = taskHandler((input: { requestId: string }) => notifyRequester({ requests: requests(), mailer: mailer(), catalog, now, publicBaseUrl: config.publicBaseUrl }, input));

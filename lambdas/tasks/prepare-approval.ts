@@ -1,6 +1,6 @@
 import { RequestNotFoundError } from '../domain/errors.ts';
 import type { SubjectKeys } from '../domain/request.ts';
-import { dependencies, type Dependencies } from '../shared/dependencies.ts';
+import { catalog, connectorFor, now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface PrepareApprovalInput {
@@ -36,4 +36,4 @@ export async function resolveSubjectKeys(deps: Pick<Dependencies, 'catalog' | 'c
   return keys;
 }
 
-export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval(dependencies, input));
+export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), catalog, connectorFor, now }, input));

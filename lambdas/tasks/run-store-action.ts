@@ -1,5 +1,5 @@
 import { RequestNotFoundError, StoreConfigurationError } from '../domain/errors.ts';
-import { dependencies, type Dependencies } from '../shared/dependencies.ts';
+import { catalog, connectorFor, objects, requests, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface RunStoreActionInput {
@@ -30,4 +30,4 @@ export async function runStoreAction(deps: Pick<Dependencies, 'requests' | 'cata
   return { storeId: store.id, status: 'succeeded', recordCount: records.length };
 }
 
-export const handler = taskHandler((input: RunStoreActionInput) => runStoreAction(dependencies, input));
+export const handler = taskHandler((input: RunStoreActionInput) => runStoreAction({ requests: requests(), catalog, connectorFor, objects: objects() }, input));

@@ -2,7 +2,7 @@ import { RequestNotFoundError } from '../domain/errors.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { verificationMail } from '../messages/requester-mails.ts';
 import { config } from '../shared/config.ts';
-import { dependencies, type Dependencies } from '../shared/dependencies.ts';
+import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface StartVerificationInput {
@@ -32,4 +32,4 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
   await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
 }
 
-export const handler = taskHandler((input: StartVerificationInput) => startVerification(dependencies, input));
+export const handler = taskHandler((input: StartVerificationInput) => startVerification({ requests: requests(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl }, input));

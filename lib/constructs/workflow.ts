@@ -144,7 +144,8 @@ export class Workflow extends Construct {
       payload: parkedTask,
       retryOnServiceExceptions: false,
       resultPath: JsonPath.DISCARD,
-      taskTimeout: Timeout.duration(props.approvalTimeout ?? Duration.days(364)),
+      // A Standard execution lives a year at most: verification (days) plus approval must fit in it.
+      taskTimeout: Timeout.duration(props.approvalTimeout ?? Duration.days(360)),
     })
       .addRetry(serviceRetry)
       .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD });

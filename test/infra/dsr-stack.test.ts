@@ -200,7 +200,7 @@ describe('the state machine', () => {
       expect(task.ResultPath, state).toBeNull();
     }
     expect(asl.States.StartVerification.TimeoutSeconds).toBe(72 * 3600);
-    expect(asl.States.AwaitApproval.TimeoutSeconds).toBe(364 * 24 * 3600);
+    expect(asl.States.AwaitApproval.TimeoutSeconds).toBe(360 * 24 * 3600);
   });
 
   it('expires an unverified request, and tells the requester when an officer rejects', () => {
