@@ -1,6 +1,7 @@
 import { storeCatalog } from '../../config/stores.ts';
 import { connectorFor as connectorOfKind } from '../adapters/connectors/index.ts';
 import { DynamoDbRequestRepository } from '../adapters/dynamodb-request-repository.ts';
+import { DynamoDbStoreTaskRepository } from '../adapters/dynamodb-store-task-repository.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { StepFunctionsWorkflow } from '../adapters/step-functions-workflow.ts';
@@ -9,6 +10,7 @@ import type { Mailer } from '../ports/mailer.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { RequestRepository } from '../ports/request-repository.ts';
 import type { StoreConnector } from '../ports/store-connector.ts';
+import type { StoreTaskRepository } from '../ports/store-task-repository.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import { documentClient, s3Client, sesClient, sfnClient } from './clients.ts';
 import { config } from './config.ts';
@@ -46,3 +48,6 @@ export const connectorFor = (store: StoreDefinition): StoreConnector => connecto
 export const catalog: StoreCatalog = storeCatalog;
 
 export const now = (): Date => new Date();
+
+let storeTaskRepository: StoreTaskRepository | undefined;
+export const storeTasks = (): StoreTaskRepository => (storeTaskRepository ??= new DynamoDbStoreTaskRepository(documentClient(), config.requestTable));

@@ -1,0 +1,51 @@
+/** What one store did for one request: counts and notes only, never the records. */
+export interface StoreTaskResult {
+  readonly status: 'succeeded' | 'failed' | 'skipped';
+  readonly recordCount?: number;
+  readonly updated?: number;
+  readonly deleted?: number;
+  readonly anonymized?: number;
+  readonly retained?: number;
+  /** Items the re-check after erasure still found (must be 0 for success). */
+  readonly remaining?: number;
+  readonly note?: string;
+  readonly error?: string;
+}
+
+export type StoreTaskStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+
+/**
+ * The state of one store's work for one request, beside the request item (sk = STORE#<storeId>).
+ * It holds the task token while an asynchronous store (a processor's callback, an officer's manual
+ * task) works, and the result once done, so a retried task never redoes finished work.
+ */
+export interface StoreTask {
+  readonly requestId: string;
+  readonly storeId: string;
+  readonly action: string;
+  readonly status: StoreTaskStatus;
+  readonly taskToken?: string;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly attempts: number;
+  readonly result?: StoreTaskResult;
+  /** Shown to officers while waiting: what the processor or person was asked to do. */
+  readonly note?: string;
+}
+
+export interface StoreTaskRepository {
+  /**
+   * Records that the store's work starts (or starts again) with this task token. A task already
+   * finished with `succeeded` or `skipped` is returned unchanged: the caller reports its result.
+   */
+  begin(requestId: string, storeId: string, action: string, taskToken: string): Promise<StoreTask>;
+  /** The store answered "later": keep the token for the callback or the officer. */
+  markWaiting(requestId: string, storeId: string, note: string): Promise<void>;
+  /**
+   * Settles a running or waiting task, once: returns the task (with its token) to the caller that
+   * won, and undefined to any later caller (a replayed callback, a double click).
+   */
+  finish(requestId: string, storeId: string, result: StoreTaskResult): Promise<StoreTask | undefined>;
+  get(requestId: string, storeId: string): Promise<StoreTask | undefined>;
+  list(requestId: string): Promise<StoreTask[]>;
+}
