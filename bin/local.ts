@@ -11,6 +11,7 @@ const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
   mailPort: Number(process.env.MAIL_PORT ?? 8005),
   s3Port: Number(process.env.S3_PORT ?? 4566),
+  partnerPort: Number(process.env.PARTNER_PORT ?? 8010),
   dataDir,
   log: (line) => console.log(`  ${line}`),
 });
@@ -22,6 +23,7 @@ dsr-workflow is running locally (ready in ${((Date.now() - started) / 1000).toFi
   API                 ${stack.apiUrl}  (health: ${stack.apiUrl}/health)
   Mailbox (SES)       ${stack.mailUrl}/  (JSON: ${stack.mailUrl}/store)
   S3 emulator         ${stack.s3Url}
+  Partner CRM (demo)  ${stack.partner.url}  (a processor reached by signed webhooks)
   Officer token       npm run --silent officer-token
   Data folder         ${dataDir}  (npm run reset to start afresh)
 

@@ -12,7 +12,11 @@ export type Capability =
   | 'exports:read'
   | 'exports:write'
   | 'mail:send'
-  | 'stores:read';
+  | 'stores:read'
+  /** Change and delete the subject's data in the declared stores (amend, erase, objection). */
+  | 'stores:write'
+  /** Read the signing secrets of webhook stores (processors). */
+  | 'stores:secrets';
 
 export interface FunctionSpec {
   /** Source file, relative to the repository root; it exports `handler`. */
@@ -76,6 +80,24 @@ export const functionCatalog = {
     description: 'Officer rejection with a reason: ends the workflow and tells the requester',
     capabilities: ['requests:write', 'workflow:callback'],
   },
+  storeCallback: {
+    entry: 'lambdas/http/store-callback.ts',
+    kind: 'http',
+    description: "Takes a processor's signed asynchronous answer and resumes the workflow",
+    capabilities: ['requests:write', 'workflow:callback', 'stores:secrets'],
+  },
+  completeStoreTask: {
+    entry: 'lambdas/http/complete-store-task.ts',
+    kind: 'http',
+    description: 'Officer marks a manual store task done (or failed) with a note',
+    capabilities: ['requests:write', 'workflow:callback'],
+  },
+  retryRequest: {
+    entry: 'lambdas/http/retry-request.ts',
+    kind: 'http',
+    description: 'Officer retry of the stores that failed: runs only those, then settles the request',
+    capabilities: ['requests:write', 'workflow:start'],
+  },
   startVerification: {
     entry: 'lambdas/tasks/start-verification.ts',
     kind: 'task',
@@ -86,21 +108,21 @@ export const functionCatalog = {
     entry: 'lambdas/tasks/prepare-approval.ts',
     kind: 'task',
     description: 'Resolves the subject in the stores and parks the workflow for an officer',
-    capabilities: ['requests:write', 'stores:read'],
+    capabilities: ['requests:write', 'stores:read', 'workflow:callback'],
   },
   runStoreAction: {
     entry: 'lambdas/tasks/run-store-action.ts',
     kind: 'task',
-    description: 'Runs the request against one data store',
-    capabilities: ['requests:read', 'stores:read', 'exports:write'],
+    description: 'Runs the request against one data store; asynchronous stores resume the workflow later',
+    capabilities: ['requests:write', 'stores:read', 'stores:write', 'stores:secrets', 'exports:write', 'workflow:callback'],
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
   finishRequest: {
     entry: 'lambdas/tasks/finish-request.ts',
     kind: 'task',
-    description: 'Records per-store outcomes, builds the access export, settles the status',
-    capabilities: ['requests:write', 'exports:read', 'exports:write'],
+    description: 'Records per-store outcomes, builds the access export, tells recipients (Art. 19), settles the status',
+    capabilities: ['requests:write', 'exports:read', 'exports:write', 'mail:send'],
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
@@ -144,6 +166,9 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/admin/requests/{id}', function: 'getRequest', auth: 'officer' },
   { method: 'POST', path: '/admin/requests/{id}/approve', function: 'approveRequest', auth: 'officer' },
   { method: 'POST', path: '/admin/requests/{id}/reject', function: 'rejectRequest', auth: 'officer' },
+  { method: 'POST', path: '/admin/requests/{id}/retry', function: 'retryRequest', auth: 'officer' },
+  { method: 'POST', path: '/admin/requests/{id}/stores/{storeId}/complete', function: 'completeStoreTask', auth: 'officer' },
+  { method: 'POST', path: '/callbacks/{storeId}', function: 'storeCallback', auth: 'public' },
 ];
 
 /** The Cognito group (and local issuer claim) that makes a signed-in user a privacy officer. */

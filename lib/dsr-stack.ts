@@ -19,7 +19,7 @@ import { OfficerAuth } from './constructs/officer-auth.ts';
 import { RequestTable } from './constructs/request-table.ts';
 import { Workflow } from './constructs/workflow.ts';
 
-export { resolveDefinition, workflowErrors, workflowStates } from './constructs/workflow.ts';
+export { workflowErrors, workflowStates } from './constructs/workflow.ts';
 
 /** The deployed stack's name (and construct id). */
 export const dsrStackName = 'DsrWorkflow';

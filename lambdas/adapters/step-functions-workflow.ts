@@ -8,13 +8,13 @@ export class StepFunctionsWorkflow implements Workflow {
     private readonly stateMachineArn: string,
   ) {}
 
-  async start(input: WorkflowInput): Promise<void> {
+  async start(input: WorkflowInput, executionName: string = input.requestId): Promise<void> {
     try {
       await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: input.requestId, input: JSON.stringify(input) }),
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify(input) }),
       );
     } catch (error) {
-      // The execution name is the request id: a second start of the same request is not an error.
+      // The execution name is the request id (or the retry's): a second start of the same run is not an error.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
   }

@@ -17,7 +17,8 @@ export interface AccessExport {
 export interface ExportedStore {
   readonly storeId: string;
   readonly name: string;
-  readonly status: 'included' | 'unavailable';
+  /** `sent_separately`: a system only a person can search (paper); the officer sends its copy. */
+  readonly status: 'included' | 'unavailable' | 'sent_separately';
   readonly recordCount: number;
   readonly disclosure: StoreDisclosure;
   readonly records: readonly Readonly<Record<string, unknown>>[];
@@ -53,7 +54,7 @@ export function buildAccessExport(input: {
       return {
         storeId: store.id,
         name: store.name,
-        status: outcome?.status === 'succeeded' ? 'included' : 'unavailable',
+        status: outcome?.status !== 'succeeded' ? 'unavailable' : store.kind === 'manual' ? 'sent_separately' : 'included',
         recordCount: records.length,
         disclosure: store.disclosure,
         records,

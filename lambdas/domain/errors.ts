@@ -35,3 +35,6 @@ export class StoreConfigurationError extends DomainError {}
 
 /** The mail service refused or did not answer: the workflow retries the notification by this name. */
 export class MailNotSentError extends DomainError {}
+
+/** The re-check after erasure still found data of the subject: retried, then reported as a failed store. */
+export class ErasureIncompleteError extends DomainError {}

@@ -1,12 +1,15 @@
 import type { Jurisdiction } from './deadline.ts';
 import type { RequestStatus } from './status.ts';
 
-/** What the requester asks for. */
-export const requestTypes = ['access', 'amend', 'delete'] as const;
+/** What the requester asks for; `objection` stops direct marketing (GDPR Art. 21(2), CCPA opt-out). */
+export const requestTypes = ['access', 'amend', 'delete', 'objection'] as const;
 export type RequestType = (typeof requestTypes)[number];
 
-/** Fields a requester may ask to correct; stores map them to their own attributes. */
-export const correctableFields = ['name', 'phone', 'address', 'company', 'jobTitle'] as const;
+/**
+ * Fields a requester may ask to correct; stores map them to their own attributes. A correction of
+ * the email address itself is accepted but always held for an officer (it moves where data goes).
+ */
+export const correctableFields = ['name', 'phone', 'address', 'company', 'jobTitle', 'email'] as const;
 export type CorrectableField = (typeof correctableFields)[number];
 
 export interface Correction {
@@ -26,15 +29,32 @@ export interface AuditEvent {
   readonly detail?: string;
 }
 
-export type StoreOutcomeStatus = 'succeeded' | 'failed';
+export type StoreOutcomeStatus = 'succeeded' | 'failed' | 'skipped';
 
 /** What happened in one data store. Counts and reasons only, never the records themselves. */
 export interface StoreOutcome {
   readonly storeId: string;
   readonly status: StoreOutcomeStatus;
   readonly recordCount?: number;
+  readonly updated?: number;
+  readonly deleted?: number;
+  readonly anonymized?: number;
+  readonly retained?: number;
+  readonly remaining?: number;
+  readonly note?: string;
   readonly error?: string;
   readonly finishedAt: string;
+}
+
+/** Why a request must be looked at by an officer even where a policy would approve it alone. */
+export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found';
+
+/** One Art. 19 notice: who was told of a rectification or erasure, how, and when. */
+export interface RecipientNotice {
+  readonly storeId: string;
+  readonly recipient: string;
+  readonly channel: 'email' | 'webhook';
+  readonly at: string;
 }
 
 /** The keys that identify the data subject in the stores, resolved after verification. */
@@ -55,6 +75,10 @@ export interface DsrRequest {
   readonly dueAt: string;
   readonly updatedAt: string;
   readonly subjectKeys?: SubjectKeys;
+  readonly reviewFlags?: readonly ReviewFlag[];
+  /** The stores this request runs against, fixed when it is submitted. */
+  readonly storeIds?: readonly string[];
+  readonly recipientNotices?: readonly RecipientNotice[];
   readonly storeOutcomes?: readonly StoreOutcome[];
   readonly exportKey?: string;
   readonly rejectionReason?: string;

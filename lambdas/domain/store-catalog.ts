@@ -1,3 +1,5 @@
+import type { CorrectableField } from './request.ts';
+
 /**
  * The types of the operator's store catalog (`config/stores.ts`): every data store that may hold
  * personal data, how the subject is found in it, and what Art. 15 requires us to tell about it.
@@ -23,6 +25,19 @@ export interface StoreDisclosure {
 /** A name for one kind of key that identifies a subject: `email` always exists; others are resolved. */
 export type IdentityName = string;
 
+/**
+ * What erasure does in a store:
+ * - `delete`: every item or object of the subject is deleted (every version, in a versioned bucket);
+ * - `anonymize`: the items stay (aggregates, statistics) but the listed attributes are removed;
+ * - `retain`: a law requires keeping the items (tax, accounting): they stay, restricted to that
+ *   purpose, with the listed attributes the law does not need removed. The requester is told the
+ *   legal basis and until when.
+ */
+export type ErasureStrategy =
+  | { readonly strategy: 'delete' }
+  | { readonly strategy: 'anonymize'; readonly attributes: readonly string[] }
+  | { readonly strategy: 'retain'; readonly legalBasis: string; readonly retentionPeriod: string; readonly removeAttributes?: readonly string[] };
+
 interface StoreBase {
   /** Stable id, used in outcomes, state machine payloads and IAM grants: kebab-case. */
   readonly id: string;
@@ -34,6 +49,21 @@ interface StoreBase {
    * `existing`: the store already exists in the operator's account, named as declared.
    */
   readonly provision: 'demo' | 'existing';
+  readonly erasure: ErasureStrategy;
+  /** Requester-facing field name → this store's attribute, for amendments. Fields not mapped are not held here. */
+  readonly fields?: Readonly<Partial<Record<CorrectableField, string>>>;
+  /** For marketing stores: the attribute values that record an objection to direct marketing (Art. 21). */
+  readonly marketingOptOut?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Recipients told of every rectification and erasure in this store (GDPR Art. 19), by email.
+   * Processors reached by a webhook store are told through that store itself.
+   */
+  readonly recipients?: readonly Recipient[];
+}
+
+export interface Recipient {
+  readonly name: string;
+  readonly email: string;
 }
 
 export interface DynamoDbStore extends StoreBase {
@@ -57,9 +87,30 @@ export interface S3Store extends StoreBase {
   readonly bucket: string;
   /** The subject's prefix, with `{identity}` placeholders: `uploads/{customerId}/`. */
   readonly prefixTemplate: string;
+  /** The bucket keeps versions: erasure deletes every version and delete marker under the prefix. */
+  readonly versioned?: boolean;
 }
 
-export type StoreDefinition = DynamoDbStore | S3Store;
+/** A third-party processor reached over HTTPS with signed requests (see lambdas/domain/webhook-signature.ts). */
+export interface WebhookStore extends StoreBase {
+  readonly kind: 'webhook';
+  /** The processor's endpoint; `{ env: NAME }` reads it from an environment variable at run time. */
+  readonly endpoint: string | { readonly env: string };
+  /** Secrets Manager secret holding the shared HMAC key (locally: env DSR_SECRET_<STORE_ID>). */
+  readonly secretName: string;
+  /** How long to wait for an asynchronous answer before the store is marked failed. */
+  readonly callbackTimeoutHours: number;
+}
+
+/** A system a person must handle: the workflow waits until an officer marks the task done, with a note. */
+export interface ManualStore extends StoreBase {
+  readonly kind: 'manual';
+  /** What the officer must do, shown in the console and the officer's email. */
+  readonly instructions: string;
+  readonly taskTimeoutHours: number;
+}
+
+export type StoreDefinition = DynamoDbStore | S3Store | WebhookStore | ManualStore;
 export type StoreKind = StoreDefinition['kind'];
 
 /**

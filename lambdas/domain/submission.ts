@@ -57,6 +57,15 @@ export function parseSubmission(input: unknown): Submission {
     }
     const fields = data.corrections.map((correction) => correction.field);
     const repeated = fields.find((field, index) => fields.indexOf(field) !== index);
+    const newEmail = data.corrections.find((correction) => correction.field === 'email');
+    if (newEmail) {
+      try {
+        parseEmailAddress(newEmail.value);
+      } catch (error) {
+        if (error instanceof InvalidEmailError) throw new ValidationError(`corrections: the new email address: ${error.message}`, [{ path: 'corrections', message: `the new email address: ${error.message}` }]);
+        throw error;
+      }
+    }
     if (repeated) throw new ValidationError(`corrections: ${repeated} appears twice`, [{ path: 'corrections', message: `${repeated} appears twice` }]);
   } else if (data.corrections !== undefined) {
     throw new ValidationError('corrections: only an amend request carries corrections', [

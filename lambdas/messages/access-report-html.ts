@@ -16,7 +16,13 @@ export function renderAccessReport(document: AccessExport): string {
         ? `<table><thead><tr>${columns.map((column) => `<th scope="col">${escapeHtml(column)}</th>`).join('')}</tr></thead><tbody>${store.records
             .map((record) => `<tr>${columns.map((column) => `<td>${escapeHtml(formatValue(record[column]))}</td>`).join('')}</tr>`)
             .join('')}</tbody></table>`
-        : `<p>${store.status === 'included' ? 'We hold no data about you here.' : 'This system could not be searched in time; we will send its data separately.'}</p>`;
+        : `<p>${
+            store.status === 'included'
+              ? 'We hold no data about you here.'
+              : store.status === 'sent_separately'
+                ? 'Our staff searched this system by hand; they send you what they found separately.'
+                : 'This system could not be searched in time; we will send its data separately.'
+          }</p>`;
       const d = store.disclosure;
       return `<section><h2>${escapeHtml(store.name)}</h2>
 <dl>

@@ -1,10 +1,12 @@
-import type { RequestType, StoreOutcome } from '../domain/request.ts';
+import type { Correction, RequestType, StoreOutcome } from '../domain/request.ts';
+import type { StoreDefinition } from '../domain/store-catalog.ts';
 import { renderMail, type MailBody } from './layout.ts';
 
 const typeLabels: Record<RequestType, string> = {
   access: 'a copy of your personal data',
   amend: 'a correction of your personal data',
   delete: 'the deletion of your personal data',
+  objection: 'an end to marketing messages',
 };
 
 const formatDate = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -46,6 +48,69 @@ export function rejectedMail(input: { requestId: string; type: RequestType; reas
       'You have the right to lodge a complaint with a data-protection supervisory authority, in particular in the country where you live or work, and the right to seek a judicial remedy.',
       'You are welcome to reply to this email if you think we made a mistake.',
     ],
+    requestId: input.requestId,
+  });
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+export function amendCompletedMail(input: { requestId: string; corrections: readonly Correction[]; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
+  const nameOf = (storeId: string) => input.stores.find((store) => store.id === storeId)?.name ?? storeId;
+  const changed = input.outcomes.filter((outcome) => outcome.status === 'succeeded');
+  return renderMail({
+    subject: 'Your personal data has been corrected',
+    heading: 'We corrected your personal data',
+    paragraphs: [
+      `You asked us to correct: ${input.corrections.map((correction) => correction.field).join(', ')}. We made the change in every system that holds it, and told the companies we share it with (GDPR Art. 19).`,
+      'Here is what changed where:',
+    ],
+    details: changed.map((outcome) =>
+      outcome.note && outcome.updated === undefined
+        ? `${nameOf(outcome.storeId)}: ${outcome.note}`
+        : `${nameOf(outcome.storeId)}: ${plural(outcome.updated ?? 0, 'record')} updated${outcome.updated === 0 ? ' (already correct)' : ''}`,
+    ),
+    requestId: input.requestId,
+  });
+}
+
+export function deleteCompletedMail(input: { requestId: string; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[]; backupDays: number }): MailBody {
+  const lines = input.outcomes
+    .filter((outcome) => outcome.status === 'succeeded')
+    .map((outcome) => {
+      const store = input.stores.find((candidate) => candidate.id === outcome.storeId);
+      const name = store?.name ?? outcome.storeId;
+      const parts: string[] = [];
+      if (outcome.deleted) parts.push(`${plural(outcome.deleted, 'record')} deleted`);
+      if (outcome.anonymized) parts.push(`${plural(outcome.anonymized, 'record')} anonymised (kept only as statistics, no longer linked to you)`);
+      if (outcome.retained && store?.erasure.strategy === 'retain') {
+        parts.push(`${plural(outcome.retained, 'record')} kept because ${store.erasure.legalBasis}, until ${store.erasure.retentionPeriod}, used for nothing else`);
+      }
+      if (parts.length === 0) parts.push(outcome.note ?? 'nothing held about you');
+      return `${name}: ${parts.join('; ')}`;
+    });
+  return renderMail({
+    subject: 'Your personal data has been deleted',
+    heading: 'We deleted your personal data',
+    paragraphs: [
+      'We erased the personal data we held about you in every one of our systems, checked afterwards that it is gone, and told the companies we had shared it with (GDPR Art. 19).',
+      `Copies in our backups cannot be changed one by one; they expire on their own within ${input.backupDays} days, and we never restore your data from them.`,
+      'Here is what we did in each system:',
+    ],
+    details: lines,
+    requestId: input.requestId,
+  });
+}
+
+export function objectionCompletedMail(input: { requestId: string; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
+  const nameOf = (storeId: string) => input.stores.find((store) => store.id === storeId)?.name ?? storeId;
+  return renderMail({
+    subject: 'You will no longer receive marketing from us',
+    heading: 'We stopped all marketing to you',
+    paragraphs: [
+      'Your objection to direct marketing (GDPR Art. 21) is recorded. We switched off every marketing preference we hold for you and told the companies that send marketing on our behalf.',
+      'We still send messages you need for the service itself, such as security notices and invoices.',
+    ],
+    details: input.outcomes.filter((outcome) => outcome.status === 'succeeded').map((outcome) => `${nameOf(outcome.storeId)}: marketing switched off`),
     requestId: input.requestId,
   });
 }

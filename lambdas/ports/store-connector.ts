@@ -58,6 +58,8 @@ export interface StoreConnector {
   erase(subject: Subject): Promise<EraseResult | Pending>;
   /** Re-reads the store after erasure. Asynchronous stores report what their processor confirmed. */
   verifyErased(subject: Subject): Promise<VerifyResult>;
+  /** Records an objection to direct marketing where the store has its own verb for it (a processor); others get an amend. */
+  optOut?(subject: Subject): Promise<AmendResult | Pending>;
 }
 
 export type ConnectorFactory = (store: StoreDefinition) => StoreConnector;

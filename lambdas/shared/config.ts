@@ -36,5 +36,7 @@ export const config = {
   verificationTtlHours: Number(process.env.VERIFICATION_TTL_HOURS ?? 72),
   /** How long the export can be downloaded (the bucket's lifecycle removes it a day later). */
   exportTtlDays: Number(process.env.EXPORT_TTL_DAYS ?? 7),
+  /** How long residual copies live in backups (DynamoDB point-in-time recovery keeps 35 days). */
+  backupWindowDays: Number(process.env.BACKUP_WINDOW_DAYS ?? 35),
   defaultJurisdiction: (process.env.DEFAULT_JURISDICTION ?? 'gdpr') as 'gdpr' | 'ccpa',
 };

@@ -1,5 +1,5 @@
 import { storeCatalog } from '../../config/stores.ts';
-import { connectorFor as connectorOfKind } from '../adapters/connectors/index.ts';
+import { connectorFor as connectorOfKind, type ConnectorContext } from '../adapters/connectors/index.ts';
 import { DynamoDbRequestRepository } from '../adapters/dynamodb-request-repository.ts';
 import { DynamoDbStoreTaskRepository } from '../adapters/dynamodb-store-task-repository.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
@@ -22,7 +22,8 @@ export interface Dependencies {
   readonly mailer: Mailer;
   readonly objects: ObjectStore;
   readonly catalog: StoreCatalog;
-  readonly connectorFor: (store: StoreDefinition) => StoreConnector;
+  readonly connectorFor: (store: StoreDefinition, context: Omit<ConnectorContext, 'locations'>) => StoreConnector;
+  readonly storeTasks: StoreTaskRepository;
   readonly now: () => Date;
   readonly publicBaseUrl: string | undefined;
 }
@@ -43,7 +44,8 @@ export const mailer = (): Mailer => (ses ??= new SesMailer(sesClient(), config.m
 let exportBucket: ObjectStore | undefined;
 export const objects = (): ObjectStore => (exportBucket ??= new S3ObjectStore(s3Client(), config.exportBucket));
 
-export const connectorFor = (store: StoreDefinition): StoreConnector => connectorOfKind(store, config.storeLocations);
+export const connectorFor = (store: StoreDefinition, context: Omit<ConnectorContext, 'locations'>): StoreConnector =>
+  connectorOfKind(store, { ...context, locations: config.storeLocations });
 
 export const catalog: StoreCatalog = storeCatalog;
 

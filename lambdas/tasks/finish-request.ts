@@ -1,60 +1,59 @@
 import { buildAccessExport } from '../domain/access-export.ts';
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
-import type { RequestType, StoreOutcome } from '../domain/request.ts';
+import type { RecipientNotice, RequestType, StoreOutcome } from '../domain/request.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import { renderAccessReport } from '../messages/access-report-html.ts';
+import { recipientNoticeMail } from '../messages/recipient-mails.ts';
+import type { StoredRequest } from '../ports/request-repository.ts';
 import type { StoreRecord } from '../ports/store-connector.ts';
-import { catalog, now, objects, requests, type Dependencies } from '../shared/dependencies.ts';
+import type { StoreTaskResult } from '../ports/store-task-repository.ts';
+import { catalog, mailer, now, objects, requests, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 import { collectedKey } from './run-store-action.ts';
+
+/** One store's result as the Map hands it over: the store task's result, or a caught failure. */
+export type MapOutcome = StoreTaskResult & { readonly storeId: string };
 
 export interface FinishRequestInput {
   readonly requestId: string;
   readonly type: RequestType;
-  readonly outcomes: readonly { storeId: string; status: 'succeeded' | 'failed'; recordCount?: number; error?: string }[];
+  readonly outcomes: readonly MapOutcome[];
 }
 
 export const exportPrefix = (requestId: string) => `exports/${requestId}/`;
 
+type Deps = Pick<Dependencies, 'requests' | 'catalog' | 'objects' | 'mailer' | 'now'>;
+
 /**
- * Settles the request after the stores ran: records each store's outcome, builds the access
- * export, and moves to completed, or to partially_completed naming the stores that failed.
+ * Settles the request after the stores ran: merges this run's outcomes with earlier runs' (a retry
+ * runs only the stores that failed), builds the access export, tells recipients of changed data
+ * (Art. 19), and moves to completed, or to partially_completed naming the stores that failed.
  */
-export async function finishRequest(deps: Pick<Dependencies, 'requests' | 'catalog' | 'objects' | 'now'>, input: FinishRequestInput): Promise<{ status: RequestStatus }> {
+export async function finishRequest(deps: Deps, input: FinishRequestInput): Promise<{ status: RequestStatus }> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
-  const now = deps.now();
-  const outcomes: StoreOutcome[] = input.outcomes.map((outcome) => ({
-    storeId: outcome.storeId,
-    status: outcome.status,
-    ...(outcome.recordCount !== undefined ? { recordCount: outcome.recordCount } : {}),
-    ...(outcome.error ? { error: outcome.error } : {}),
-    finishedAt: now.toISOString(),
-  }));
+  const at = deps.now();
+  const outcomes = mergeOutcomes(request, input.outcomes, at.toISOString());
   const failed = outcomes.filter((outcome) => outcome.status === 'failed');
   const status: RequestStatus = failed.length === 0 ? 'completed' : 'partially_completed';
 
   let exportKey: string | undefined;
-  if (input.type === 'access') {
-    const recordsByStore = new Map<string, StoreRecord[]>();
-    for (const outcome of outcomes.filter((candidate) => candidate.status === 'succeeded')) {
-      const collected = await deps.objects.getJson<{ records: StoreRecord[] }>(collectedKey(request.requestId, outcome.storeId));
-      recordsByStore.set(outcome.storeId, collected.records);
-    }
-    const document = buildAccessExport({ request, stores: deps.catalog.stores, outcomes, recordsByStore, generatedAt: now });
-    exportKey = `${exportPrefix(request.requestId)}export.json`;
-    await deps.objects.putJson(exportKey, document, { downloadName: `personal-data-${request.requestId}.json` });
-    await deps.objects.putText(`${exportPrefix(request.requestId)}report.html`, renderAccessReport(document), 'text/html; charset=utf-8');
-  }
+  if (input.type === 'access') exportKey = await writeAccessExport(deps, request, outcomes, at);
+  const recipientNotices = input.type === 'access' ? [] : await noticeRecipients(deps, request, outcomes, at);
 
   try {
     await deps.requests.transition(request.requestId, status, {
-      set: { storeOutcomes: outcomes, completedAt: now.toISOString(), ...(exportKey ? { exportKey } : {}) },
+      set: {
+        storeOutcomes: outcomes,
+        completedAt: at.toISOString(),
+        ...(exportKey ? { exportKey } : {}),
+        ...(recipientNotices.length ? { recipientNotices: [...(request.recipientNotices ?? []), ...recipientNotices] } : {}),
+      },
       event: {
-        at: now.toISOString(),
+        at: at.toISOString(),
         actor: 'system',
         action: status,
-        from: request.status,
+        from: 'in_progress',
         to: status,
         detail: failed.length ? `failed stores: ${failed.map((outcome) => outcome.storeId).join(', ')}` : `${outcomes.length} store(s) done`,
       },
@@ -63,8 +62,71 @@ export async function finishRequest(deps: Pick<Dependencies, 'requests' | 'catal
     // A retried run finds the request already settled the same way: nothing more to do.
     if (!(error instanceof ConflictError) || (await deps.requests.get(request.requestId))?.status !== status) throw error;
   }
-  if (input.type === 'access') await deps.objects.deletePrefix(`work/${request.requestId}/`);
+  // Collected records wait in work/ until every store has answered, so a retry can still build the export.
+  if (status === 'completed' && input.type === 'access') await deps.objects.deletePrefix(`work/${request.requestId}/`);
   return { status };
 }
 
-export const handler = taskHandler((input: FinishRequestInput) => finishRequest({ requests: requests(), catalog, objects: objects(), now }, input));
+function mergeOutcomes(request: StoredRequest, current: readonly MapOutcome[], finishedAt: string): StoreOutcome[] {
+  const byStore = new Map((request.storeOutcomes ?? []).map((outcome) => [outcome.storeId, outcome]));
+  for (const outcome of current) {
+    const { storeId, status, ...counts } = outcome;
+    byStore.set(storeId, { storeId, status, ...counts, finishedAt });
+  }
+  const planned = request.storeIds ?? [...byStore.keys()];
+  return planned.map((storeId) => byStore.get(storeId) ?? { storeId, status: 'failed', error: 'did not run', finishedAt });
+}
+
+async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], at: Date): Promise<string> {
+  const recordsByStore = new Map<string, StoreRecord[]>();
+  for (const outcome of outcomes.filter((candidate) => candidate.status === 'succeeded')) {
+    const store = deps.catalog.stores.find((candidate) => candidate.id === outcome.storeId);
+    // A manual system's copy is sent by the officer who searched it; there is no file to merge.
+    if (store?.kind === 'manual') continue;
+    const collected = await deps.objects.getJson<{ records: StoreRecord[] }>(collectedKey(request.requestId, outcome.storeId));
+    recordsByStore.set(outcome.storeId, collected.records);
+  }
+  const planned = deps.catalog.stores.filter((store) => (request.storeIds ?? []).includes(store.id));
+  const document = buildAccessExport({ request, stores: planned, outcomes, recordsByStore, generatedAt: at });
+  const exportKey = `${exportPrefix(request.requestId)}export.json`;
+  await deps.objects.putJson(exportKey, document, { downloadName: `personal-data-${request.requestId}.json` });
+  await deps.objects.putText(`${exportPrefix(request.requestId)}report.html`, renderAccessReport(document), 'text/html; charset=utf-8');
+  return exportKey;
+}
+
+/** Art. 19: every recipient of a store whose data changed is told, once per request and store. */
+async function noticeRecipients(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], at: Date): Promise<RecipientNotice[]> {
+  const already = new Set((request.recipientNotices ?? []).map((notice) => `${notice.storeId}|${notice.recipient}`));
+  const notices: RecipientNotice[] = [];
+  const subjectReference = Object.entries(request.subjectKeys ?? {})
+    .filter(([identity]) => identity !== 'email')
+    .map(([identity, values]) => `${identity} ${values.join(', ')}`)
+    .join('; ') || `request ${request.requestId}`;
+  for (const outcome of outcomes.filter((candidate) => candidate.status === 'succeeded')) {
+    const store = deps.catalog.stores.find((candidate) => candidate.id === outcome.storeId);
+    if (!store) continue;
+    if (store.kind === 'webhook' && !already.has(`${store.id}|${store.name}`)) {
+      notices.push({ storeId: store.id, recipient: store.name, channel: 'webhook', at: at.toISOString() });
+    }
+    if (!changedData(request.type, outcome)) continue;
+    for (const recipient of store.recipients ?? []) {
+      if (already.has(`${store.id}|${recipient.name}`)) continue;
+      const changedFields = (request.corrections ?? [])
+        .filter((correction) => store.fields?.[correction.field])
+        .map((correction) => `${store.fields![correction.field]}: ${correction.value}`);
+      const mail = recipientNoticeMail({ requestId: request.requestId, type: request.type, recipient: recipient.name, storeName: store.name, subjectReference, outcome, changedFields });
+      await deps.mailer.send({ to: recipient.email, requestId: request.requestId, ...mail });
+      notices.push({ storeId: store.id, recipient: recipient.name, channel: 'email', at: at.toISOString() });
+    }
+  }
+  return notices;
+}
+
+/** Whether a store's outcome changed anything a recipient holds a copy of. */
+function changedData(type: RequestType, outcome: StoreOutcome): boolean {
+  if (type === 'amend') return (outcome.updated ?? 0) > 0;
+  if (type === 'delete') return (outcome.deleted ?? 0) + (outcome.anonymized ?? 0) + (outcome.retained ?? 0) > 0;
+  return type === 'objection';
+}
+
+export const handler = taskHandler((input: FinishRequestInput) => finishRequest({ requests: requests(), catalog, objects: objects(), mailer: mailer(), now }, input));

@@ -1,7 +1,7 @@
 import { addDays } from '../domain/deadline.ts';
 import { RequestNotFoundError } from '../domain/errors.ts';
 import { issueToken } from '../domain/tokens.ts';
-import { accessCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
+import { accessCompletedMail, amendCompletedMail, deleteCompletedMail, objectionCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
 import type { MailBody } from '../messages/layout.ts';
 import { config } from '../shared/config.ts';
 import { catalog, mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
@@ -38,6 +38,12 @@ export async function notifyRequester(
       outcomes: request.storeOutcomes ?? [],
       storeNames: Object.fromEntries(deps.catalog.stores.map((store) => [store.id, store.name])),
     });
+  } else if (request.status === 'completed' && request.type === 'amend') {
+    mail = amendCompletedMail({ requestId: request.requestId, corrections: request.corrections ?? [], outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
+  } else if (request.status === 'completed' && request.type === 'delete') {
+    mail = deleteCompletedMail({ requestId: request.requestId, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores, backupDays: config.backupWindowDays });
+  } else if (request.status === 'completed' && request.type === 'objection') {
+    mail = objectionCompletedMail({ requestId: request.requestId, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
   } else if (request.status === 'rejected') {
     mail = rejectedMail({ requestId: request.requestId, type: request.type, reason: request.rejectionReason ?? 'no reason was recorded' });
   }

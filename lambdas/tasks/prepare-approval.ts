@@ -1,6 +1,7 @@
 import { RequestNotFoundError } from '../domain/errors.ts';
-import type { SubjectKeys } from '../domain/request.ts';
-import { catalog, connectorFor, now, requests, type Dependencies } from '../shared/dependencies.ts';
+import type { RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
+import type { StoredRequest } from '../ports/request-repository.ts';
+import { catalog, connectorFor, now, requests, workflow, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface PrepareApprovalInput {
@@ -8,32 +9,61 @@ export interface PrepareApprovalInput {
   readonly taskToken: string;
 }
 
+type Deps = Pick<Dependencies, 'requests' | 'workflow' | 'catalog' | 'connectorFor' | 'now'>;
+
 /**
- * Gets the case ready for an officer: resolves the verified email into the keys the stores use
- * (so the officer sees how many subjects matched), then parks the workflow on the task token.
+ * Gets the case ready for an officer: resolves the verified email into the keys the stores use,
+ * flags what an officer must look at (a change of the email itself, more than one matching
+ * subject), then parks the workflow on the task token. Request types the operator lets through
+ * on their own (`AUTO_APPROVE`, e.g. `access`) go straight on when nothing is flagged.
  */
-export async function prepareApproval(deps: Pick<Dependencies, 'requests' | 'catalog' | 'connectorFor' | 'now'>, input: PrepareApprovalInput): Promise<void> {
+export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, autoApprove: readonly RequestType[] = autoApprovedTypes()): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   const subjectKeys = await resolveSubjectKeys(deps, request.emailCanonical);
+  const reviewFlags = flagsFor(request, subjectKeys);
+  const at = deps.now().toISOString();
   const matches = Object.entries(subjectKeys)
     .filter(([identity]) => identity !== 'email')
     .map(([identity, values]) => `${identity}: ${values.length} match(es)`);
   await deps.requests.update(request.requestId, 'pending_approval', {
-    set: { approvalTaskToken: input.taskToken, subjectKeys },
-    event: { at: deps.now().toISOString(), actor: 'system', action: 'awaiting_approval', detail: matches.join(', ') || 'no identities to resolve' },
+    set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags },
+    event: { at, actor: 'system', action: 'awaiting_approval', detail: [...matches, ...reviewFlags.map((flag) => `flag: ${flag}`)].join(', ') || 'no identities to resolve' },
   });
+
+  if (autoApprove.includes(request.type) && reviewFlags.length === 0) {
+    await deps.requests.transition(request.requestId, 'in_progress', {
+      require: [{ attribute: 'approvalTaskToken', equals: input.taskToken }],
+      set: { approvedAt: at },
+      event: { at, actor: 'system', action: 'auto_approved', from: 'pending_approval', to: 'in_progress', detail: `policy approves ${request.type} requests from a verified mailbox` },
+    });
+    await deps.workflow.resume(input.taskToken, { approved: true });
+  }
 }
 
 export async function resolveSubjectKeys(deps: Pick<Dependencies, 'catalog' | 'connectorFor'>, emailCanonical: string): Promise<SubjectKeys> {
   const keys: Record<string, string[]> = { email: [emailCanonical] };
   for (const resolver of deps.catalog.identityResolvers) {
     const store = deps.catalog.stores.find((candidate) => candidate.id === resolver.storeId)!;
-    const { records } = await deps.connectorFor(store).collect({ email: [emailCanonical] });
+    const found = await deps.connectorFor(store, { callbackBaseUrl: '' }).collect({ requestId: 'resolve', keys: { email: [emailCanonical] } });
+    const records = 'records' in found ? found.records : [];
     const values = records.map((record) => record[resolver.attribute]).filter((value): value is string => typeof value === 'string' && value.length > 0);
     keys[resolver.as] = [...new Set([...(keys[resolver.as] ?? []), ...values])];
   }
   return keys;
 }
 
-export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), catalog, connectorFor, now }, input));
+function flagsFor(request: StoredRequest, keys: SubjectKeys): ReviewFlag[] {
+  const flags: ReviewFlag[] = [];
+  if (request.corrections?.some((correction) => correction.field === 'email')) flags.push('email_change');
+  const resolved = Object.entries(keys).filter(([identity]) => identity !== 'email');
+  if (resolved.some(([, values]) => values.length > 1)) flags.push('multiple_subjects');
+  if (request.type !== 'access' && resolved.length > 0 && resolved.every(([, values]) => values.length === 0)) flags.push('no_subject_found');
+  return flags;
+}
+
+function autoApprovedTypes(): RequestType[] {
+  return (process.env.AUTO_APPROVE ?? '').split(',').map((type) => type.trim()).filter(Boolean) as RequestType[];
+}
+
+export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), workflow: workflow(), catalog, connectorFor, now }, input));

@@ -1,4 +1,5 @@
 import { dueDate } from '../domain/deadline.ts';
+import { planStores } from '../domain/store-plan.ts';
 import { parseSubmission } from '../domain/submission.ts';
 import { newRequestId } from '../domain/tokens.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
@@ -21,6 +22,7 @@ export async function submitRequest(
   const now = deps.now();
   const requestId = newRequestId(now);
   const jurisdiction = submission.jurisdiction ?? context.defaultJurisdiction;
+  const storeIds = planStores(deps.catalog, submission.type, submission.corrections).map((store) => store.id);
   await deps.requests.create({
     requestId,
     type: submission.type,
@@ -34,8 +36,9 @@ export async function submitRequest(
     dueAt: dueDate(now, jurisdiction).toISOString(),
     updatedAt: now.toISOString(),
     baseUrl: context.baseUrl,
+    storeIds,
     events: [{ at: now.toISOString(), actor: 'requester', action: 'submitted', to: 'submitted', detail: `type ${submission.type}, policy ${jurisdiction}` }],
   });
-  await deps.workflow.start({ requestId, type: submission.type, stores: deps.catalog.stores.map((store) => store.id) });
+  await deps.workflow.start({ requestId, type: submission.type, stores: storeIds });
   return { requestId, status: 'submitted' };
 }

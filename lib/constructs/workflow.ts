@@ -2,6 +2,8 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   IntegrationPattern,
   JitterType,
@@ -20,6 +22,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { storeCatalog } from '../../config/stores.ts';
 import { functionCatalog, type FunctionName, type FunctionSpec } from '../catalog.ts';
 import { functionTimeoutSeconds } from './functions.ts';
 import { acknowledgeWildcards, resourceFinding } from './nag-acknowledgements.ts';
@@ -27,6 +30,7 @@ import { acknowledgeWildcards, resourceFinding } from './nag-acknowledgements.ts
 /** The state names: the local stack maps them to handlers, so they are part of the contract. */
 export const workflowStates = {
   startVerification: 'StartVerification',
+  route: 'Route',
   expireRequest: 'ExpireRequest',
   expired: 'Expired',
   awaitApproval: 'AwaitApproval',
@@ -41,6 +45,7 @@ export const workflowStates = {
 export const workflowErrors = {
   requestRejected: 'RequestRejected',
   storeUnavailable: 'StoreUnavailableError',
+  erasureIncomplete: 'ErasureIncompleteError',
   mailNotSent: 'MailNotSentError',
 } as const;
 
@@ -64,6 +69,8 @@ export interface WorkflowProps {
   /** How long an officer may take to decide (Standard executions end after one year). */
   readonly approvalTimeout?: Duration;
   readonly maxStoreConcurrency?: number;
+  /** How long one store may take, callbacks and manual tasks included. Default: the catalog's longest, plus an hour. */
+  readonly storeTaskTimeout?: Duration;
   readonly logRetention?: RetentionDays;
 }
 
@@ -74,6 +81,12 @@ export interface WorkflowProps {
 const invocationTimeout = (name: FunctionName) => {
   const spec: FunctionSpec = functionCatalog[name];
   return Timeout.duration(Duration.seconds(functionTimeoutSeconds(spec) + 30));
+};
+
+/** The longest a store in the catalog may take to answer (a processor's callback, a person's task). */
+const storeTaskTimeout = () => {
+  const hours = storeCatalog.stores.map((store) => (store.kind === 'webhook' ? store.callbackTimeoutHours : store.kind === 'manual' ? store.taskTimeoutHours : 0));
+  return Duration.hours(Math.max(1, ...hours) + 1);
 };
 
 const serviceRetry: RetryProps = {
@@ -87,12 +100,13 @@ const serviceRetry: RetryProps = {
 /**
  * The request workflow, a Standard state machine in JSONPath (the local engine ignores JSONata):
  *
+ *   Route ─phase=retry─► RunStores
  *   StartVerification (token) ─timeout─► ExpireRequest ─► Expired
  *     ► AwaitApproval (token) ─RequestRejected─► NotifyRequester
  *     ► RunStores (Map: RunStoreAction, failures recorded by RecordStoreFailure)
  *     ► FinishRequest ► NotifyRequester
  *
- * Execution input: `{ requestId, type, stores }`. Payloads carry ids only, never collected data.
+ * Execution input: `{ requestId, type, stores, phase? }`. Payloads carry ids only, never collected data.
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -150,14 +164,16 @@ export class Workflow extends Construct {
       .addRetry(serviceRetry)
       .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD });
 
+    // One state for every store kind: synchronous stores resume it at once, processors by a signed
+    // callback, manual systems when an officer marks the task done; a timeout becomes a failed store.
     const runStoreAction = LambdaInvoke.jsonPath(this, workflowStates.runStoreAction, {
       lambdaFunction: fns.runStoreAction,
-      payloadResponseOnly: true,
-      taskTimeout: invocationTimeout('runStoreAction'),
-      payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), storeId: JsonPath.stringAt('$.storeId') }),
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      taskTimeout: Timeout.duration(props.storeTaskTimeout ?? storeTaskTimeout()),
+      payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), storeId: JsonPath.stringAt('$.storeId'), taskToken: JsonPath.taskToken }),
       retryOnServiceExceptions: false,
     })
-      .addRetry({ ...serviceRetry, errors: [workflowErrors.storeUnavailable, ...lambdaServiceErrors] })
+      .addRetry({ ...serviceRetry, errors: [workflowErrors.storeUnavailable, workflowErrors.erasureIncomplete, ...lambdaServiceErrors] })
       .addCatch(
         Pass.jsonPath(this, workflowStates.recordStoreFailure, {
           parameters: { storeId: JsonPath.stringAt('$.storeId'), status: 'failed', error: JsonPath.stringAt('$.failure.Error') },
@@ -185,7 +201,12 @@ export class Workflow extends Construct {
       resultPath: JsonPath.DISCARD,
     }).addRetry(serviceRetry);
 
-    this.definition = startVerification.next(awaitApproval).next(runStores).next(finishRequest).next(notifyRequester);
+    runStores.next(finishRequest).next(notifyRequester);
+    startVerification.next(awaitApproval).next(runStores);
+    // An officer's retry starts a new execution that goes straight to the stores that failed.
+    this.definition = Choice.jsonPath(this, workflowStates.route)
+      .when(Condition.and(Condition.isPresent('$.phase'), Condition.stringEquals('$.phase', 'retry')), runStores)
+      .otherwise(startVerification);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -225,34 +246,4 @@ export class Workflow extends Construct {
       })),
     ]);
   }
-}
-
-type CfnValue = unknown;
-
-/**
- * Turns a synthesized `DefinitionString` (an `Fn::Join` of strings, `Ref`s and `Fn::GetAtt`s) into
- * plain ASL, resolving each reference with `resolve` (for example, a function's logical id to the
- * ARN or name the local stack uses).
- */
-export function resolveDefinition(
-  definitionString: CfnValue,
-  resolve: (reference: { logicalId: string; attribute?: string }) => string,
-): Record<string, unknown> {
-  const render = (value: CfnValue): string => {
-    if (typeof value === 'string') return value;
-    if (typeof value === 'object' && value !== null) {
-      const node = value as Record<string, unknown>;
-      if (Array.isArray(node['Fn::Join'])) {
-        const [delimiter, parts] = node['Fn::Join'] as [string, CfnValue[]];
-        return parts.map(render).join(delimiter);
-      }
-      if (typeof node.Ref === 'string') return resolve({ logicalId: node.Ref });
-      if (Array.isArray(node['Fn::GetAtt'])) {
-        const [logicalId, attribute] = node['Fn::GetAtt'] as [string, string];
-        return resolve({ logicalId, attribute });
-      }
-    }
-    throw new Error(`Cannot resolve ${JSON.stringify(value)} in the state machine definition`);
-  };
-  return JSON.parse(render(definitionString)) as Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-reposi
 import { envNames, functionCatalog, routes, type FunctionName } from '../catalog.ts';
 import { synthesizeForLocal } from '../dsr-stack.ts';
 import { demoFiles, demoRecords } from './demo-data.ts';
+import { startPartnerCrm, type PartnerCrm } from './partner-crm-service.ts';
 import { LocalGateway, lambdaContext, type HttpLambda } from './local-gateway.ts';
 import { OfficerIssuer } from './officer-issuer.ts';
 import { resolveDefinitionString } from './resolve-definition.ts';
@@ -29,6 +31,8 @@ export interface LocalStackOptions {
   readonly s3Port?: number;
   /** Where DynamoDB and S3 keep their data between runs; undefined keeps everything in memory. */
   readonly dataDir?: string;
+  /** The demo processor (CRM partner) reached by the webhook store; 0 picks a free port. */
+  readonly partnerPort?: number;
   /** Multiplies Retry intervals of the state machine (tests speed them up). */
   readonly retryIntervalScale?: number;
   readonly log?: (line: string) => void;
@@ -40,6 +44,7 @@ export interface LocalStack {
   readonly s3Url: string;
   readonly dynamoDbUrl: string;
   readonly stepFunctionsUrl: string;
+  readonly partner: PartnerCrm;
   readonly issuer: OfficerIssuer;
   readonly stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
@@ -104,6 +109,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await provisionData(dynamoDbUrl, s3Url, log);
 
+    // The demo processor: a partner CRM with its own copy of contacts, reached by signed webhooks.
+    // Its shared secret is made fresh for each run and never written down.
+    const partnerSecret = randomBytes(32).toString('base64url');
+    const partner = await startPartnerCrm({ port: options.partnerPort ?? 8010, secret: partnerSecret });
+    stops.push(() => partner.stop());
+    Object.assign(process.env, { DSR_PARTNER_CRM_URL: partner.url, DSR_SECRET_CRM_PARTNER: partnerSecret });
+
     // Step Functions: the synthesized definition, run by the local engine.
     const issuer = await OfficerIssuer.open(join(options.dataDir ?? join(repositoryRoot, '.local'), 'officer-issuer.json'));
     const handlers = new Map<FunctionName, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
@@ -141,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => gateway.stop());
     process.env[envNames.publicBaseUrl] = apiUrl;
 
-    return { apiUrl, mailUrl, s3Url, dynamoDbUrl, stepFunctionsUrl, issuer, stepFunctions, stop };
+    return { apiUrl, mailUrl, s3Url, dynamoDbUrl, stepFunctionsUrl, partner, issuer, stepFunctions, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -200,7 +212,7 @@ async function provisionData(dynamoDbUrl: string, s3Url: string, log: (line: str
         }
         log(`seeded ${items.length} record(s) into ${store.id}`);
       }
-    } else {
+    } else if (store.kind === 's3') {
       const created = await ensureBucket(s3, store.bucket);
       const files = demoFiles[store.id] ?? [];
       if (created) {

@@ -49,6 +49,7 @@ describe('a requester in a browser', () => {
       const answer = await client.post(`/admin/requests/${requestId}/approve`, {}, officer);
       return answer.status === 409 ? undefined : answer;
     }, 10_000, 'the approval');
+    await client.completeManualTask(requestId, 'paper-archive');
 
     const completion = await client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/download#t=[A-Za-z0-9_.-]+)/);
     await page.goto(completion.match[1]!);
@@ -61,7 +62,13 @@ describe('a requester in a browser', () => {
       ['accounts', 1],
       ['marketing-preferences', 1],
       ['support-tickets', 3],
+      ['survey-answers', 2],
+      ['billing-records', 2],
+      ['usage-events', 120],
       ['uploaded-files', 2],
+      ['profile-photos', 2],
+      ['crm-partner', 1],
+      ['paper-archive', 0],
     ]);
     await expect.poll(() => page.getByRole('link', { name: /readable report/i }).isVisible()).toBe(true);
     await screenshot(page, 'download');

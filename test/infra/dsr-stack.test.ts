@@ -6,7 +6,8 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
 import { envNames, functionCatalog, officerGroup, routes, type FunctionName } from '../../lib/catalog.ts';
-import { buildDsrApp, resolveDefinition, workflowStates, type DsrStack } from '../../lib/dsr-stack.ts';
+import { buildDsrApp, workflowStates, type DsrStack } from '../../lib/dsr-stack.ts';
+import { resolveDefinitionString } from '../../lib/local/resolve-definition.ts';
 import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
 import { requestRejectedError } from '../../lambdas/use-cases/decide-request.ts';
 
@@ -32,7 +33,7 @@ beforeAll(() => {
   ) as Record<FunctionName, string>;
   functionByLogicalId = Object.fromEntries(Object.entries(logicalIdOf).map(([name, id]) => [id, name as FunctionName]));
   const [, stateMachine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
-  asl = resolveDefinition(stateMachine.Properties.DefinitionString, ({ logicalId, attribute }) =>
+  asl = resolveDefinitionString(stateMachine.Properties.DefinitionString, (logicalId, attribute) =>
     functionByLogicalId[logicalId] ? `fn:${functionByLogicalId[logicalId]}` : `${logicalId}${attribute ? `.${attribute}` : ''}`,
   ) as typeof asl;
 });
@@ -162,10 +163,10 @@ describe('the functions', () => {
   });
 
   it('map every catalog store id to the physical name of its table or bucket', () => {
-    const locations = resolveDefinition(
+    const locations = resolveDefinitionString(
       resources[logicalIdOf.runStoreAction]!.Properties.Environment.Variables[envNames.storeLocations],
-      ({ logicalId }) => logicalId,
-    );
+      (logicalId) => logicalId,
+    ) as Record<string, unknown>;
     expect(Object.keys(locations).sort()).toEqual(storeCatalog.stores.map((store) => store.id).sort());
     for (const [storeId, physical] of Object.entries(locations)) {
       expect(resources[physical as string]?.Type, storeId).toMatch(/^AWS::(DynamoDB::Table|S3::Bucket)$/);

@@ -45,6 +45,8 @@ describe('an access request, end to end on the local stack', () => {
     }, 10_000, 'the approval to be accepted');
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('in_progress');
+    // The paper archive is searched by a person, who marks the task done.
+    await client.completeManualTask(requestId, 'paper-archive');
 
     // The completion mail links to the download page.
     const completion = await client.waitForMail(demoSubject.email, /\/download#t=([A-Za-z0-9_.-]+)/);
@@ -60,6 +62,12 @@ describe('an access request, end to end on the local stack', () => {
     expect(byStore['support-tickets'].records.map((ticket: { ticketId: string }) => ticket.ticketId).sort()).toEqual(['T-5001', 'T-5002', 'T-5003']);
     expect(byStore['uploaded-files'].records.map((file: { file: string }) => file.file).sort()).toEqual(['cv.md', 'profile-notes.txt']);
     expect(Buffer.from(byStore['uploaded-files'].records.find((file: { file: string }) => file.file === 'cv.md').contentBase64, 'base64').toString()).toContain('Product Manager');
+    expect(byStore['survey-answers'].records).toHaveLength(2);
+    expect(byStore['billing-records'].records).toHaveLength(2);
+    expect(byStore['usage-events'].records).toHaveLength(120);
+    expect(byStore['profile-photos'].records.map((file: { file: string }) => file.file).sort()).toEqual(['avatar-2024.svg', 'avatar.svg']);
+    expect(byStore['crm-partner'].records).toEqual([expect.objectContaining({ customer_id: 'C-1001', full_name: 'Jane Doe' })]);
+    expect(byStore['paper-archive'].status).toBe('sent_separately');
     expect(byStore['accounts'].disclosure.legalBasis).toMatch(/contract/);
     expect(JSON.stringify(exported)).not.toMatch(/C-1002|C-1003|C-1004/);
 
@@ -69,9 +77,9 @@ describe('an access request, end to end on the local stack', () => {
 
     const final = await client.get(`/admin/requests/${requestId}`, officer);
     expect(final.body.status).toBe('completed');
-    expect(final.body.storeOutcomes).toHaveLength(4);
+    expect(final.body.storeOutcomes).toHaveLength(10);
     expect(final.body.events.map((event: { action: string }) => event.action)).toEqual([
-      'submitted', 'verification_sent', 'verified', 'awaiting_approval', 'approved', 'completed', 'requester_notified',
+      'submitted', 'verification_sent', 'verified', 'awaiting_approval', 'approved', 'store_done', 'completed', 'requester_notified',
     ]);
     expect(JSON.stringify(final.body)).not.toMatch(/TokenHash|TaskToken/);
   });
