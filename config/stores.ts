@@ -94,7 +94,8 @@ export const storeCatalog: StoreCatalog = {
       provision: 'demo',
       table: 'dsr-demo-billing-records',
       keySchema: { partitionKey: 'customerId', sortKey: 'invoiceId' },
-      lookup: { identity: 'customerId', attribute: 'customerId' },
+      // Invoices carry the customer's email, so they stay findable after the account is erased.
+      lookup: { identity: 'email', attribute: 'email', indexName: 'by-email' },
       erasure: {
         strategy: 'retain',
         legalBasis: 'legal obligation to keep invoices for tax purposes (GDPR Art. 6(1)(c) and 17(3)(b); e.g. UK VAT rules, § 147 AO in Germany)',

@@ -49,9 +49,9 @@ export const demoRecords: Record<string, readonly Record<string, unknown>[]> = {
     { customerId: 'C-1003', surveyId: 'S-2025-Q1', answeredAt: '2025-03-16T10:00:00Z', score: 7, jobTitle: 'Designer', comment: 'Plus de modèles, svp.' },
   ],
   'billing-records': [
-    { customerId: 'C-1001', invoiceId: 'INV-2024-0042', issuedAt: '2024-02-01', amount: 240, currency: 'GBP', billingName: 'Jane Doe', billingAddress: '221B Example Street, London NW1 6XE', phone: '+44 20 7946 0958', marketingSegment: 'smb-growth' },
-    { customerId: 'C-1001', invoiceId: 'INV-2025-0042', issuedAt: '2025-02-01', amount: 264, currency: 'GBP', billingName: 'Jane Doe', billingAddress: '221B Example Street, London NW1 6XE', phone: '+44 20 7946 0958', marketingSegment: 'smb-growth' },
-    { customerId: 'C-1002', invoiceId: 'INV-2024-0077', issuedAt: '2024-05-01', amount: 120, currency: 'USD', billingName: 'John Smith', billingAddress: '1 Example Avenue, Springfield', phone: '+1 555 0100', marketingSegment: 'enterprise' },
+    { customerId: 'C-1001', invoiceId: 'INV-2024-0042', email: 'jane.doe@example.com', issuedAt: '2024-02-01', amount: 240, currency: 'GBP', billingName: 'Jane Doe', billingAddress: '221B Example Street, London NW1 6XE', phone: '+44 20 7946 0958', marketingSegment: 'smb-growth' },
+    { customerId: 'C-1001', invoiceId: 'INV-2025-0042', email: 'jane.doe@example.com', issuedAt: '2025-02-01', amount: 264, currency: 'GBP', billingName: 'Jane Doe', billingAddress: '221B Example Street, London NW1 6XE', phone: '+44 20 7946 0958', marketingSegment: 'smb-growth' },
+    { customerId: 'C-1002', invoiceId: 'INV-2024-0077', email: 'john.smith@example.org', issuedAt: '2024-05-01', amount: 120, currency: 'USD', billingName: 'John Smith', billingAddress: '1 Example Avenue, Springfield', phone: '+1 555 0100', marketingSegment: 'enterprise' },
   ],
   'usage-events': [...usageEvents('C-1001', 120, '2025-10-01T08:00:00Z'), ...usageEvents('C-1004', 5, '2025-10-01T08:00:00Z')],
 };
