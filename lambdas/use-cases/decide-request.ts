@@ -43,7 +43,8 @@ export async function rejectRequest(deps: Pick<Dependencies, 'requests' | 'workf
 async function rethrowNotReady(deps: Pick<Dependencies, 'requests'>, requestId: string, error: unknown): Promise<never> {
   if (error instanceof ConflictError) {
     const current = await deps.requests.get(requestId);
-    if (current?.status === 'pending_approval' && !current.approvalTaskToken) throw new ConflictError(notReady, { cause: error });
+    // Still pending approval means the task token was not stored when we wrote (it may be by now).
+    if (current?.status === 'pending_approval') throw new ConflictError(notReady, { cause: error });
   }
   throw error;
 }
