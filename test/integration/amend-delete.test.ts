@@ -58,7 +58,7 @@ describe('amend, objection and delete across every kind of store', () => {
     const after = await snapshotStores(stack);
     expect(after['marketing-preferences']!.find((item) => item.customerId === 'C-1001')).toMatchObject({ newsletter: false, productUpdates: false, partnerOffers: false });
     expect(stack.partner.contacts().find((contact) => contact.customer_id === 'C-1001')?.marketing_consent).toBe(false);
-    await client.waitForMail('dpo@mailer.example.com', new RegExp(`${request.requestId}[\\s\\S]*stop all marketing`));
+    await client.waitForMail('dpo@mailer.example.com', new RegExp(`stop all marketing[\\s\\S]*${request.requestId}`));
     await client.waitForMail(demoSubject.email, /We stopped all marketing to you/);
   });
 
@@ -92,12 +92,14 @@ describe('amend, objection and delete across every kind of store', () => {
     const surveys = after['survey-answers']!.filter((answer) => String(answer.customerId).startsWith('anon-'));
     expect(surveys.map((answer) => answer.score).sort()).toEqual([8, 9]);
     for (const answer of surveys) expect(answer).not.toHaveProperty('comment');
-    expect(bystanders(after, jane)).toEqual(bystanders(before, jane));
+    const withoutPseudonyms = (records: Record<string, Record<string, unknown>[]>) =>
+      Object.fromEntries(Object.entries(records).map(([storeId, list]) => [storeId, list.filter((record) => !String(record.customerId).startsWith('anon-'))]));
+    expect(withoutPseudonyms(bystanders(after, jane))).toEqual(bystanders(before, jane));
 
     const confirmation = await client.waitForMail(demoSubject.email, /We deleted your personal data/);
     expect(confirmation.mail.body.text).toMatch(/Billing records: 2 records kept because legal obligation to keep invoices/);
     expect(confirmation.mail.body.text).toMatch(/within 35 days/);
-    await client.waitForMail('privacy@accounting.example.com', new RegExp(`${request.requestId}[\\s\\S]*erase`));
+    await client.waitForMail('privacy@accounting.example.com', new RegExp(`erase the copy[\\s\\S]*${request.requestId}`));
   });
 
   it('changes nothing when the same erasure runs a second time', async () => {

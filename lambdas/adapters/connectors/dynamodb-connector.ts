@@ -52,7 +52,8 @@ export class DynamoDbConnector implements StoreConnector {
     const wanted = new Map(changes.map((change) => [change.attribute, change.value]));
     const items = await this.findItems(subject.keys);
     const outcomes = await mapWithConcurrency(items, updateConcurrency, async (item) => {
-      const differing = [...wanted].filter(([attribute, value]) => item[attribute] !== value);
+      // A correction fixes what is held: an item that never carried a field does not gain it.
+      const differing = [...wanted].filter(([attribute, value]) => Object.hasOwn(item, attribute) && item[attribute] !== value);
       // Already as asked: writing again would only bump versions and streams.
       if (differing.length === 0) return false;
       return this.updateExisting(item, { set: differing });
