@@ -84,7 +84,7 @@ export const functionCatalog = {
     entry: 'lambdas/http/store-callback.ts',
     kind: 'http',
     description: "Takes a processor's signed asynchronous answer and resumes the workflow",
-    capabilities: ['requests:write', 'workflow:callback', 'stores:secrets'],
+    capabilities: ['requests:write', 'workflow:callback', 'stores:secrets', 'exports:write'],
   },
   completeStoreTask: {
     entry: 'lambdas/http/complete-store-task.ts',

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { resolveWebhookSecret } from '../adapters/connectors/webhook-connector.ts';
 import { signatureHeader, verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
-import { catalog, storeTasks, workflow } from '../shared/dependencies.ts';
+import { collectedKey } from '../domain/object-keys.ts';
+import { catalog, objects, storeTasks, workflow } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, type HttpEvent } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { completeStoreTask } from '../use-cases/complete-store-task.ts';
@@ -93,6 +94,13 @@ export const handler = httpHandler(async (event) => {
   if (callback.store_id !== undefined && callback.store_id !== store.id) throw new HttpError(400, 'store_id does not match the callback URL');
 
   logger.appendKeys({ requestId: callback.request_id });
+  // An asynchronous access answer carries the records: they join the others in the private bucket.
+  if (callback.request_status === 'completed' && callback.results?.records) {
+    const task = await storeTasks().get(callback.request_id, store.id);
+    if (task?.action === 'collect' && task.status === 'waiting') {
+      await objects().putJson(collectedKey(callback.request_id, store.id), { storeId: store.id, records: callback.results.records });
+    }
+  }
   await completeStoreTask({ storeTasks: storeTasks(), workflow: workflow() }, callback.request_id, store.id, toResult(callback));
   logger.info('Store callback settled the task', { storeId: store.id, status: callback.request_status });
   return json(200, { received: true });

@@ -1,5 +1,6 @@
 import { buildAccessExport } from '../domain/access-export.ts';
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
+import { collectedKey, exportPrefix, workPrefix } from '../domain/object-keys.ts';
 import type { RecipientNotice, RequestType, StoreOutcome } from '../domain/request.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import { renderAccessReport } from '../messages/access-report-html.ts';
@@ -9,7 +10,6 @@ import type { StoreRecord } from '../ports/store-connector.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
 import { catalog, mailer, now, objects, requests, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
-import { collectedKey } from './run-store-action.ts';
 
 /** One store's result as the Map hands it over: the store task's result, or a caught failure. */
 export type MapOutcome = StoreTaskResult & { readonly storeId: string };
@@ -19,8 +19,6 @@ export interface FinishRequestInput {
   readonly type: RequestType;
   readonly outcomes: readonly MapOutcome[];
 }
-
-export const exportPrefix = (requestId: string) => `exports/${requestId}/`;
 
 type Deps = Pick<Dependencies, 'requests' | 'catalog' | 'objects' | 'mailer' | 'now'>;
 
@@ -63,7 +61,7 @@ export async function finishRequest(deps: Deps, input: FinishRequestInput): Prom
     if (!(error instanceof ConflictError) || (await deps.requests.get(request.requestId))?.status !== status) throw error;
   }
   // Collected records wait in work/ until every store has answered, so a retry can still build the export.
-  if (status === 'completed' && input.type === 'access') await deps.objects.deletePrefix(`work/${request.requestId}/`);
+  if (status === 'completed' && input.type === 'access') await deps.objects.deletePrefix(workPrefix(request.requestId));
   return { status };
 }
 

@@ -1,6 +1,7 @@
 import { ErasureIncompleteError, RequestNotFoundError, StoreConfigurationError } from '../domain/errors.ts';
 import type { Correction } from '../domain/request.ts';
 import type { StoreDefinition } from '../domain/store-catalog.ts';
+import { collectedKey } from '../domain/object-keys.ts';
 import { storeActionOf } from '../domain/store-plan.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { isPending, type AttributeChange, type Pending, type StoreConnector, type Subject } from '../ports/store-connector.ts';
@@ -14,9 +15,6 @@ export interface RunStoreActionInput {
   readonly storeId: string;
   readonly taskToken: string;
 }
-
-/** Where one store's collected records wait for the export; the bucket's lifecycle sweeps leftovers. */
-export const collectedKey = (requestId: string, storeId: string) => `work/${requestId}/${storeId}.json`;
 
 type Deps = Pick<Dependencies, 'requests' | 'storeTasks' | 'workflow' | 'catalog' | 'connectorFor' | 'objects' | 'publicBaseUrl'>;
 

@@ -149,3 +149,20 @@ describe('amend, objection and delete across every kind of store', () => {
     await client.waitForMail(lukas.email, /We deleted your personal data/);
   });
 });
+
+describe('a processor that answers later', () => {
+  it('resumes the workflow from its signed callback and includes its records in the export', async () => {
+    stack.partner.setMode('async');
+    try {
+      const request = await runToEnd({ type: 'access', email: 'amira.haddad@example.net' });
+      expect(request.storeTasks.find((task: { storeId: string }) => task.storeId === 'crm-partner')).toMatchObject({ status: 'succeeded' });
+      const completion = await client.waitForMail('amira.haddad@example.net', new RegExp(`/download#t=(${request.requestId}\\.[A-Za-z0-9_-]+)`));
+      const links = await client.post('/download', { token: completion.match[1] });
+      const exported: any = await (await fetch(links.body.json)).json();
+      const crm = exported.stores.find((store: { storeId: string }) => store.storeId === 'crm-partner');
+      expect(crm.records).toEqual([expect.objectContaining({ customer_id: 'C-1003' })]);
+    } finally {
+      stack.partner.setMode('sync');
+    }
+  });
+});
