@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createServer } from 'node:http';
@@ -11,17 +12,19 @@ import type { WebhookStore } from '../../lambdas/domain/store-catalog.ts';
 import { startPartnerCrm } from '../../lib/local/partner-crm-service.ts';
 import { newRequestId } from '../../lambdas/domain/tokens.ts';
 import { signWebhook } from '../../lambdas/domain/webhook-signature.ts';
-import { documentClient, sfnClient } from '../../lambdas/shared/clients.ts';
+import { documentClient, s3Client, sfnClient } from '../../lambdas/shared/clients.ts';
 
 const secret = 'test-callback-secret-0123456789';
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';
 process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:dsr';
 process.env.DSR_SECRET_CRM_PARTNER = secret;
+process.env.EXPORT_BUCKET_NAME = 'exports';
 const { handler } = await import('../../lambdas/http/store-callback.ts');
 
 const dynamo = mockClient(documentClient());
 const sfn = mockClient(sfnClient());
+const s3 = mockClient(s3Client());
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -59,6 +62,7 @@ const waitingTask = (taskToken: string, result: Record<string, unknown>) => ({
 beforeEach(() => {
   dynamo.reset();
   sfn.reset();
+  s3.reset();
 });
 
 describe('POST /callbacks/{storeId}', () => {
@@ -101,11 +105,16 @@ describe('POST /callbacks/{storeId}', () => {
     expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ status: 'failed', error: 'Contact is under legal hold' });
   });
 
-  it('keeps records an access answer carries out of the task and the workflow', async () => {
+  it('keeps records an access answer carries out of the task and the workflow, in the private bucket only', async () => {
     const body = JSON.stringify({ request_id: requestId, request_status: 'completed', results: { matched: 1, records: [{ full_name: 'Jane Doe', email: 'jane.doe@example.com' }] } });
+    dynamo.on(GetCommand).resolves({ Item: { requestId, storeId: 'crm-partner', action: 'collect', status: 'waiting' } });
     dynamo.on(UpdateCommand).resolves(waitingTask('task-token-10', { status: 'succeeded', recordCount: 1 }));
     sfn.on(SendTaskSuccessCommand).resolves({});
+    s3.on(PutObjectCommand).resolves({});
     expect((await invoke('crm-partner', body, signed(body))).status).toBe(200);
+    const stored = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(stored.Key).toBe(`work/${requestId}/crm-partner.json`);
+    expect(String(stored.Body)).toContain('Jane Doe');
     expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues![':result']).toEqual({ status: 'succeeded', recordCount: 1 });
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output).not.toMatch(/jane/i);
   });
