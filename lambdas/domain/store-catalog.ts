@@ -147,6 +147,19 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
         if (!identities.has(name!)) problems.push(`store "${store.id}" prefix uses identity "${name}", which no resolver provides`);
       }
       if (!/\{[^}]+\}/.test(store.prefixTemplate)) problems.push(`store "${store.id}" prefix must contain a subject placeholder such as {customerId}`);
+      // uploads/{customerId} would also match C-10010's files for C-1001.
+      if (!store.prefixTemplate.endsWith('/')) problems.push(`store "${store.id}" prefix must end with "/" so one subject's prefix never matches another's`);
+      if (store.erasure.strategy === 'anonymize') problems.push(`store "${store.id}": files cannot be anonymised; use delete or retain`);
+    }
+    if (store.kind === 'webhook' && store.callbackTimeoutHours <= 0) problems.push(`store "${store.id}" needs a positive callbackTimeoutHours`);
+    if (store.kind === 'manual' && store.taskTimeoutHours <= 0) problems.push(`store "${store.id}" needs a positive taskTimeoutHours`);
+    if (store.kind === 'dynamodb') {
+      const keys = [store.keySchema.partitionKey, store.keySchema.sortKey].filter(Boolean);
+      const mapped = Object.values(store.fields ?? {});
+      const removed = store.erasure.strategy === 'anonymize' ? store.erasure.attributes : store.erasure.strategy === 'retain' ? (store.erasure.removeAttributes ?? []) : [];
+      for (const attribute of [...mapped, ...removed]) {
+        if (keys.includes(attribute)) problems.push(`store "${store.id}": key attribute "${attribute}" cannot be amended or removed`);
+      }
     }
   }
   for (const resolver of catalog.identityResolvers) {

@@ -9,6 +9,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startFauxqs } from 'fauxqs';
 import { storeCatalog } from '../../config/stores.ts';
+import { validateStoreCatalog } from '../../lambdas/domain/store-catalog.ts';
 import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
 import { envNames, functionCatalog, routes, type FunctionName } from '../catalog.ts';
 import { synthesizeForLocal } from '../dsr-stack.ts';
@@ -69,6 +70,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
   };
   try {
+    const problems = validateStoreCatalog(storeCatalog);
+    if (problems.length) throw new Error(`config/stores.ts cannot work:\n  ${problems.join('\n  ')}`);
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
