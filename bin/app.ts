@@ -8,6 +8,10 @@ import { buildDsrStack, dsrStackName } from '../lib/dsr-stack.ts';
  *   -c publicBaseUrl=https://privacy.your-domain.example
  *   -c officerCallbackUrls=https://privacy.your-domain.example/console
  *   -c officerDomainPrefix=your-org-privacy
+ *   -c webhookEndpoints='{"crm-partner":"https://crm.example.com/dsr"}'
+ *       (processor URLs for webhook stores declared with `endpoint: { env: NAME }`; a store left
+ *       out deploys without its variable and fails at run time with a clear configuration error)
+ *   -c alarmEmail=ops@your-domain.example   (alarms go to an SNS topic emailing this address)
  * cdk-nag's AwsSolutions pack runs as a validation plugin: unacknowledged findings fail the synth.
  */
 const app = new App();

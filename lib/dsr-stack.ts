@@ -39,6 +39,13 @@ export interface DsrStackProps extends StackProps {
   readonly verificationTtl?: Duration;
   /** How long the export can be downloaded; the bucket deletes it a day later. Default 7. */
   readonly exportTtlDays?: number;
+  /**
+   * Store id → URL of the processor, for webhook stores declared with `endpoint: { env: NAME }`.
+   * A store left out deploys without its variable and fails at run time with a configuration error.
+   */
+  readonly webhookEndpoints?: Readonly<Record<string, string>>;
+  /** Where alarms are emailed (an SNS topic is created for them only when set). */
+  readonly alarmEmail?: string;
 }
 
 /** Composes the constructs; everything with substance lives in `lib/constructs/`. */
@@ -64,7 +71,12 @@ export class DsrStack extends Stack {
     const { key } = new DataKey(this, 'DataKey');
     this.requests = new RequestTable(this, 'Requests', { encryptionKey: key });
     this.exports = new ExportBucket(this, 'Exports', { encryptionKey: key, exportRetentionDays: exportTtlDays + 1 });
-    this.stores = new DemoStores(this, 'Stores', { catalog, encryptionKey: key, accessLogBucket: this.exports.accessLogBucket });
+    this.stores = new DemoStores(this, 'Stores', {
+      catalog,
+      encryptionKey: key,
+      accessLogBucket: this.exports.accessLogBucket,
+      ...(props.webhookEndpoints ? { webhookEndpoints: props.webhookEndpoints } : {}),
+    });
     this.mail = new Mail(this, 'Mail', { mailFrom: props.mailFrom });
     this.officers = new OfficerAuth(this, 'Officers', {
       ...(props.officerCallbackUrls ? { callbackUrls: props.officerCallbackUrls } : {}),
@@ -77,7 +89,8 @@ export class DsrStack extends Stack {
       ...(props.publicBaseUrl ? { publicBaseUrl: props.publicBaseUrl } : {}),
     });
     // The state machine needs the task functions; the functions that start or resume it get its
-    // ARN afterwards. Task functions never reference the state machine, so there is no cycle.
+    // ARN afterwards. Task functions that also resume it (prepareApproval, runStoreAction) get that
+    // permission in a policy of its own, outside what the function resource depends on: no cycle.
     this.workflow = new Workflow(this, 'Workflow', { functions: this.functions.functions, verificationTtl });
     this.functions.grantCapabilities({
       requestTable: this.requests.table,
@@ -95,6 +108,7 @@ export class DsrStack extends Stack {
     this.alarms = new Alarms(this, 'Alarms', {
       stateMachine: this.workflow.stateMachine,
       runStoreAction: this.functions.functions.runStoreAction,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
   }
 }
@@ -104,7 +118,10 @@ export function buildDsrStack(app: App, id: string = dsrStackName, props: Partia
   return new DsrStack(app, id, { ...propsFromContext(app), ...props });
 }
 
-/** `-c mailFrom=... -c publicBaseUrl=... -c officerCallbackUrls=https://a/console,https://b/console`. */
+/**
+ * `-c mailFrom=... -c publicBaseUrl=... -c officerCallbackUrls=https://a/console,https://b/console
+ *  -c webhookEndpoints='{"crm-partner":"https://crm.example.com/dsr"}' -c alarmEmail=ops@example.com`.
+ */
 export function propsFromContext(scope: Construct): DsrStackProps {
   const context = (key: string): unknown => scope.node.tryGetContext(key);
   const text = (key: string): string | undefined => {
@@ -120,12 +137,36 @@ export function propsFromContext(scope: Construct): DsrStackProps {
   const publicBaseUrl = text('publicBaseUrl')?.replace(/\/+$/, '');
   const officerCallbackUrls = list('officerCallbackUrls');
   const officerDomainPrefix = text('officerDomainPrefix');
+  const webhookEndpoints = stringMap('webhookEndpoints', context('webhookEndpoints'));
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new Error(`alarmEmail: "${alarmEmail}" is not an email address`);
   return {
     mailFrom: text('mailFrom') ?? 'privacy@example.com',
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     ...(officerCallbackUrls ? { officerCallbackUrls } : {}),
     ...(officerDomainPrefix ? { officerDomainPrefix } : {}),
+    ...(webhookEndpoints ? { webhookEndpoints } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
   };
+}
+
+/** A JSON object of strings, given either as an object (cdk.json) or as JSON text (`-c key='{...}'`). */
+function stringMap(key: string, value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`${key}: expected a JSON object such as {"store-id":"https://..."}, got text that is not JSON`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${key}: expected a JSON object of store id to URL`);
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  for (const [name, url] of entries) {
+    if (typeof url !== 'string' || url.trim() === '') throw new Error(`${key}: the value for "${name}" must be a non-empty string`);
+  }
+  return entries.length ? Object.fromEntries(entries.map(([name, url]) => [name, (url as string).trim()])) : undefined;
 }
 
 /** The `context` of `cdk.json` (feature flags), so in-process builds match `cdk synth`. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../catalog.ts';
 import type { DemoStores } from './demo-stores.ts';
 import type { Mail } from './mail.ts';
-import { acknowledgeWildcards, resourceFinding, type WildcardAcknowledgement } from './nag-acknowledgements.ts';
+import { acknowledgeWildcards, kmsWriteWildcards, resourceFinding, type WildcardAcknowledgement } from './nag-acknowledgements.ts';
 
 /** The repository root: entries, assets and the lockfile are relative to it. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -168,7 +168,19 @@ export class DsrFunctions extends Construct {
         targets.stateMachine.grantStartExecution(fn);
         return [];
       case 'workflow:callback':
-        targets.stateMachine.grantTaskResponse(fn);
+        // Its own policy, not the role's default one: a task function (prepareApproval,
+        // runStoreAction) is invoked by the state machine and resumes it, and a Lambda function
+        // depends on its role's default policy, so granting there would close a dependency cycle
+        // (function -> policy -> state machine -> function).
+        new Policy(this, `${fn.node.id}WorkflowCallback`, {
+          roles: [role],
+          statements: [
+            new PolicyStatement({
+              actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+              resources: [targets.stateMachine.stateMachineArn],
+            }),
+          ],
+        });
         return [];
       case 'mail:send':
         fn.addEnvironment(envNames.mailFrom, targets.mail.mailFrom);
@@ -176,8 +188,15 @@ export class DsrFunctions extends Construct {
         return [];
       case 'stores:read':
         fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
-        targets.stores.grantRead(role);
-        return [];
+        return targets.stores.grantRead(role);
+      case 'stores:write':
+        // The same locations as stores:read: a function never writes to a store it cannot find.
+        fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
+        addWebhookEndpoints(fn, targets.stores);
+        return targets.stores.grantWrite(role);
+      case 'stores:secrets':
+        addWebhookEndpoints(fn, targets.stores);
+        return targets.stores.grantSecrets(role);
       default: {
         const unknown: never = capability;
         throw new Error(`No grant is defined for capability ${String(unknown)}`);
@@ -209,7 +228,12 @@ const s3WriteWildcards: WildcardAcknowledgement[] = [
   { finding: 'Action::s3:Abort*', reason: 'CDK grantWrite: aborting this function\'s own multipart uploads of large exports, on the export bucket only.' },
 ];
 
-const kmsWriteWildcards: WildcardAcknowledgement[] = [
-  { finding: 'Action::kms:GenerateDataKey*', reason: 'Writing to the KMS-encrypted table or bucket needs data keys from the one customer managed data key (the grant names that key only).' },
-  { finding: 'Action::kms:ReEncrypt*', reason: 'Added by the CDK write grant for the KMS-encrypted table or bucket; limited to the one customer managed data key.' },
-];
+/**
+ * Processor endpoints given by the context (`webhookEndpoints`), as the variables the webhook
+ * stores name. A store whose URL was not given gets no variable: its connector then fails at run
+ * time with a StoreConfigurationError naming the variable, the store is recorded failed and the
+ * officer can retry it once the stack is redeployed with the URL (see DemoStores).
+ */
+function addWebhookEndpoints(fn: NodejsFunction, stores: DemoStores): void {
+  for (const [name, url] of Object.entries(stores.webhookEndpointEnvironment)) fn.addEnvironment(name, url);
+}

@@ -12,15 +12,28 @@ export interface WildcardAcknowledgement {
   readonly reason: string;
 }
 
-/** Acknowledges AwsSolutions-IAM5 findings on `scope` (a role, or any ancestor of the policies). */
+/**
+ * Acknowledges AwsSolutions-IAM5 findings on `scope` (a role, or any ancestor of the policies), once
+ * per finding. Two grants may cause the same finding (reading and erasing under one store prefix):
+ * the acknowledgement then carries both reasons.
+ */
 export function acknowledgeWildcards(scope: IConstruct, acknowledgements: readonly WildcardAcknowledgement[]): void {
-  const seen = new Set<string>();
+  const reasons = new Map<string, string[]>();
   for (const { finding, reason } of acknowledgements) {
-    if (seen.has(finding)) continue;
-    seen.add(finding);
-    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    const known = reasons.get(finding) ?? [];
+    if (!known.includes(reason)) known.push(reason);
+    reasons.set(finding, known);
+  }
+  for (const [finding, why] of reasons) {
+    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: why.join(' ') });
   }
 }
+
+/** What CDK's write grants on a table or bucket encrypted with the data key add to the role. */
+export const kmsWriteWildcards: readonly WildcardAcknowledgement[] = [
+  { finding: 'Action::kms:GenerateDataKey*', reason: 'Writing to the KMS-encrypted table or bucket needs data keys from the one customer managed data key (the grant names that key only).' },
+  { finding: 'Action::kms:ReEncrypt*', reason: 'Added by the CDK write grant for the KMS-encrypted table or bucket; limited to the one customer managed data key.' },
+];
 
 /** `Resource::...` for an ARN built from tokens, e.g. `${table.tableArn}/index/*`. */
 export function resourceFinding(scope: IConstruct, arn: string): string {
