@@ -49,6 +49,16 @@ export interface StoreOutcome {
 /** Why a request must be looked at by an officer even where a policy would approve it alone. */
 export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found';
 
+/** What an amendment will change in one store, shown to the officer before approval. */
+export interface AmendmentPreview {
+  readonly storeId: string;
+  readonly field: CorrectableField;
+  readonly attribute: string;
+  /** The distinct values the subject's records hold now; empty when the store is only reachable later (processor, person). */
+  readonly before: readonly string[];
+  readonly after: string;
+}
+
 /** One Art. 19 notice: who was told of a rectification or erasure, how, and when. */
 export interface RecipientNotice {
   readonly storeId: string;
@@ -79,6 +89,7 @@ export interface DsrRequest {
   /** The stores this request runs against, fixed when it is submitted. */
   readonly storeIds?: readonly string[];
   readonly recipientNotices?: readonly RecipientNotice[];
+  readonly amendmentPreview?: readonly AmendmentPreview[];
   readonly storeOutcomes?: readonly StoreOutcome[];
   readonly exportKey?: string;
   readonly rejectionReason?: string;

@@ -1,5 +1,5 @@
 import { RequestNotFoundError } from '../domain/errors.ts';
-import type { RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
+import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { catalog, connectorFor, now, requests, workflow, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
@@ -22,12 +22,13 @@ export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, a
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   const subjectKeys = await resolveSubjectKeys(deps, request.emailCanonical);
   const reviewFlags = flagsFor(request, subjectKeys);
+  const amendmentPreview = request.type === 'amend' ? await previewAmendment(deps, request, subjectKeys) : undefined;
   const at = deps.now().toISOString();
   const matches = Object.entries(subjectKeys)
     .filter(([identity]) => identity !== 'email')
     .map(([identity, values]) => `${identity}: ${values.length} match(es)`);
   await deps.requests.update(request.requestId, 'pending_approval', {
-    set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags },
+    set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags, ...(amendmentPreview ? { amendmentPreview } : {}) },
     event: { at, actor: 'system', action: 'awaiting_approval', detail: [...matches, ...reviewFlags.map((flag) => `flag: ${flag}`)].join(', ') || 'no identities to resolve' },
   });
 
@@ -51,6 +52,27 @@ export async function resolveSubjectKeys(deps: Pick<Dependencies, 'catalog' | 'c
     keys[resolver.as] = [...new Set([...(keys[resolver.as] ?? []), ...values])];
   }
   return keys;
+}
+
+/**
+ * The before/after of every corrected field in every store that holds it, read now so the officer
+ * approves exactly what will change. Stores reached later (processors, people) show no "before".
+ */
+async function previewAmendment(deps: Pick<Dependencies, 'catalog' | 'connectorFor'>, request: StoredRequest, keys: SubjectKeys): Promise<AmendmentPreview[]> {
+  const preview: AmendmentPreview[] = [];
+  for (const store of deps.catalog.stores.filter((candidate) => (request.storeIds ?? []).includes(candidate.id))) {
+    const corrections = (request.corrections ?? []).filter((correction) => store.fields?.[correction.field]);
+    if (corrections.length === 0) continue;
+    const readable = store.kind === 'dynamodb';
+    const found = readable ? await deps.connectorFor(store, { callbackBaseUrl: '' }).collect({ requestId: request.requestId, keys }) : undefined;
+    const records = found && 'records' in found ? found.records : [];
+    for (const correction of corrections) {
+      const attribute = store.fields![correction.field]!;
+      const before = [...new Set(records.map((record) => record[attribute]).filter((value) => value !== undefined && value !== null).map(String))];
+      preview.push({ storeId: store.id, field: correction.field, attribute, before, after: correction.value });
+    }
+  }
+  return preview;
 }
 
 function flagsFor(request: StoredRequest, keys: SubjectKeys): ReviewFlag[] {

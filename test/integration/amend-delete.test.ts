@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSubject } from '../../lib/local/demo-data.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
-import { LocalClient } from '../fixtures/local-client.ts';
+import { eventually, LocalClient } from '../fixtures/local-client.ts';
 import { bystanders, snapshotStores } from '../fixtures/store-snapshot.ts';
 
 let stack: LocalStack;
@@ -30,7 +30,23 @@ async function runToEnd(body: Record<string, unknown>, options: { manual?: boole
 describe('amend, objection and delete across every kind of store', () => {
   it('corrects a field in every store that holds it, tells recipients, and confirms what changed where', async () => {
     const before = await snapshotStores(stack);
-    const request = await runToEnd({ type: 'amend', email: demoSubject.email, corrections: [{ field: 'phone', value: '+44 20 7946 0000' }, { field: 'jobTitle', value: 'Head of Product' }] });
+    const requestId = await client.submitAndVerify({ type: 'amend', email: demoSubject.email, corrections: [{ field: 'phone', value: '+44 20 7946 0000' }, { field: 'jobTitle', value: 'Head of Product' }] });
+    // The officer sees the change as a before/after diff before approving.
+    const officer = await client.officerHeaders();
+    const pending = await eventually(async () => {
+      const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
+      return request.amendmentPreview ? request : undefined;
+    }, 10_000, 'the amendment preview');
+    expect(pending.status).toBe('pending_approval');
+    expect(pending.amendmentPreview).toEqual(expect.arrayContaining([
+      { storeId: 'accounts', field: 'phone', attribute: 'phone', before: ['+44 20 7946 0958'], after: '+44 20 7946 0000' },
+      { storeId: 'survey-answers', field: 'jobTitle', attribute: 'jobTitle', before: ['Product Manager'], after: 'Head of Product' },
+      { storeId: 'crm-partner', field: 'phone', attribute: 'phone', before: [], after: '+44 20 7946 0000' },
+    ]));
+    expect(pending.reviewFlags).toEqual([]);
+    expect((await client.approve(requestId)).status).toBe(200);
+    await client.completeManualTask(requestId, 'paper-archive');
+    const request = await client.waitForStatus(requestId, 'completed');
 
     expect(request.storeIds.sort()).toEqual(['accounts', 'crm-partner', 'paper-archive', 'support-tickets', 'survey-answers']);
     expect(outcomeOf(request, 'accounts')).toMatchObject({ status: 'succeeded', updated: 1 });
@@ -147,6 +163,19 @@ describe('amend, objection and delete across every kind of store', () => {
     const left = await snapshotStores(stack);
     expect(Object.values(left).flat().filter((record) => JSON.stringify(record).includes(lukas.customerId) || JSON.stringify(record).includes(lukas.email))).toEqual([]);
     await client.waitForMail(lukas.email, /We deleted your personal data/);
+  });
+});
+
+describe('guards', () => {
+  it('flags a change of the email address itself for the officer, and no policy approves it alone', async () => {
+    const requestId = await client.submitAndVerify({ type: 'amend', email: 'john.smith@example.org', corrections: [{ field: 'email', value: 'john.smith@example.net' }] });
+    const officer = await client.officerHeaders();
+    const flagged = await eventually(async () => {
+      const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
+      return request.reviewFlags?.length ? request : undefined;
+    }, 10_000, 'the review flags');
+    expect(flagged.reviewFlags).toEqual(['email_change']);
+    expect(flagged.status).toBe('pending_approval');
   });
 });
 
