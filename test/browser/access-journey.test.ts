@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
 import { demoSubject } from '../../lib/local/demo-data.ts';
 import { launchBrowser, screenshot } from '../fixtures/browser.ts';
-import { eventually, LocalClient } from '../fixtures/local-client.ts';
+import { eventually, isolatedStack, LocalClient } from '../fixtures/local-client.ts';
 
 let stack: LocalStack;
 let client: LocalClient;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, mailPort: 0, s3Port: 0 });
+  stack = await startLocalStack(isolatedStack);
   client = new LocalClient(stack);
   browser = await launchBrowser();
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSubject } from '../../lib/local/demo-data.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
-import { eventually, LocalClient } from '../fixtures/local-client.ts';
+import { eventually, isolatedStack, LocalClient } from '../fixtures/local-client.ts';
 import { bystanders, snapshotStores } from '../fixtures/store-snapshot.ts';
 
 let stack: LocalStack;
@@ -11,7 +11,7 @@ const outcomeOf = (request: { storeOutcomes: { storeId: string }[] }, storeId: s
 
 beforeAll(async () => {
   // Retry pauses shrink a hundredfold, so a store that keeps failing gives up in well under a second.
-  stack = await startLocalStack({ port: 0, mailPort: 0, s3Port: 0, partnerPort: 0, retryIntervalScale: 0.01 });
+  stack = await startLocalStack({ ...isolatedStack, retryIntervalScale: 0.01 });
   client = new LocalClient(stack);
 });
 
