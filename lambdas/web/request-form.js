@@ -2,6 +2,8 @@
 // their fields or the confirmation. Every visible string lives in index.html (#messages and the
 // row template), so translating the page means editing the HTML only.
 
+import { message, postJson, setButtonBusy } from './page-kit.js';
+
 const form = document.getElementById('request-form');
 const typeRadios = [...form.querySelectorAll('input[name="type"]')];
 const email = document.getElementById('email');
@@ -19,12 +21,6 @@ const autocompleteFor = { name: 'name', phone: 'tel', address: 'street-address',
 const maxRows = rowTemplate.content.querySelectorAll('option').length;
 let rowSerial = 0;
 let busy = false;
-
-/** A message from #messages, with `{name}` placeholders filled in. */
-function message(key, values = {}) {
-  const text = document.querySelector(`#messages [data-message="${key}"]`)?.textContent.trim() ?? key;
-  return text.replace(/\{(\w+)\}/g, (placeholder, name) => values[name] ?? placeholder);
-}
 
 const selectedType = () => typeRadios.find((radio) => radio.checked)?.value;
 
@@ -175,26 +171,9 @@ function requestBody(type) {
   return body;
 }
 
-/** POSTs JSON; answers `{ status, body }`, with status 0 when the server could not be reached. */
-async function postJson(url, payload) {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(payload),
-    });
-    const body = await response.json().catch(() => ({}));
-    return { status: response.status, body: body && typeof body === 'object' ? body : {} };
-  } catch {
-    return { status: 0, body: {} };
-  }
-}
-
 function setBusy(on) {
   busy = on;
-  submitButton.dataset.label ??= submitButton.textContent;
-  submitButton.textContent = on ? submitButton.dataset.busyLabel : submitButton.dataset.label;
-  submitButton.setAttribute('aria-disabled', String(on));
+  setButtonBusy(submitButton, on);
   form.setAttribute('aria-busy', String(on));
 }
 

@@ -1,0 +1,85 @@
+// What every requester page shares: messages kept in the page's HTML, the one-time token read from
+// the URL fragment, JSON posts that never throw, and a busy state on a button.
+
+/** A message from #messages, with `{name}` placeholders filled in. */
+export function message(key, values = {}) {
+  const text = document.querySelector(`#messages [data-message="${key}"]`)?.textContent.trim() ?? key;
+  return text.replace(/\{(\w+)\}/g, (placeholder, name) => (name in values ? String(values[name]) : placeholder));
+}
+
+/** Reads `t` from `#t=<token>` and drops the fragment from the address bar and history entry. */
+export function takeToken() {
+  const match = /(?:^|&)t=([^&]+)/.exec(location.hash.slice(1));
+  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+  try {
+    return match ? decodeURIComponent(match[1]).trim() : '';
+  } catch {
+    return '';
+  }
+}
+
+/** POSTs JSON; answers `{ status, body }`, with status 0 when the server could not be reached. */
+export async function postJson(url, payload) {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    const body = await response.json().catch(() => ({}));
+    return { status: response.status, body: body && typeof body === 'object' ? body : {} };
+  } catch {
+    return { status: 0, body: {} };
+  }
+}
+
+/** Shows a button as busy (its `data-busy-label`) or ready again, for sighted and screen-reader users alike. */
+export function setButtonBusy(button, on) {
+  button.dataset.label ??= button.textContent;
+  button.textContent = on ? button.dataset.busyLabel : button.dataset.label;
+  button.setAttribute('aria-disabled', String(on));
+}
+
+/**
+ * A page that acts on the one-time token of an emailed link: it shows #ready when there is a token
+ * (#missing otherwise) and posts it to `endpoint` only when `#<buttonId>` is pressed, because mail
+ * scanners open links but do not press buttons. `onSuccess(body)` fills #done and returns false
+ * when the answer is unusable; a 4xx is final (#failed, with the server's reason); anything else
+ * keeps the button and says why it did not work.
+ */
+export function tokenPage({ buttonId, endpoint, onSuccess = () => true, afterShown = () => undefined }) {
+  const ready = document.getElementById('ready');
+  const button = document.getElementById(buttonId);
+  const transientError = document.getElementById('transient-error');
+  let busy = false;
+
+  const show = (panel) => {
+    ready.hidden = true;
+    panel.hidden = false;
+    panel.focus();
+  };
+
+  const token = takeToken();
+  if (token) ready.hidden = false;
+  else document.getElementById('missing').hidden = false;
+
+  button.addEventListener('click', async () => {
+    if (busy) return;
+    transientError.hidden = true;
+    busy = true;
+    setButtonBusy(button, true);
+    const { status, body } = await postJson(endpoint, { token });
+    busy = false;
+    setButtonBusy(button, false);
+    if (status >= 200 && status < 300 && onSuccess(body)) {
+      show(document.getElementById('done'));
+      afterShown(body);
+    } else if (status >= 400 && status < 500 && status !== 429) {
+      document.getElementById('failed-detail').textContent = typeof body.error === 'string' ? body.error : '';
+      show(document.getElementById('failed'));
+    } else {
+      transientError.hidden = false;
+      transientError.textContent = message(status === 0 ? 'network-error' : status === 429 ? 'rate-limited' : 'server-error');
+    }
+  });
+}
