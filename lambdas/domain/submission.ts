@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isJurisdiction, jurisdictions, type Jurisdiction } from './deadline.ts';
 import { InvalidEmailError, parseEmailAddress, type EmailAddress } from './email-address.ts';
 import { ValidationError } from './errors.ts';
+import { validationErrorFrom } from './validation.ts';
 import { correctableFields, requestTypes, type Correction, type RequestType } from './request.ts';
 
 /** What a requester may send to `POST /requests`. Unknown keys are refused, so typos surface. */
@@ -34,13 +35,7 @@ export interface Submission {
 /** Validates a submission and returns it with the email parsed, or throws a ValidationError naming each problem. */
 export function parseSubmission(input: unknown): Submission {
   const result = submissionSchema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => ({
-      path: issue.path.join('.') || '(body)',
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-    }));
-    throw new ValidationError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues);
-  }
+  if (!result.success) throw validationErrorFrom(result.error);
   const data = result.data;
   let email: EmailAddress;
   try {

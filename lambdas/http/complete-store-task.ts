@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../domain/errors.ts';
+import { validationErrorFrom } from '../domain/validation.ts';
 import { completeStoreTask } from '../use-cases/complete-store-task.ts';
 import { catalog, now, requests, storeTasks, workflow } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
@@ -19,10 +19,7 @@ export const handler = httpHandler(
     const store = catalog.stores.find((candidate) => candidate.id === storeId);
     if (!store) throw new HttpError(404, 'No such store');
     const parsed = completion.safeParse(event.body);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
-      throw new ValidationError(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), issues);
-    }
+    if (!parsed.success) throw validationErrorFrom(parsed.error);
     const { outcome, note, recordCount } = parsed.data;
     const task = await storeTasks().get(requestId, store.id);
     if (task?.status !== 'waiting') throw new HttpError(409, `Store ${store.id} is not waiting for an officer on this request`);

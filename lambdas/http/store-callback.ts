@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { issuesOf } from '../domain/validation.ts';
+import { webhookResultsSchema } from '../domain/webhook-results.ts';
 import { resolveWebhookSecret } from '../adapters/connectors/webhook-connector.ts';
 import { signatureHeader, verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
@@ -23,22 +25,11 @@ const maxCallbackBytes = 1024 * 1024;
 /** A processor's reason is shown to officers; bounded so it cannot carry a dump. */
 const maxReasonLength = 500;
 
-const count = z.number().int().nonnegative();
 const callbackSchema = z.object({
   request_id: z.string().regex(/^req_[A-Za-z0-9_-]{10,64}$/, 'request_id must be one of our request ids'),
   store_id: z.string().optional(),
   request_status: z.enum(['completed', 'failed']),
-  results: z
-    .object({
-      matched: count.optional(),
-      updated: count.optional(),
-      deleted: count.optional(),
-      anonymized: count.optional(),
-      retained: count.optional(),
-      remaining: count.optional(),
-      records: z.array(z.record(z.string(), z.unknown())).optional(),
-    })
-    .optional(),
+  results: webhookResultsSchema.optional(),
   reason: z.string().max(maxReasonLength).optional(),
 });
 type Callback = z.infer<typeof callbackSchema>;
@@ -87,7 +78,7 @@ export const handler = httpHandler(async (event) => {
   }
   const checked = callbackSchema.safeParse(parsed);
   if (!checked.success) {
-    const issues = checked.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+    const issues = issuesOf(checked.error);
     throw new HttpError(400, `The callback is malformed: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
   }
   const callback = checked.data;

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { webhookCountSchema, webhookResultsSchema } from '../../domain/webhook-results.ts';
 import { StoreConfigurationError, StoreUnavailableError } from '../../domain/errors.ts';
 import type { Correction } from '../../domain/request.ts';
 import type { WebhookStore } from '../../domain/store-catalog.ts';
@@ -60,21 +61,10 @@ const defaultTimeoutMs = 10_000;
 /** Largest answer read; an access answer with more records than this is a processor we must talk to. */
 const maxAnswerBytes = 5 * 1024 * 1024;
 
-const count = z.number().int().nonnegative();
 const completedAnswer = z.object({
   request_status: z.literal('completed'),
-  results: z
-    .object({
-      records: z.array(z.record(z.string(), z.unknown())).optional(),
-      matched: count.optional(),
-      updated: count.optional(),
-      deleted: count.optional(),
-      anonymized: count.optional(),
-      retained: count.optional(),
-      remaining: count.optional(),
-    })
-    .optional(),
-  remaining: count.optional(),
+  results: webhookResultsSchema.optional(),
+  remaining: webhookCountSchema.optional(),
 });
 type CompletedAnswer = z.infer<typeof completedAnswer>;
 
