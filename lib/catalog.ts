@@ -16,12 +16,15 @@ export type Capability =
   /** Change and delete the subject's data in the declared stores (amend, erase, objection). */
   | 'stores:write'
   /** Read the signing secrets of webhook stores (processors). */
-  | 'stores:secrets';
+  | 'stores:secrets'
+  /** Read the key that signs "manage my data" intake links. */
+  | 'intake:secret';
 
 export interface FunctionSpec {
   /** Source file, relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  readonly kind: 'http' | 'task';
+  /** `scheduled`: run by a schedule (EventBridge in AWS, a timer in the local stack). */
+  readonly kind: 'http' | 'task' | 'scheduled';
   readonly description: string;
   readonly capabilities: readonly Capability[];
   readonly timeoutSeconds?: number;
@@ -98,6 +101,37 @@ export const functionCatalog = {
     description: 'Officer retry of the stores that failed: runs only those, then settles the request',
     capabilities: ['requests:write', 'workflow:start'],
   },
+  requestStatus: {
+    entry: 'lambdas/http/request-status.ts',
+    kind: 'http',
+    description: "The requester's view of their request, from the token in any of our emails",
+    capabilities: ['requests:read'],
+  },
+  cancelRequest: {
+    entry: 'lambdas/http/cancel-request.ts',
+    kind: 'http',
+    description: 'The requester withdraws an open request; the workflow ends',
+    capabilities: ['requests:write', 'workflow:callback'],
+  },
+  openIntakeLink: {
+    entry: 'lambdas/http/open-intake-link.ts',
+    kind: 'http',
+    description: 'Checks a signed "manage my data" link and returns the address to pre-fill',
+    capabilities: ['intake:secret'],
+  },
+  extendRequest: {
+    entry: 'lambdas/http/extend-request.ts',
+    kind: 'http',
+    description: 'Officer extends the due date within the policy, with a reason the requester is told',
+    capabilities: ['requests:write', 'mail:send'],
+  },
+  sendReminders: {
+    entry: 'lambdas/tasks/send-reminders.ts',
+    kind: 'scheduled',
+    description: 'Reminds officers of due dates and escalates overdue requests, once per event',
+    capabilities: ['requests:write', 'mail:send'],
+    timeoutSeconds: 120,
+  },
   startVerification: {
     entry: 'lambdas/tasks/start-verification.ts',
     kind: 'task',
@@ -159,6 +193,13 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/verify', function: 'pages', auth: 'public' },
   { method: 'GET', path: '/download', function: 'pages', auth: 'public' },
   { method: 'GET', path: '/assets/{file}', function: 'pages', auth: 'public' },
+  { method: 'GET', path: '/status', function: 'pages', auth: 'public' },
+  { method: 'GET', path: '/console', function: 'pages', auth: 'public' },
+  { method: 'GET', path: '/console/config', function: 'pages', auth: 'public' },
+  { method: 'POST', path: '/status', function: 'requestStatus', auth: 'public' },
+  { method: 'POST', path: '/cancel', function: 'cancelRequest', auth: 'public' },
+  { method: 'POST', path: '/intake', function: 'openIntakeLink', auth: 'public' },
+  { method: 'POST', path: '/admin/requests/{id}/extend', function: 'extendRequest', auth: 'officer' },
   { method: 'POST', path: '/requests', function: 'submitRequest', auth: 'public' },
   { method: 'POST', path: '/verify', function: 'verifyRequest', auth: 'public' },
   { method: 'POST', path: '/download', function: 'downloadExport', auth: 'public' },
@@ -183,4 +224,8 @@ export const envNames = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   storeLocations: 'STORE_LOCATIONS',
   webAssetsDir: 'WEB_ASSETS_DIR',
+  /** Where officers are told of reminders and escalations. */
+  officerEmail: 'OFFICER_EMAIL',
+  /** Secrets Manager name of the intake-link key (locally: INTAKE_LINK_SECRET holds the key itself). */
+  intakeSecretName: 'INTAKE_SECRET_NAME',
 } as const;

@@ -97,6 +97,12 @@ export class DynamoDbRequestRepository implements RequestRepository {
       values[':empty'] = [];
       setClauses.push('#events = list_append(if_not_exists(#events, :empty), :event)');
     }
+    Object.entries(options.append ?? {}).forEach(([attribute, items], index) => {
+      names[`#append${index}`] = attribute;
+      values[`:append${index}`] = items;
+      values[':empty'] = [];
+      setClauses.push(`#append${index} = list_append(if_not_exists(#append${index}, :empty), :append${index})`);
+    });
     const removeClauses = (options.remove ?? []).map((attribute, index) => {
       names[`#remove${index}`] = attribute;
       return `#remove${index}`;

@@ -11,6 +11,8 @@ export interface ChangeOptions {
   /** Attributes to set (dotted names are not supported: top-level attributes only). */
   readonly set?: Readonly<Record<string, unknown>>;
   readonly remove?: readonly string[];
+  /** Values appended to list attributes (created when missing). */
+  readonly append?: Readonly<Record<string, readonly unknown[]>>;
   /** Extra conditions; all must hold, or the write does not happen and a ConflictError is thrown. */
   readonly require?: readonly Requirement[];
   /** Appended to the request's audit trail in the same write. */
@@ -28,6 +30,8 @@ export interface StoredRequest extends DsrRequest {
   readonly downloadExpiresAt?: string;
   readonly completionNotifiedAt?: string;
   readonly baseUrl?: string;
+  /** Hashes of the status-page tokens sent in our emails (each email carries a fresh one). */
+  readonly statusTokenHashes?: readonly string[];
 }
 
 export interface RequestPage {
@@ -63,6 +67,7 @@ export function publicView(request: StoredRequest): DsrRequest {
     downloadExpiresAt: _downloadExpiresAt,
     completionNotifiedAt: _completionNotifiedAt,
     baseUrl: _baseUrl,
+    statusTokenHashes: _statusTokenHashes,
     ...visible
   } = request;
   return visible;

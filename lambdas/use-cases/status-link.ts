@@ -1,0 +1,19 @@
+import { issueToken } from '../domain/tokens.ts';
+import type { RequestStatus } from '../domain/status.ts';
+import type { StoredRequest } from '../ports/request-repository.ts';
+import type { Dependencies } from '../shared/dependencies.ts';
+
+/**
+ * A fresh link to the requester's status page, for one email. Each email carries its own token
+ * (only its hash is stored, beside the others), so any email the requester kept still opens the page.
+ */
+export async function issueStatusLink(
+  deps: Pick<Dependencies, 'requests'>,
+  request: StoredRequest,
+  baseUrl: string,
+  expectedStatus: RequestStatus | readonly RequestStatus[] = request.status,
+): Promise<string> {
+  const { token, hash } = issueToken(request.requestId);
+  await deps.requests.update(request.requestId, expectedStatus, { append: { statusTokenHashes: [hash] } });
+  return `${baseUrl}/status#t=${token}`;
+}
