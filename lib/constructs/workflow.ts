@@ -33,6 +33,7 @@ export const workflowStates = {
   route: 'Route',
   expireRequest: 'ExpireRequest',
   expired: 'Expired',
+  cancelled: 'Cancelled',
   awaitApproval: 'AwaitApproval',
   runStores: 'RunStores',
   runStoreAction: 'RunStoreAction',
@@ -44,6 +45,7 @@ export const workflowStates = {
 /** Error names the state machine routes on; the handlers throw (or fail tasks with) these names. */
 export const workflowErrors = {
   requestRejected: 'RequestRejected',
+  requestCancelled: 'RequestCancelled',
   storeUnavailable: 'StoreUnavailableError',
   erasureIncomplete: 'ErasureIncompleteError',
   mailNotSent: 'MailNotSentError',
@@ -130,6 +132,9 @@ export class Workflow extends Construct {
       .addRetry(serviceRetry)
       .next(Succeed.jsonPath(this, workflowStates.expired, { comment: 'The mailbox was never verified' }));
 
+    // The requester withdrew the request: the cancel handler already recorded it and told them.
+    const cancelled = Succeed.jsonPath(this, workflowStates.cancelled, { comment: 'Cancelled by the requester' });
+
     const startVerification = LambdaInvoke.jsonPath(this, workflowStates.startVerification, {
       lambdaFunction: fns.startVerification,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -139,6 +144,7 @@ export class Workflow extends Construct {
       taskTimeout: Timeout.duration(props.verificationTtl ?? Duration.hours(72)),
     })
       .addRetry(serviceRetry)
+      .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD })
       .addCatch(expireRequest, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
 
     const notifyRequester = LambdaInvoke.jsonPath(this, workflowStates.notifyRequester, {
@@ -162,7 +168,8 @@ export class Workflow extends Construct {
       taskTimeout: Timeout.duration(props.approvalTimeout ?? Duration.days(360)),
     })
       .addRetry(serviceRetry)
-      .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD });
+      .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD })
+      .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD });
 
     // One state for every store kind: synchronous stores resume it at once, processors by a signed
     // callback, manual systems when an officer marks the task done; a timeout becomes a failed store.
