@@ -12,6 +12,8 @@ import { buildDsrStack, dsrStackName } from '../lib/dsr-stack.ts';
  *       (processor URLs for webhook stores declared with `endpoint: { env: NAME }`; a store left
  *       out deploys without its variable and fails at run time with a clear configuration error)
  *   -c alarmEmail=ops@your-domain.example   (alarms go to an SNS topic emailing this address)
+ *   -c officerEmail=privacy-officers@your-domain.example   (due-date reminders and escalations;
+ *       default privacy-officers@example.com)
  * cdk-nag's AwsSolutions pack runs as a validation plugin: unacknowledged findings fail the synth.
  */
 const app = new App();

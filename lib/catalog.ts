@@ -111,7 +111,7 @@ export const functionCatalog = {
     entry: 'lambdas/http/cancel-request.ts',
     kind: 'http',
     description: 'The requester withdraws an open request; the workflow ends',
-    capabilities: ['requests:write', 'workflow:callback'],
+    capabilities: ['requests:write', 'workflow:callback', 'mail:send'],
   },
   openIntakeLink: {
     entry: 'lambdas/http/open-intake-link.ts',

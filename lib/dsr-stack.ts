@@ -14,9 +14,11 @@ import { DataKey } from './constructs/data-key.ts';
 import { DemoStores } from './constructs/demo-stores.ts';
 import { ExportBucket } from './constructs/export-bucket.ts';
 import { DsrFunctions, projectRoot } from './constructs/functions.ts';
+import { IntakeLinks } from './constructs/intake-links.ts';
 import { Mail } from './constructs/mail.ts';
 import { OfficerAuth } from './constructs/officer-auth.ts';
 import { RequestTable } from './constructs/request-table.ts';
+import { Schedules } from './constructs/schedules.ts';
 import { Workflow } from './constructs/workflow.ts';
 
 export { workflowErrors, workflowStates } from './constructs/workflow.ts';
@@ -46,7 +48,12 @@ export interface DsrStackProps extends StackProps {
   readonly webhookEndpoints?: Readonly<Record<string, string>>;
   /** Where alarms are emailed (an SNS topic is created for them only when set). */
   readonly alarmEmail?: string;
+  /** Where officers receive due-date reminders and escalations. Default privacy-officers@example.com. */
+  readonly officerEmail?: string;
 }
+
+/** The officers' address when the context gives none. */
+export const defaultOfficerEmail = 'privacy-officers@example.com';
 
 /** Composes the constructs; everything with substance lives in `lib/constructs/`. */
 export class DsrStack extends Stack {
@@ -59,6 +66,8 @@ export class DsrStack extends Stack {
   readonly workflow: Workflow;
   readonly api: Api;
   readonly alarms: Alarms;
+  readonly intakeLinks: IntakeLinks;
+  readonly schedules: Schedules;
 
   constructor(scope: Construct, id: string, props: DsrStackProps) {
     super(scope, id, { description: 'dsr-workflow: GDPR/CCPA data-subject requests', ...props });
@@ -78,8 +87,11 @@ export class DsrStack extends Stack {
       ...(props.webhookEndpoints ? { webhookEndpoints: props.webhookEndpoints } : {}),
     });
     this.mail = new Mail(this, 'Mail', { mailFrom: props.mailFrom });
+    // The console signs in at <publicBaseUrl>/console; without a public URL only the given ones
+    // (the API's own URL cannot be used here: the API's authorizer depends on this client).
+    const callbackUrls = [...new Set([...(props.officerCallbackUrls ?? []), ...(props.publicBaseUrl ? [`${props.publicBaseUrl.replace(/\/+$/, '')}/console`] : [])])];
     this.officers = new OfficerAuth(this, 'Officers', {
-      ...(props.officerCallbackUrls ? { callbackUrls: props.officerCallbackUrls } : {}),
+      ...(callbackUrls.length ? { callbackUrls } : {}),
       ...(props.officerDomainPrefix ? { domainPrefix: props.officerDomainPrefix } : {}),
     });
 
@@ -92,13 +104,23 @@ export class DsrStack extends Stack {
     // ARN afterwards. Task functions that also resume it (prepareApproval, runStoreAction) get that
     // permission in a policy of its own, outside what the function resource depends on: no cycle.
     this.workflow = new Workflow(this, 'Workflow', { functions: this.functions.functions, verificationTtl });
+    this.intakeLinks = new IntakeLinks(this, 'IntakeLinks', { encryptionKey: key });
     this.functions.grantCapabilities({
       requestTable: this.requests.table,
       exportBucket: this.exports.bucket,
       stateMachine: this.workflow.stateMachine,
       mail: this.mail,
       stores: this.stores,
+      intakeLinks: this.intakeLinks,
+      officerEmail: props.officerEmail ?? defaultOfficerEmail,
     });
+    // The console page learns where officers sign in. No cycle: the pool client and its domain
+    // depend on nothing the functions or the API create.
+    const pages = this.functions.functions.pages;
+    pages.addEnvironment('CONSOLE_AUTH_KIND', 'cognito');
+    pages.addEnvironment('COGNITO_DOMAIN_URL', this.officers.domain.baseUrl());
+    pages.addEnvironment('CONSOLE_CLIENT_ID', this.officers.client.userPoolClientId);
+    this.schedules = new Schedules(this, 'Schedules', { functions: this.functions.functions });
 
     this.api = new Api(this, 'Api', {
       functions: this.functions.functions,
@@ -120,7 +142,8 @@ export function buildDsrStack(app: App, id: string = dsrStackName, props: Partia
 
 /**
  * `-c mailFrom=... -c publicBaseUrl=... -c officerCallbackUrls=https://a/console,https://b/console
- *  -c webhookEndpoints='{"crm-partner":"https://crm.example.com/dsr"}' -c alarmEmail=ops@example.com`.
+ *  -c webhookEndpoints='{"crm-partner":"https://crm.example.com/dsr"}' -c alarmEmail=ops@example.com
+ *  -c officerEmail=privacy-officers@example.com`.
  */
 export function propsFromContext(scope: Construct): DsrStackProps {
   const context = (key: string): unknown => scope.node.tryGetContext(key);
@@ -140,6 +163,8 @@ export function propsFromContext(scope: Construct): DsrStackProps {
   const webhookEndpoints = stringMap('webhookEndpoints', context('webhookEndpoints'));
   const alarmEmail = text('alarmEmail');
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) throw new Error(`alarmEmail: "${alarmEmail}" is not an email address`);
+  const officerEmail = text('officerEmail');
+  if (officerEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(officerEmail)) throw new Error(`officerEmail: "${officerEmail}" is not an email address`);
   return {
     mailFrom: text('mailFrom') ?? 'privacy@example.com',
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
@@ -147,6 +172,7 @@ export function propsFromContext(scope: Construct): DsrStackProps {
     ...(officerDomainPrefix ? { officerDomainPrefix } : {}),
     ...(webhookEndpoints ? { webhookEndpoints } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(officerEmail ? { officerEmail } : {}),
   };
 }
 

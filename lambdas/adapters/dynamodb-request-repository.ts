@@ -86,7 +86,10 @@ export class DynamoDbRequestRepository implements RequestRepository {
     });
     conditions.push(`#status IN (${statusPlaceholders.join(', ')})`);
 
-    Object.entries(options.set ?? {}).forEach(([attribute, value], index) => {
+    // The status index sorts by due date: a new due date moves the request in the queue too.
+    const dueAt = options.set?.dueAt;
+    const set = typeof dueAt === 'string' ? { ...options.set, gsi1sk: `${dueAt}#${requestId}` } : (options.set ?? {});
+    Object.entries(set).forEach(([attribute, value], index) => {
       names[`#set${index}`] = attribute;
       values[`:set${index}`] = value;
       setClauses.push(`#set${index} = :set${index}`);
@@ -143,6 +146,10 @@ function conditionFor(requirement: Requirement, index: number, names: Record<str
   if ('greaterThan' in requirement) {
     values[`:require${index}`] = requirement.greaterThan;
     return `${name} > :require${index}`;
+  }
+  if ('notContains' in requirement) {
+    values[`:require${index}`] = requirement.notContains;
+    return `NOT contains(${name}, :require${index})`;
   }
   return requirement.exists ? `attribute_exists(${name})` : `attribute_not_exists(${name})`;
 }

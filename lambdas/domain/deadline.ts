@@ -4,8 +4,9 @@
  * that day does not exist). CCPA (Cal. Civ. Code 1798.130): 45 days, extendable once by 45.
  */
 export const jurisdictionPolicies = {
-  gdpr: { label: 'GDPR', base: { months: 1 }, maxExtension: { months: 2 } },
-  ccpa: { label: 'CCPA/CPRA', base: { days: 45 }, maxExtension: { days: 45 } },
+  gdpr: { label: 'GDPR', base: { months: 1 }, maxExtension: { months: 2 }, extensionsAllowed: 2 },
+  // CCPA regulations (11 CCR 7021): confirm receipt within 10 business days.
+  ccpa: { label: 'CCPA/CPRA', base: { days: 45 }, maxExtension: { days: 45 }, extensionsAllowed: 1, receiptConfirmationBusinessDays: 10 },
 } as const satisfies Record<string, JurisdictionPolicy>;
 
 export interface Period {
@@ -16,7 +17,12 @@ export interface Period {
 export interface JurisdictionPolicy {
   readonly label: string;
   readonly base: Period;
+  /** The most all extensions together may add to the base period. */
   readonly maxExtension: Period;
+  /** How many separate extensions may be decided (GDPR: one month, then another; CCPA: once). */
+  readonly extensionsAllowed: number;
+  /** Business days within which receipt must be confirmed, where the law asks for it. */
+  readonly receiptConfirmationBusinessDays?: number;
 }
 
 export type Jurisdiction = keyof typeof jurisdictionPolicies;
@@ -57,7 +63,29 @@ export function latestExtendedDueDate(receivedAt: Date, jurisdiction: Jurisdicti
   return endOfDay(addPeriod(addPeriod(receivedAt, policy.base), policy.maxExtension));
 }
 
-function endOfDay(date: Date): Date {
+/**
+ * Adds business days (Monday to Friday, UTC; public holidays are not modelled, so the result is
+ * never later than the legal one). Counting starts the day after `date`: a Friday plus 1 is Monday.
+ */
+export function addBusinessDays(date: Date, days: number): Date {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError('addBusinessDays counts whole days forward');
+  let result = new Date(date.getTime());
+  let left = days;
+  while (left > 0) {
+    result = addDays(result, 1);
+    const weekday = result.getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left -= 1;
+  }
+  return result;
+}
+
+/** By when receipt of the request must be confirmed (end of that day, UTC); undefined where the policy asks for nothing. */
+export function receiptConfirmationDue(receivedAt: Date, jurisdiction: Jurisdiction): Date | undefined {
+  const policy: JurisdictionPolicy = jurisdictionPolicies[jurisdiction];
+  return policy.receiptConfirmationBusinessDays === undefined ? undefined : endOfDay(addBusinessDays(receivedAt, policy.receiptConfirmationBusinessDays));
+}
+
+export function endOfDay(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), 23, 59, 59, 999));
 }
 

@@ -38,3 +38,12 @@ export class MailNotSentError extends DomainError {}
 
 /** The re-check after erasure still found data of the subject: retried, then reported as a failed store. */
 export class ErasureIncompleteError extends DomainError {}
+
+/**
+ * The requester withdrew the request. A workflow task that finds its request cancelled fails with
+ * this exact name, and the state machine's Catch ends the execution in its Cancelled state.
+ */
+export class RequestCancelled extends DomainError {}
+
+/** The jurisdiction's policy does not allow this extension of the due date (too late, too long, too often). */
+export class ExtensionRefusedError extends DomainError {}

@@ -96,5 +96,26 @@ export interface DsrRequest {
   readonly verifiedAt?: string;
   readonly approvedAt?: string;
   readonly completedAt?: string;
+  readonly cancelledAt?: string;
+  /** When the requester was told we received the request (the verification mail). */
+  readonly receiptConfirmedAt?: string;
+  /** The latest extension of the due date; every extension is also an audit event. */
+  readonly extension?: Extension;
+  /** Reminder events already sent to officers (`<kind>@<dueAt>`), so none goes out twice. */
+  readonly remindersSent?: readonly string[];
   readonly events: readonly AuditEvent[];
+}
+
+/** An extension of the due date, with the reason the requester was told. */
+export interface Extension {
+  /** The new due date (also the request's `dueAt`). */
+  readonly dueAt: string;
+  readonly reason: string;
+  readonly at: string;
+  readonly officerId: string;
+  /** What all extensions so far add to the base period, in the policy's unit. */
+  readonly totalMonths?: number;
+  readonly totalDays?: number;
+  /** How many extensions were decided. */
+  readonly count: number;
 }

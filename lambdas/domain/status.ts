@@ -31,6 +31,9 @@ const allowedTransitions: Record<RequestStatus, readonly RequestStatus[]> = {
 
 export const openStatuses: readonly RequestStatus[] = ['submitted', 'pending_verification', 'pending_approval'];
 
+/** Statuses in which the statutory clock runs: open, or being carried out (a partial run waits for a retry). */
+export const clockRunningStatuses: readonly RequestStatus[] = [...openStatuses, 'in_progress', 'partially_completed'];
+
 export function isRequestStatus(value: unknown): value is RequestStatus {
   return typeof value === 'string' && (requestStatuses as readonly string[]).includes(value);
 }

@@ -17,8 +17,12 @@ export interface MailParts {
   readonly action?: { readonly label: string; readonly url: string };
   /** Plain-text lines after the action (a list, a footer). */
   readonly details?: readonly string[];
+  /** The requester's status page (every requester mail links to it). */
+  readonly statusLink?: string;
   readonly requestId: string;
 }
+
+export const statusLinkLabel = 'See where your request stands';
 
 /** One layout for every mail: a plain-text body and an HTML body that say the same thing. */
 export function renderMail(parts: MailParts): MailBody {
@@ -29,6 +33,7 @@ export function renderMail(parts: MailParts): MailBody {
     ...parts.paragraphs.flatMap((paragraph) => [paragraph, '']),
     ...(parts.action ? [`${parts.action.label}: ${parts.action.url}`, ''] : []),
     ...(parts.details?.length ? [...parts.details, ''] : []),
+    ...(parts.statusLink ? [`${statusLinkLabel}: ${parts.statusLink}`, ''] : []),
     footer,
   ].join('\n');
   const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:40rem;margin:auto;padding:1rem">
@@ -36,6 +41,7 @@ export function renderMail(parts: MailParts): MailBody {
 ${parts.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
 ${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;background:#1d4ed8;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">${escapeHtml(parts.action.label)}</a></p>\n<p style="font-size:.85rem">Or copy this address into your browser: ${escapeHtml(parts.action.url)}</p>` : ''}
 ${parts.details?.length ? `<ul>${parts.details.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : ''}
+${parts.statusLink ? `<p>${escapeHtml(statusLinkLabel)}: <a href="${escapeHtml(parts.statusLink)}">${escapeHtml(parts.statusLink)}</a></p>` : ''}
 <p style="font-size:.8rem;color:#52606d">${escapeHtml(footer)}</p>
 </body></html>`;
   return { subject: parts.subject, text, html };

@@ -11,7 +11,7 @@ const typeLabels: Record<RequestType, string> = {
 
 const formatDate = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-export function verificationMail(input: { requestId: string; type: RequestType; link: string; expiresAt: string; dueAt: string }): MailBody {
+export function verificationMail(input: { requestId: string; statusLink?: string; type: RequestType; link: string; expiresAt: string; dueAt: string }): MailBody {
   return renderMail({
     subject: 'Confirm your privacy request',
     heading: 'Please confirm your request',
@@ -21,11 +21,12 @@ export function verificationMail(input: { requestId: string; type: RequestType; 
       `Once confirmed, we will answer by ${formatDate(input.dueAt)} at the latest.`,
     ],
     action: { label: 'Confirm my request', url: input.link },
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
   });
 }
 
-export function accessCompletedMail(input: { requestId: string; link: string; expiresAt: string; outcomes: readonly StoreOutcome[]; storeNames: Readonly<Record<string, string>> }): MailBody {
+export function accessCompletedMail(input: { requestId: string; statusLink?: string; link: string; expiresAt: string; outcomes: readonly StoreOutcome[]; storeNames: Readonly<Record<string, string>> }): MailBody {
   return renderMail({
     subject: 'Your personal data is ready to download',
     heading: 'Your copy of your personal data is ready',
@@ -35,11 +36,12 @@ export function accessCompletedMail(input: { requestId: string; link: string; ex
     ],
     action: { label: 'Download my data', url: input.link },
     details: input.outcomes.map((outcome) => `${input.storeNames[outcome.storeId] ?? outcome.storeId}: ${outcome.recordCount ?? 0} record(s)`),
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
   });
 }
 
-export function rejectedMail(input: { requestId: string; type: RequestType; reason: string }): MailBody {
+export function rejectedMail(input: { requestId: string; statusLink?: string; type: RequestType; reason: string }): MailBody {
   return renderMail({
     subject: 'About your privacy request',
     heading: 'We could not carry out your request',
@@ -48,13 +50,14 @@ export function rejectedMail(input: { requestId: string; type: RequestType; reas
       'You have the right to lodge a complaint with a data-protection supervisory authority, in particular in the country where you live or work, and the right to seek a judicial remedy.',
       'You are welcome to reply to this email if you think we made a mistake.',
     ],
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
   });
 }
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-export function amendCompletedMail(input: { requestId: string; corrections: readonly Correction[]; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
+export function amendCompletedMail(input: { requestId: string; statusLink?: string; corrections: readonly Correction[]; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
   const nameOf = (storeId: string) => input.stores.find((store) => store.id === storeId)?.name ?? storeId;
   const changed = input.outcomes.filter((outcome) => outcome.status === 'succeeded');
   return renderMail({
@@ -69,11 +72,12 @@ export function amendCompletedMail(input: { requestId: string; corrections: read
         ? `${nameOf(outcome.storeId)}: ${outcome.note}`
         : `${nameOf(outcome.storeId)}: ${plural(outcome.updated ?? 0, 'record')} updated${outcome.updated === 0 ? ' (already correct)' : ''}`,
     ),
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
   });
 }
 
-export function deleteCompletedMail(input: { requestId: string; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[]; backupDays: number }): MailBody {
+export function deleteCompletedMail(input: { requestId: string; statusLink?: string; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[]; backupDays: number }): MailBody {
   const lines = input.outcomes
     .filter((outcome) => outcome.status === 'succeeded')
     .map((outcome) => {
@@ -97,11 +101,12 @@ export function deleteCompletedMail(input: { requestId: string; outcomes: readon
       'Here is what we did in each system:',
     ],
     details: lines,
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
   });
 }
 
-export function objectionCompletedMail(input: { requestId: string; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
+export function objectionCompletedMail(input: { requestId: string; statusLink?: string; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
   const nameOf = (storeId: string) => input.stores.find((store) => store.id === storeId)?.name ?? storeId;
   return renderMail({
     subject: 'You will no longer receive marketing from us',
@@ -111,6 +116,33 @@ export function objectionCompletedMail(input: { requestId: string; outcomes: rea
       'We still send messages you need for the service itself, such as security notices and invoices.',
     ],
     details: input.outcomes.filter((outcome) => outcome.status === 'succeeded').map((outcome) => `${nameOf(outcome.storeId)}: marketing switched off`),
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
+    requestId: input.requestId,
+  });
+}
+
+export function cancelledMail(input: { requestId: string; statusLink?: string; type: RequestType }): MailBody {
+  return renderMail({
+    subject: 'Your privacy request is cancelled',
+    heading: 'You cancelled your request',
+    paragraphs: [
+      `As you asked, we stopped working on your request for ${typeLabels[input.type]}. Nothing more will happen with it.`,
+      'You can make a new request at any time.',
+    ],
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
+    requestId: input.requestId,
+  });
+}
+
+export function extensionMail(input: { requestId: string; statusLink?: string; type: RequestType; reason: string; previousDueAt: string; dueAt: string; policyLabel: string }): MailBody {
+  return renderMail({
+    subject: 'We need more time for your privacy request',
+    heading: 'We need more time for your request',
+    paragraphs: [
+      `We are working on your request for ${typeLabels[input.type]}, and we need more time to complete it properly, for this reason: ${input.reason}`,
+      `We will now answer by ${formatDate(input.dueAt)} at the latest, instead of ${formatDate(input.previousDueAt)}, as the law (${input.policyLabel}) allows.`,
+    ],
+    ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
   });
 }

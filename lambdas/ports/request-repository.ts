@@ -5,10 +5,15 @@ import type { RequestStatus } from '../domain/status.ts';
 export type Requirement =
   | { readonly attribute: string; readonly equals: string | number | boolean }
   | { readonly attribute: string; readonly greaterThan: string | number }
-  | { readonly attribute: string; readonly exists: boolean };
+  | { readonly attribute: string; readonly exists: boolean }
+  /** The list (or string) attribute does not contain the value; true when the attribute is missing. */
+  | { readonly attribute: string; readonly notContains: string };
 
 export interface ChangeOptions {
-  /** Attributes to set (dotted names are not supported: top-level attributes only). */
+  /**
+   * Attributes to set (dotted names are not supported: top-level attributes only). Setting `dueAt`
+   * also moves the request in the status index (its sort key is the due date).
+   */
   readonly set?: Readonly<Record<string, unknown>>;
   readonly remove?: readonly string[];
   /** Values appended to list attributes (created when missing). */

@@ -27,6 +27,10 @@ export const config = {
   get publicBaseUrl(): string | undefined {
     return process.env[envNames.publicBaseUrl] || undefined;
   },
+  /** Where officers receive reminders and escalations. */
+  get officerEmail() {
+    return requireEnv(envNames.officerEmail);
+  },
   /** Physical names of the stores the stack created: `{ "accounts": "Stack-DemoAccounts-XYZ" }`. */
   get storeLocations(): Record<string, string> {
     const raw = process.env[envNames.storeLocations];

@@ -1,6 +1,7 @@
 import { addDays } from '../domain/deadline.ts';
 import { RequestNotFoundError } from '../domain/errors.ts';
 import { issueToken } from '../domain/tokens.ts';
+import { newStatusLink } from '../use-cases/status-link.ts';
 import { accessCompletedMail, amendCompletedMail, deleteCompletedMail, objectionCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
 import type { MailBody } from '../messages/layout.ts';
 import { config } from '../shared/config.ts';
@@ -24,28 +25,37 @@ export async function notifyRequester(
   const baseUrl = deps.publicBaseUrl ?? request.baseUrl;
   let mail: MailBody | undefined;
   const set: Record<string, unknown> = {};
+  // A completed access request is told only once its export exists (the branch below).
+  const tellable = request.status === 'rejected' || (request.status === 'completed' && request.type !== 'access');
+  // Every mail links to the status page; the hash is stored before the mail leaves.
+  const status = newStatusLink(request.requestId, baseUrl!);
 
   if (request.status === 'completed' && request.type === 'access' && request.exportKey) {
     const { token, hash } = issueToken(request.requestId);
     const expiresAt = addDays(now, exportTtlDays).toISOString();
     Object.assign(set, { downloadTokenHash: hash, downloadExpiresAt: expiresAt });
-    // The hash is stored before the mail leaves, so the link works the moment it arrives.
-    await deps.requests.update(request.requestId, 'completed', { set });
+    // The hashes are stored before the mail leaves, so the links work the moment it arrives.
+    await deps.requests.update(request.requestId, 'completed', { set, append: { statusTokenHashes: [status.hash] } });
     mail = accessCompletedMail({
       requestId: request.requestId,
       link: `${baseUrl}/download#t=${token}`,
       expiresAt,
       outcomes: request.storeOutcomes ?? [],
       storeNames: Object.fromEntries(deps.catalog.stores.map((store) => [store.id, store.name])),
+      statusLink: status.link,
     });
-  } else if (request.status === 'completed' && request.type === 'amend') {
-    mail = amendCompletedMail({ requestId: request.requestId, corrections: request.corrections ?? [], outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
-  } else if (request.status === 'completed' && request.type === 'delete') {
-    mail = deleteCompletedMail({ requestId: request.requestId, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores, backupDays: config.backupWindowDays });
-  } else if (request.status === 'completed' && request.type === 'objection') {
-    mail = objectionCompletedMail({ requestId: request.requestId, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
-  } else if (request.status === 'rejected') {
-    mail = rejectedMail({ requestId: request.requestId, type: request.type, reason: request.rejectionReason ?? 'no reason was recorded' });
+  } else if (tellable) {
+    await deps.requests.update(request.requestId, request.status, { append: { statusTokenHashes: [status.hash] } });
+    const common = { requestId: request.requestId, statusLink: status.link };
+    if (request.status === 'rejected') {
+      mail = rejectedMail({ ...common, type: request.type, reason: request.rejectionReason ?? 'no reason was recorded' });
+    } else if (request.type === 'amend') {
+      mail = amendCompletedMail({ ...common, corrections: request.corrections ?? [], outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
+    } else if (request.type === 'delete') {
+      mail = deleteCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores, backupDays: config.backupWindowDays });
+    } else if (request.type === 'objection') {
+      mail = objectionCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
+    }
   }
   if (!mail) {
     logger.info('Nothing to tell the requester yet', { status: request.status });

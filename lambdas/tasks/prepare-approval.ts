@@ -1,4 +1,4 @@
-import { RequestNotFoundError } from '../domain/errors.ts';
+import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { catalog, connectorFor, now, requests, workflow, type Dependencies } from '../shared/dependencies.ts';
@@ -20,6 +20,8 @@ type Deps = Pick<Dependencies, 'requests' | 'workflow' | 'catalog' | 'connectorF
 export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, autoApprove: readonly RequestType[] = autoApprovedTypes()): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
+  // Cancelled before this task could park: fail it by the name the state machine catches.
+  if (request.status === 'cancelled') throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`);
   const subjectKeys = await resolveSubjectKeys(deps, request.emailCanonical);
   const reviewFlags = flagsFor(request, subjectKeys);
   const amendmentPreview = request.type === 'amend' ? await previewAmendment(deps, request, subjectKeys) : undefined;
@@ -27,17 +29,31 @@ export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, a
   const matches = Object.entries(subjectKeys)
     .filter(([identity]) => identity !== 'email')
     .map(([identity, values]) => `${identity}: ${values.length} match(es)`);
-  await deps.requests.update(request.requestId, 'pending_approval', {
-    set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags, ...(amendmentPreview ? { amendmentPreview } : {}) },
-    event: { at, actor: 'system', action: 'awaiting_approval', detail: [...matches, ...reviewFlags.map((flag) => `flag: ${flag}`)].join(', ') || 'no identities to resolve' },
-  });
+  await deps.requests
+    .update(request.requestId, 'pending_approval', {
+      set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags, ...(amendmentPreview ? { amendmentPreview } : {}) },
+      event: { at, actor: 'system', action: 'awaiting_approval', detail: [...matches, ...reviewFlags.map((flag) => `flag: ${flag}`)].join(', ') || 'no identities to resolve' },
+    })
+    .catch(async (error: unknown) => {
+      // Cancelled while we resolved the subject: the token was never stored, so nobody else ends this task.
+      if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') {
+        throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`, { cause: error });
+      }
+      throw error;
+    });
 
   if (autoApprove.includes(request.type) && reviewFlags.length === 0) {
-    await deps.requests.transition(request.requestId, 'in_progress', {
-      require: [{ attribute: 'approvalTaskToken', equals: input.taskToken }],
-      set: { approvedAt: at },
-      event: { at, actor: 'system', action: 'auto_approved', from: 'pending_approval', to: 'in_progress', detail: `policy approves ${request.type} requests from a verified mailbox` },
-    });
+    try {
+      await deps.requests.transition(request.requestId, 'in_progress', {
+        require: [{ attribute: 'approvalTaskToken', equals: input.taskToken }],
+        set: { approvedAt: at },
+        event: { at, actor: 'system', action: 'auto_approved', from: 'pending_approval', to: 'in_progress', detail: `policy approves ${request.type} requests from a verified mailbox` },
+      });
+    } catch (error) {
+      // Cancelled after the token was stored: the cancellation already ended this task with it.
+      if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') return;
+      throw error;
+    }
     await deps.workflow.resume(input.taskToken, { approved: true });
   }
 }

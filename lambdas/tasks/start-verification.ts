@@ -1,9 +1,14 @@
-import { RequestNotFoundError } from '../domain/errors.ts';
+import { jurisdictionPolicies, receiptConfirmationDue, type JurisdictionPolicy } from '../domain/deadline.ts';
+import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
+import { requestStatuses } from '../domain/status.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { verificationMail } from '../messages/requester-mails.ts';
+import type { StoredRequest } from '../ports/request-repository.ts';
 import { config } from '../shared/config.ts';
 import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
+import { logger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/task.ts';
+import { newStatusLink } from '../use-cases/status-link.ts';
 
 export interface StartVerificationInput {
   readonly requestId: string;
@@ -12,24 +17,62 @@ export interface StartVerificationInput {
 
 /**
  * Parks the workflow until the requester proves the mailbox: stores the task token and the hash of
- * a fresh single-use token, then emails the link. A retried run issues a new link and voids the old.
+ * a fresh single-use token, then emails the link (with a link to the status page). A retried run
+ * issues a new link and voids the old. The mail also confirms receipt of the request, which is
+ * recorded once it has gone (CCPA: within 10 business days).
+ *
+ * A request the requester cancelled before it was parked here fails this task with
+ * `RequestCancelled`, which the state machine catches: the execution ends as Cancelled.
  */
 export async function startVerification(deps: Pick<Dependencies, 'requests' | 'mailer' | 'now' | 'publicBaseUrl'>, input: StartVerificationInput, ttlHours = config.verificationTtlHours): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
+  if (request.status === 'cancelled') throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`);
   const now = deps.now();
+  const baseUrl = deps.publicBaseUrl ?? request.baseUrl;
   const { token, hash } = issueToken(request.requestId);
+  const status = newStatusLink(request.requestId, baseUrl!);
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
   const change = {
     set: { verificationTokenHash: hash, verificationExpiresAt: expiresAt, verificationTaskToken: input.taskToken },
+    append: { statusTokenHashes: [status.hash] },
     event: { at: now.toISOString(), actor: 'system' as const, action: 'verification_sent', from: request.status, to: 'pending_verification' as const },
   };
-  if (request.status === 'submitted') await deps.requests.transition(request.requestId, 'pending_verification', change);
-  else await deps.requests.update(request.requestId, 'pending_verification', change);
+  try {
+    if (request.status === 'submitted') await deps.requests.transition(request.requestId, 'pending_verification', change);
+    else await deps.requests.update(request.requestId, 'pending_verification', change);
+  } catch (error) {
+    // The requester cancelled between our read and this write: nobody else will end this task.
+    if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') {
+      throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`, { cause: error });
+    }
+    throw error;
+  }
 
-  const baseUrl = deps.publicBaseUrl ?? request.baseUrl;
-  const mail = verificationMail({ requestId: request.requestId, type: request.type, link: `${baseUrl}/verify#t=${token}`, expiresAt, dueAt: request.dueAt });
+  const mail = verificationMail({ requestId: request.requestId, type: request.type, link: `${baseUrl}/verify#t=${token}`, expiresAt, dueAt: request.dueAt, statusLink: status.link });
   await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
+  await recordReceiptConfirmed(deps, request, deps.now());
+}
+
+/** Records, once, that the requester was told we received the request: the verification mail says so. */
+async function recordReceiptConfirmed(deps: Pick<Dependencies, 'requests'>, request: StoredRequest, at: Date): Promise<void> {
+  if (request.receiptConfirmedAt) return;
+  const due = receiptConfirmationDue(new Date(request.receivedAt), request.jurisdiction);
+  const policy: JurisdictionPolicy = jurisdictionPolicies[request.jurisdiction];
+  const detail = due
+    ? `policy ${request.jurisdiction}: receipt confirmed by email, required within ${policy.receiptConfirmationBusinessDays} business days (by ${due.toISOString().slice(0, 10)})`
+    : `policy ${request.jurisdiction}: receipt confirmed by email`;
+  try {
+    await deps.requests.update(request.requestId, requestStatuses, {
+      set: { receiptConfirmedAt: at.toISOString() },
+      require: [{ attribute: 'receiptConfirmedAt', exists: false }],
+      event: { at: at.toISOString(), actor: 'system', action: 'receipt_confirmed', detail },
+    });
+  } catch (error) {
+    // Already recorded by an earlier run of this task: nothing to add.
+    if (!(error instanceof ConflictError)) throw error;
+    logger.info('Receipt confirmation was already recorded');
+  }
 }
 
 export const handler = taskHandler((input: StartVerificationInput) => startVerification({ requests: requests(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl }, input));

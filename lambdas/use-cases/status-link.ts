@@ -1,4 +1,4 @@
-import { issueToken } from '../domain/tokens.ts';
+import { issueToken, type IssuedToken } from '../domain/tokens.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
@@ -13,7 +13,16 @@ export async function issueStatusLink(
   baseUrl: string,
   expectedStatus: RequestStatus | readonly RequestStatus[] = request.status,
 ): Promise<string> {
-  const { token, hash } = issueToken(request.requestId);
+  const { link, hash } = newStatusLink(request.requestId, baseUrl);
   await deps.requests.update(request.requestId, expectedStatus, { append: { statusTokenHashes: [hash] } });
-  return `${baseUrl}/status#t=${token}`;
+  return link;
+}
+
+/**
+ * A status link whose hash the caller stores itself, in a write it makes anyway
+ * (`append: { statusTokenHashes: [hash] }`), so the link costs no extra write.
+ */
+export function newStatusLink(requestId: string, baseUrl: string): { link: string; hash: IssuedToken['hash'] } {
+  const { token, hash } = issueToken(requestId);
+  return { link: `${baseUrl}/status#t=${token}`, hash };
 }

@@ -109,6 +109,12 @@ function publicRouteReason(spec: Route): string {
   if (spec.function === 'submitRequest') {
     return `${spec.method} ${spec.path} takes a request from a requester, who has no account: public by design. The body is validated, nothing reaches a store until the mailbox is proven by an emailed one-time link, the answer never reveals whether the person is known, and the stage throttle bounds the rate (there is no per-caller limit in the handler).`;
   }
+  if (spec.function === 'requestStatus' || spec.function === 'cancelRequest') {
+    return `${spec.method} ${spec.path} is reached from the status link in every email to the requester, who has no account: public by design. It acts only on presentation of an unguessable token from one of those emails (stored hashed, compared in constant time), answers every unknown or malformed token with the same 404, shows no personal data beyond the request's own status and dates, and is throttled by the stage.`;
+  }
+  if (spec.function === 'openIntakeLink') {
+    return `${spec.method} ${spec.path} is reached from a signed "manage my data" link the organisation emailed to a person without an account: public by design. It only checks the link's HMAC-SHA256 signature and expiry and returns the address the link was made for (to pre-fill the form); it reads and changes nothing else, and the stage throttles it.`;
+  }
   if (spec.function === 'verifyRequest' || spec.function === 'downloadExport') {
     return `${spec.method} ${spec.path} is reached from a link emailed to the requester, who has no account: public by design. It acts only on presentation of the unguessable, expiring token from that email (stored hashed), answers an unknown token like an expired one, and is throttled by the stage.`;
   }

@@ -11,6 +11,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../catalog.ts';
 import type { DemoStores } from './demo-stores.ts';
+import type { IntakeLinks } from './intake-links.ts';
 import type { Mail } from './mail.ts';
 import { acknowledgeWildcards, kmsWriteWildcards, resourceFinding, type WildcardAcknowledgement } from './nag-acknowledgements.ts';
 
@@ -46,7 +47,14 @@ export interface CapabilityTargets {
   readonly stateMachine: IStateMachine;
   readonly mail: Mail;
   readonly stores: DemoStores;
+  /** The key that signs "manage my data" intake links (capability `intake:secret`). */
+  readonly intakeLinks: IntakeLinks;
+  /** Where officers receive reminders and escalations (`OFFICER_EMAIL`). */
+  readonly officerEmail: string;
 }
+
+/** The functions that mail the officers (reminders, escalations), beside the requesters they may mail. */
+export const officerMailFunctions: readonly FunctionName[] = ['sendReminders'];
 
 /**
  * One Lambda per entry of the function catalog (construct id = catalog key): Node 24 on ARM64,
@@ -134,7 +142,7 @@ export class DsrFunctions extends Construct {
     for (const [name, spec] of Object.entries(functionCatalog) as [FunctionName, FunctionSpec][]) {
       const acknowledgements: WildcardAcknowledgement[] = [];
       for (const capability of spec.capabilities) {
-        acknowledgements.push(...this.grantCapability(this.functions[name], this.roles[name], capability, targets));
+        acknowledgements.push(...this.grantCapability(name, this.functions[name], this.roles[name], capability, targets));
       }
       acknowledgeWildcards(this.roles[name], acknowledgements);
     }
@@ -144,7 +152,7 @@ export class DsrFunctions extends Construct {
    * The one place a capability becomes access: the environment variable and the grant together.
    * Returns the wildcard findings the grant produces, each with the reason it is acceptable.
    */
-  private grantCapability(fn: NodejsFunction, role: Role, capability: Capability, targets: CapabilityTargets): WildcardAcknowledgement[] {
+  private grantCapability(name: FunctionName, fn: NodejsFunction, role: Role, capability: Capability, targets: CapabilityTargets): WildcardAcknowledgement[] {
     switch (capability) {
       case 'requests:read':
         fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
@@ -184,6 +192,7 @@ export class DsrFunctions extends Construct {
         return [];
       case 'mail:send':
         fn.addEnvironment(envNames.mailFrom, targets.mail.mailFrom);
+        if (officerMailFunctions.includes(name)) fn.addEnvironment(envNames.officerEmail, targets.officerEmail);
         targets.mail.grantSend(fn);
         return [];
       case 'stores:read':
@@ -197,6 +206,11 @@ export class DsrFunctions extends Construct {
       case 'stores:secrets':
         addWebhookEndpoints(fn, targets.stores);
         return targets.stores.grantSecrets(role);
+      case 'intake:secret':
+        // GetSecretValue on this one secret, and kms:Decrypt of the data key through Secrets Manager only.
+        fn.addEnvironment(envNames.intakeSecretName, targets.intakeLinks.secret.secretName);
+        targets.intakeLinks.grantRead(role);
+        return [];
       default: {
         const unknown: never = capability;
         throw new Error(`No grant is defined for capability ${String(unknown)}`);

@@ -16,6 +16,10 @@ import { synthesizeForLocal } from '../dsr-stack.ts';
 import { demoFiles, demoRecords } from './demo-data.ts';
 import { startPartnerCrm, type PartnerCrm } from './partner-crm-service.ts';
 import { LocalGateway, lambdaContext, type HttpLambda } from './local-gateway.ts';
+import { localSignIn } from './local-sign-in.ts';
+import { loadOrCreateIntakeKey } from './intake-key-file.ts';
+import { startLocalScheduler } from './local-scheduler.ts';
+import { intakeKeyEnvName } from '../../lambdas/adapters/intake-link-key.ts';
 import { OfficerIssuer } from './officer-issuer.ts';
 import { resolveDefinitionString } from './resolve-definition.ts';
 import { LocalStepFunctions } from './step-functions-emulator.ts';
@@ -36,6 +40,8 @@ export interface LocalStackOptions {
   readonly partnerPort?: number;
   /** Multiplies Retry intervals of the state machine (tests speed them up). */
   readonly retryIntervalScale?: number;
+  /** How often the scheduled functions (officer reminders) run; default every minute, 0 disables. */
+  readonly reminderIntervalMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -121,6 +127,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Step Functions: the synthesized definition, run by the local engine.
     const issuer = await OfficerIssuer.open(join(options.dataDir ?? join(repositoryRoot, '.local'), 'officer-issuer.json'));
+    // Officers' reminders go to this address; intake links are signed with a key kept beside the issuer's.
+    Object.assign(process.env, {
+      [envNames.officerEmail]: 'privacy-officers@example.com',
+      [intakeKeyEnvName]: loadOrCreateIntakeKey(join(options.dataDir ?? join(repositoryRoot, '.local'), 'intake-link.key')),
+    });
     const handlers = new Map<FunctionName, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
     const handlerOf = (name: FunctionName) => {
       if (!handlers.has(name)) {
@@ -151,10 +162,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       issuer,
       port: options.port ?? 3000,
       handlerFor: async (route) => (await handlerOf(route.function)) as HttpLambda,
+      extra: localSignIn(issuer),
     });
     const { url: apiUrl } = await gateway.start();
     stops.push(() => gateway.stop());
     process.env[envNames.publicBaseUrl] = apiUrl;
+    // The EventBridge schedule's stand-in: the scheduled functions on a timer.
+    stops.push(startLocalScheduler(async (name) => (await handlerOf(name))({}, lambdaContext(name)), options.reminderIntervalMs ?? 60_000, log));
 
     return { apiUrl, mailUrl, s3Url, dynamoDbUrl, stepFunctionsUrl, partner, issuer, stepFunctions, stop };
   } catch (error) {

@@ -10,6 +10,7 @@ import { buildDsrApp, workflowStates, type DsrStack } from '../../lib/dsr-stack.
 import { resolveDefinitionString } from '../../lib/local/resolve-definition.ts';
 import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
 import { requestRejectedError } from '../../lambdas/use-cases/decide-request.ts';
+import { requestCancelledError } from '../../lambdas/use-cases/cancel-request.ts';
 import type { DynamoDbStore, S3Store, StoreCatalog, WebhookStore } from '../../lambdas/domain/store-catalog.ts';
 import { flattenReference } from '../../lib/constructs/nag-acknowledgements.ts';
 
@@ -180,6 +181,7 @@ describe('the functions', () => {
       'mail:send': envNames.mailFrom,
       'stores:read': envNames.storeLocations,
       'stores:write': envNames.storeLocations,
+      'intake:secret': envNames.intakeSecretName,
     };
     const capabilityVariables = new Set(Object.values(variableOf));
     for (const name of catalogNames) {
@@ -190,6 +192,46 @@ describe('the functions', () => {
       expect(variables, name).toEqual(expect.arrayContaining(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']));
       expect(variables, name).not.toContain(envNames.publicBaseUrl);
     }
+  });
+
+  it('tell the officers\' address only to the functions that mail officers, from the context', () => {
+    for (const name of catalogNames) {
+      const variables = resources[logicalIdOf[name]]!.Properties.Environment.Variables;
+      expect(variables[envNames.officerEmail], name).toBe(name === 'sendReminders' ? 'privacy-officers@example.com' : undefined);
+    }
+    const { stack: custom } = buildDsrApp({ context: { ...noBundling, officerEmail: 'dpo@example.org' } });
+    const id = custom.resolve((custom.functions.functions.sendReminders.node.defaultChild as CfnFunction).logicalId) as string;
+    expect(Template.fromStack(custom).toJSON().Resources[id].Properties.Environment.Variables[envNames.officerEmail]).toBe('dpo@example.org');
+    expect(() => buildDsrApp({ context: { ...noBundling, officerEmail: 'not an address' } })).toThrow(/officerEmail/);
+  });
+
+  it('run every scheduled function hourly from an EventBridge rule, and nothing else on a schedule', () => {
+    const rules = ofType('AWS::Events::Rule');
+    const scheduled = catalogNames.filter((name) => functionCatalog[name].kind === 'scheduled');
+    expect(scheduled).toEqual(['sendReminders']);
+    expect(rules).toHaveLength(scheduled.length);
+    for (const [, rule] of rules) {
+      expect(rule.Properties.ScheduleExpression).toBe('rate(1 hour)');
+      expect(rule.Properties.State ?? 'ENABLED').toBe('ENABLED');
+      expect(rule.Properties.Targets.map((target: { Arn: { 'Fn::GetAtt': [string] } }) => functionByLogicalId[target.Arn['Fn::GetAtt'][0]])).toEqual(scheduled);
+    }
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [logicalIdOf.sendReminders, 'Arn'] } });
+  });
+
+  it('tell the pages function how officers sign in to the console (Cognito domain and app client)', () => {
+    const variables = resources[logicalIdOf.pages]!.Properties.Environment.Variables;
+    expect(variables.CONSOLE_AUTH_KIND).toBe('cognito');
+    const clientId = logicalIdOfConstruct(stack.officers.client);
+    expect(variables.CONSOLE_CLIENT_ID).toEqual({ Ref: clientId });
+    expect(JSON.stringify(variables.COGNITO_DOMAIN_URL)).toContain(logicalIdOfConstruct(stack.officers.domain));
+    expect(JSON.stringify(variables.COGNITO_DOMAIN_URL)).toMatch(/amazoncognito\.com/);
+  });
+
+  it('let the console sign in at <publicBaseUrl>/console when a public URL is given', () => {
+    const { stack: withUrl } = buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/', officerCallbackUrls: 'https://other.example.com/console' } });
+    Template.fromStack(withUrl).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['https://other.example.com/console', 'https://privacy.example.com/console'],
+    });
   });
 
   it('tell the pages function where its copied web assets are', () => {
@@ -288,10 +330,18 @@ describe('the state machine', () => {
   });
 
   it('expires an unverified request, and tells the requester when an officer rejects', () => {
-    expect(asl.States.StartVerification.Catch).toEqual([{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'ExpireRequest' }]);
+    expect(asl.States.StartVerification.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'ExpireRequest' }]));
     expect(asl.States.ExpireRequest).toMatchObject({ Resource: 'fn:expireRequest', Parameters: { 'requestId.$': '$.requestId' }, Next: 'Expired' });
     expect(asl.States.Expired.Type).toBe('Succeed');
-    expect(asl.States.AwaitApproval.Catch).toEqual([{ ErrorEquals: [requestRejectedError], ResultPath: null, Next: 'NotifyRequester' }]);
+    expect(asl.States.AwaitApproval.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: [requestRejectedError], ResultPath: null, Next: 'NotifyRequester' }]));
+  });
+
+  it('ends the execution as Cancelled when the requester cancels while it waits for them or an officer', () => {
+    for (const state of ['StartVerification', 'AwaitApproval']) {
+      expect(asl.States[state].Catch, state).toEqual(expect.arrayContaining([{ ErrorEquals: [requestCancelledError], ResultPath: null, Next: workflowStates.cancelled }]));
+      expect(asl.States[state].Catch, state).toHaveLength(2);
+    }
+    expect(asl.States[workflowStates.cancelled].Type).toBe('Succeed');
   });
 
   it('runs every store, retrying transient errors and recording failures without losing the others', () => {
@@ -480,7 +530,7 @@ describe('stores the operator already has', () => {
   it('creates no store resource, and grants on the declared names', () => {
     const types = Object.values(existingResources).map((resource) => resource.Type);
     expect(types.filter((type) => type === 'AWS::DynamoDB::Table')).toHaveLength(1); // the request table
-    expect(types).not.toContain('AWS::SecretsManager::Secret');
+    expect(types.filter((type) => type === 'AWS::SecretsManager::Secret')).toHaveLength(1); // the intake-link key
     const policies = JSON.stringify(Object.values(existingResources).filter((resource) => resource.Type === 'AWS::IAM::Policy'));
     for (const store of dynamoStores) expect(policies, store.id).toContain(`:table/${store.table}`);
     for (const store of s3Stores) expect(policies, store.id).toContain(`:s3:::${store.bucket}/${fixedPrefix(store)}*`);
@@ -618,12 +668,21 @@ describe('least privilege', () => {
   it('lets storeCallback read the webhook signing secrets, and nothing else of the stores', () => {
     const secretIds = webhookStores.map((store) => `<${logicalIdOfConstruct(stack.stores.secrets[store.id]!)}>`).sort();
     expect(secretIds.length).toBeGreaterThan(0);
+    const intakeSecretId = `<${logicalIdOfConstruct(stack.intakeLinks.secret)}>`;
     const secretStatements = statements().filter(({ statement }) => asList(statement.Action).some((action: string) => action.startsWith('secretsmanager:')));
-    for (const { statement } of secretStatements) {
+    for (const { owner, statement } of secretStatements) {
       expect(statement.Action).toBe('secretsmanager:GetSecretValue');
-      for (const resource of resourcesOf(statement)) expect(secretIds).toContain(resource);
+      for (const resource of resourcesOf(statement)) expect(withCapability('intake:secret').includes(owner as FunctionName) && resource === intakeSecretId ? secretIds.concat(intakeSecretId) : secretIds).toContain(resource);
     }
-    expect(grantedTo('secretsmanager:GetSecretValue')).toEqual(withCapability('stores:secrets'));
+    expect(grantedTo('secretsmanager:GetSecretValue')).toEqual(withCapability('stores:secrets', 'intake:secret'));
+    // The intake-link key: only the functions with intake:secret, and only that secret.
+    expect(secretStatements.filter(({ statement }) => resourcesOf(statement).includes(intakeSecretId)).map(({ owner }) => owner).sort()).toEqual(withCapability('intake:secret'));
+    for (const name of withCapability('intake:secret')) {
+      const own = statementsOf(name);
+      expect(own.filter((statement) => asList(statement.Action).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf)).toEqual([intakeSecretId]);
+      const decrypt = own.find((statement) => statement.Action === 'kms:Decrypt');
+      expect(decrypt?.Condition.StringEquals['kms:EncryptionContext:SecretARN']).toEqual({ Ref: intakeSecretId.slice(1, -1) });
+    }
 
     const own = statementsOf('storeCallback');
     expect(own.filter((statement) => asList(statement.Action).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf).sort()).toEqual(secretIds);
@@ -657,9 +716,29 @@ describe('cdk-nag (AwsSolutions)', () => {
   });
 
   it('acknowledges the demo webhook secret\'s missing rotation with the reason', () => {
-    const rotation = acknowledgementsOf(stack).filter(({ id }) => id === 'AwsSolutions-SMG4');
+    const rotation = acknowledgementsOf(stack).filter(({ id, path }) => id === 'AwsSolutions-SMG4' && path.includes('/Stores/'));
     expect(rotation.map(({ path }) => path)).toEqual(webhookStores.filter((store) => store.provision === 'demo').map((store) => stack.stores.secrets[store.id]!.node.path));
     for (const { reason } of rotation) expect(reason).toMatch(/processor/);
+  });
+
+  it('acknowledges the intake-link key\'s missing rotation: it would break the links in flight', () => {
+    const rotation = acknowledgementsOf(stack).filter(({ id, path }) => id === 'AwsSolutions-SMG4' && path === stack.intakeLinks.secret.node.path);
+    expect(rotation).toHaveLength(1);
+    expect(rotation[0]!.reason).toMatch(/links/);
+  });
+
+  it('explains why the status, cancel and intake routes are public: a token or a signature', () => {
+    const reasonOf = (path: string) => acknowledgementsOf(stack).find(({ id, reason }) => id === 'AwsSolutions-APIG4' && reason.startsWith(`POST ${path} `))?.reason;
+    expect(reasonOf('/status')).toMatch(/token/);
+    expect(reasonOf('/cancel')).toMatch(/token/);
+    expect(reasonOf('/intake')).toMatch(/signature/);
+  });
+
+  it('gives every public route a written reason, the new requester routes included', () => {
+    for (const route of routes.filter((candidate) => candidate.auth === 'public')) {
+      const acknowledged = acknowledgementsOf(stack).filter(({ id, reason }) => id === 'AwsSolutions-APIG4' && reason.startsWith(`${route.method} ${route.path} `));
+      expect(acknowledged, `${route.method} ${route.path}`).toHaveLength(1);
+    }
   });
 });
 

@@ -46,4 +46,26 @@ describe('the DynamoDB request repository', () => {
     dynamo.on(GetCommand).resolves({ Item: { pk: 'REQUEST#x', sk: 'REQUEST', gsi1pk: 'STATUS#completed', gsi1sk: 'x', requestId } });
     expect(await repository.get(requestId)).toEqual({ requestId });
   });
+
+  it('claims a list entry once: NOT contains as the condition of the append', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { requestId, status: 'pending_approval' } });
+    await repository.update(requestId, 'pending_approval', { append: { remindersSent: ['due_soon@x'] }, require: [{ attribute: 'remindersSent', notContains: 'due_soon@x' }] });
+    const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(input.ConditionExpression).toBe('attribute_exists(#pk) AND #status IN (:expected0) AND NOT contains(#require0, :require0)');
+    expect(input.ExpressionAttributeNames).toMatchObject({ '#require0': 'remindersSent', '#append0': 'remindersSent' });
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':require0': 'due_soon@x', ':append0': ['due_soon@x'] });
+  });
+
+  it('moves the request in the status index when its due date moves', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { requestId, status: 'pending_approval' } });
+    await repository.update(requestId, 'pending_approval', { set: { dueAt: '2027-01-01T23:59:59.999Z' } });
+    const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const names = input.ExpressionAttributeNames ?? {};
+    const placeholder = Object.keys(names).find((key) => names[key] === 'gsi1sk')!;
+    expect(input.ExpressionAttributeValues?.[placeholder.replace('#', ':')]).toBe(`2027-01-01T23:59:59.999Z#${requestId}`);
+    dynamo.reset();
+    dynamo.on(UpdateCommand).resolves({ Attributes: { requestId, status: 'pending_approval' } });
+    await repository.update(requestId, 'pending_approval', { set: { note: 'x' } });
+    expect(Object.values(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeNames ?? {})).not.toContain('gsi1sk');
+  });
 });

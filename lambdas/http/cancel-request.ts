@@ -1,0 +1,22 @@
+import { InvalidLinkError } from '../domain/errors.ts';
+import { cancelRequest } from '../use-cases/cancel-request.ts';
+import { config } from '../shared/config.ts';
+import { mailer, now, requests, workflow } from '../shared/dependencies.ts';
+import { HttpError, httpHandler, json } from '../shared/http.ts';
+
+/** `POST /cancel {token}` (a status-page token): withdraws an open request; 409 once it can no longer be withdrawn. */
+export const handler = httpHandler(
+  async (event) => {
+    try {
+      const result = await cancelRequest(
+        { requests: requests(), workflow: workflow(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl },
+        (event.body as { token?: unknown }).token,
+      );
+      return json(200, { ...result, message: 'Your request is cancelled. We have sent you a confirmation by email.' });
+    } catch (error) {
+      if (error instanceof InvalidLinkError) throw new HttpError(404, error.message);
+      throw error;
+    }
+  },
+  { jsonBody: true },
+);

@@ -1,0 +1,17 @@
+import { InvalidLinkError } from '../domain/errors.ts';
+import { requestStatus } from '../use-cases/request-status.ts';
+import { now, requests } from '../shared/dependencies.ts';
+import { HttpError, httpHandler, json } from '../shared/http.ts';
+
+/** `POST /status {token}`: the requester's view of their request. Unknown and invalid tokens answer the same 404. */
+export const handler = httpHandler(
+  async (event) => {
+    try {
+      return json(200, await requestStatus({ requests: requests(), now }, (event.body as { token?: unknown }).token));
+    } catch (error) {
+      if (error instanceof InvalidLinkError) throw new HttpError(404, error.message);
+      throw error;
+    }
+  },
+  { jsonBody: true },
+);
