@@ -1,0 +1,224 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
+import { seriousViolations } from '../fixtures/axe.ts';
+import { launchBrowser, screenshot } from '../fixtures/browser.ts';
+import { eventually, isolatedStack, LocalClient } from '../fixtures/local-client.ts';
+
+let stack: LocalStack;
+let client: LocalClient;
+let browser: Browser;
+
+/** What a requester typed, trying to run script in the officer's console. */
+const hostileName = 'Jane <img src=x onerror="window.__pwned=1"> Doe';
+
+const ids = { access: '', amend: '', delete: '' };
+
+beforeAll(async () => {
+  stack = await startLocalStack(isolatedStack);
+  client = new LocalClient(stack);
+  browser = await launchBrowser();
+  ids.access = await client.submitAndVerify({ type: 'access', email: 'jane.doe@example.com' });
+  ids.amend = await client.submitAndVerify({
+    type: 'amend',
+    email: 'jane.doe@example.com',
+    corrections: [
+      { field: 'phone', value: '+44 20 7946 0000' },
+      { field: 'name', value: hostileName },
+    ],
+  });
+  // CCPA: due in 45 days, after the GDPR month of the others, so it is last in the queue.
+  ids.delete = await client.submitAndVerify({ type: 'delete', email: 'john.smith@example.org', jurisdiction: 'ccpa' });
+  // Each is ready for an officer once the workflow has prepared it (subject resolved, flags, diff).
+  const officer = await client.officerHeaders();
+  for (const requestId of Object.values(ids)) {
+    await eventually(async () => {
+      const request = await client.get(`/admin/requests/${requestId}`, officer);
+      return request.body.events?.some((event: { action: string }) => event.action === 'awaiting_approval') ? true : undefined;
+    }, 20_000, `${requestId} to await approval`);
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return problems;
+}
+
+async function expectAccessible(page: Page, where: string): Promise<void> {
+  expect(await seriousViolations(page), where).toEqual([]);
+}
+
+describe('the privacy-officer console', () => {
+  it('signs in locally, works the queue, decides requests, completes a manual task and charts it all', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+
+    // Signed out: the console offers the local sign-in page.
+    await page.goto(`${stack.apiUrl}/console`);
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Sign in' }).isVisible()).toBe(true);
+    await expectAccessible(page, 'sign-in view');
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /demo privacy officer \(local only\)/i }).isVisible()).toBe(true);
+    expect(await page.locator('body').textContent()).not.toMatch(/eyJ/); // no token on the page
+    await screenshot(page, 'console-local-sign-in');
+    await expectAccessible(page, 'local sign-in page');
+    await page.getByRole('button', { name: /sign in as the demo officer/i }).click();
+
+    // The queue, earliest due first; the token left the address bar.
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Request queue' }).isVisible()).toBe(true);
+    expect(page.url()).toBe(`${stack.apiUrl}/console`);
+    expect(await page.evaluate(() => sessionStorage.getItem('dsr-console.id-token'))).toMatch(/^eyJ/);
+    const rows = page.locator('#queue-rows tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    const queued = await rows.locator('th a').allTextContents();
+    expect(queued.at(-1)).toBe(ids.delete);
+    expect(new Set(queued)).toEqual(new Set(Object.values(ids)));
+    const due = await rows.locator('td:nth-child(5) time').evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''));
+    expect([...due].sort()).toEqual(due);
+    await expect.poll(() => page.locator('#queue-rows').textContent()).toMatch(/\d+ days/);
+    await screenshot(page, 'console-queue');
+    await expectAccessible(page, 'queue');
+
+    // Filters: type (client side) and status (server side).
+    await page.getByLabel('Type').selectOption('delete');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByLabel('Overdue only').check();
+    await expect.poll(() => page.getByText('No requests match these filters.').isVisible()).toBe(true);
+    await page.getByLabel('Overdue only').uncheck();
+    await page.getByLabel('Type').selectOption('');
+    await expect.poll(() => rows.count()).toBe(3);
+
+    // The amendment: its diff, the hostile value shown as text and never run.
+    await page.getByRole('link', { name: ids.amend }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: `Request ${ids.amend}` }).isVisible()).toBe(true);
+    const diff = page.locator('table.diff');
+    await expect.poll(() => diff.isVisible()).toBe(true);
+    const phoneRow = diff.locator('tr', { hasText: 'phone' }).first();
+    expect(await phoneRow.locator('del').first().textContent()).toBe('+44 20 7946 0958');
+    expect(await phoneRow.locator('ins').textContent()).toBe('+44 20 7946 0000');
+    expect(await diff.locator('ins', { hasText: '<img' }).first().textContent()).toBe(hostileName);
+    expect(await page.locator('#detail-body img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.getByRole('table', { name: /every audit event/i }).locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'console-amend-diff');
+    await expectAccessible(page, 'amend detail');
+
+    // Extend the amendment's due date by two months; a third month is more than GDPR allows.
+    const dueBefore = (await client.waitForStatus(ids.amend, 'pending_approval')).dueAt as string;
+    await page.getByRole('button', { name: 'Extend due date…' }).click();
+    const extendDialog = page.getByRole('dialog', { name: 'Extend the due date' });
+    await extendDialog.getByLabel('2 months').check();
+    await extendDialog.getByLabel('Reason for the requester').fill('The corrections touch a processor and a paper archive.');
+    await screenshot(page, 'console-extend-dialog');
+    await expectAccessible(page, 'extend dialog');
+    await extendDialog.getByRole('button', { name: 'Extend due date' }).click();
+    await expect.poll(() => extendDialog.isVisible()).toBe(false);
+    await expect.poll(() => page.locator('#detail-body .facts').textContent()).toMatch(/Extended1 time, 2 months in all: The corrections touch/);
+    expect(await page.getByRole('table', { name: /every audit event/i }).textContent()).toContain('Due date extended');
+    const dueAfter = (await client.waitForStatus(ids.amend, 'pending_approval')).dueAt as string;
+    expect(dueAfter > dueBefore).toBe(true);
+    await page.getByRole('button', { name: 'Extend due date…' }).click();
+    await extendDialog.getByLabel('Reason for the requester').fill('Still more work.');
+    await extendDialog.getByRole('button', { name: 'Extend due date' }).click();
+    await expect.poll(() => extendDialog.locator('#extend-error').isVisible()).toBe(true);
+    expect(await extendDialog.locator('#extend-error').textContent()).not.toBe('');
+    await screenshot(page, 'console-extend-refused');
+    await extendDialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => extendDialog.isVisible()).toBe(false);
+
+    // Reject the delete request with a reason.
+    await page.goto(`${stack.apiUrl}/console#/requests/${ids.delete}`);
+    await page.getByRole('button', { name: 'Reject…' }).click();
+    const rejectDialog = page.getByRole('dialog', { name: 'Reject this request' });
+    await expect.poll(() => rejectDialog.isVisible()).toBe(true);
+    await rejectDialog.getByRole('button', { name: 'Reject request' }).click();
+    await expect.poll(() => rejectDialog.getByText(/at least 3 characters/).isVisible()).toBe(true);
+    await rejectDialog.getByLabel('Reason for the requester').fill('We could not match this address to an account we hold.');
+    await screenshot(page, 'console-reject-dialog');
+    await expectAccessible(page, 'reject dialog');
+    await rejectDialog.getByRole('button', { name: 'Reject request' }).click();
+    await expect.poll(() => rejectDialog.isVisible()).toBe(false);
+    await expect.poll(() => page.locator('#detail-body .facts').textContent()).toMatch(/Rejected.*We could not match this address/s);
+    await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/rejected/i);
+    expect((await client.waitForStatus(ids.delete, 'rejected')).rejectionReason).toBe('We could not match this address to an account we hold.');
+
+    // Approve the access request, then complete the paper archive's manual task.
+    await page.getByRole('link', { name: /back to the queue/i }).click();
+    await page.getByRole('link', { name: ids.access }).click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('#detail-body .facts').textContent()).toMatch(/In progress/);
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(300);
+      return (await page.getByRole('button', { name: /complete the paper-archive task/i }).isVisible()) ? true : undefined;
+    }, 20_000, 'the paper-archive task to wait for an officer');
+    await screenshot(page, 'console-manual-task-waiting');
+    await page.getByRole('button', { name: /complete the paper-archive task/i }).click();
+    const completeDialog = page.getByRole('dialog', { name: /complete the paper-archive task/i });
+    await completeDialog.getByLabel('Note for the record').fill('Searched the archive: nothing on paper.');
+    await completeDialog.getByLabel(/records found/i).fill('0');
+    await completeDialog.getByRole('button', { name: 'Complete task' }).click();
+    await expect.poll(() => completeDialog.isVisible()).toBe(false);
+    const completed = await client.waitForStatus(ids.access, 'completed');
+    expect(completed.events.some((event: { action: string; detail?: string }) => event.action === 'store_done' && event.detail === 'paper-archive')).toBe(true);
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(300);
+      return /Completed/.test((await page.locator('#detail-body .facts').textContent()) ?? '') ? true : undefined;
+    }, 10_000, 'the console to show the completed request');
+    expect(await page.locator('table.stores').textContent()).toContain('Searched the archive: nothing on paper.');
+    await screenshot(page, 'console-completed-detail');
+    await expectAccessible(page, 'completed detail');
+
+    // The dashboard: four charts, each with its text alternative.
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await expect.poll(() => page.locator('figure.chart').count()).toBe(4);
+    for (const title of ['Requests by status', 'Requests by type', 'Days left for open requests', 'Time to completion']) {
+      const chart = page.getByRole('figure', { name: title });
+      expect(await chart.locator('svg rect').count()).toBeGreaterThan(0);
+      expect(await chart.locator('svg desc').textContent()).toMatch(/\d+ request/);
+    }
+    expect(await page.getByRole('figure', { name: 'Requests by status' }).locator('svg desc').textContent()).toMatch(/Completed: 1 request;.*Rejected: 1 request/);
+    expect(await page.getByRole('figure', { name: 'Time to completion' }).textContent()).toMatch(/1 request completed; median/);
+    await screenshot(page, 'console-dashboard');
+    await expectAccessible(page, 'dashboard');
+
+    // A phone-sized screen: the queue still reads.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Queue' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await screenshot(page, 'console-queue-narrow');
+    await expectAccessible(page, 'narrow queue');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Sign out clears the session; an API 401 would do the same.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Sign in' }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.getItem('dsr-console.id-token'))).toBeNull();
+
+    // The one refused extension is the browser's only complaint: no script error, no CSP violation.
+    expect(problems).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await page.close();
+  }, 120_000);
+
+  it('returns to sign-in when the API refuses the token', async () => {
+    const page = await browser.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${stack.apiUrl}/console#id_token=eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJmb3JnZWQifQ.c2lnbmF0dXJl`);
+    await expect.poll(() => page.getByText(/session has ended/i).isVisible()).toBe(true);
+    expect(page.url()).toBe(`${stack.apiUrl}/console`);
+    expect(await page.evaluate(() => sessionStorage.getItem('dsr-console.id-token'))).toBeNull();
+    // The browser logs the refused call itself; nothing else may go wrong.
+    expect(problems.filter((problem) => !/401/.test(problem))).toEqual([]);
+    await page.close();
+  });
+});
