@@ -120,6 +120,8 @@ export class DsrStack extends Stack {
     pages.addEnvironment('CONSOLE_AUTH_KIND', 'cognito');
     pages.addEnvironment('COGNITO_DOMAIN_URL', this.officers.domain.baseUrl());
     pages.addEnvironment('CONSOLE_CLIENT_ID', this.officers.client.userPoolClientId);
+    // The console exchanges its authorization code at the hosted UI's token URL: the only other origin it may fetch.
+    pages.addEnvironment('CSP_CONNECT_EXTRA', this.officers.domain.baseUrl());
     this.schedules = new Schedules(this, 'Schedules', { functions: this.functions.functions });
 
     this.api = new Api(this, 'Api', {

@@ -7,14 +7,32 @@ export function message(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (placeholder, name) => (name in values ? String(values[name]) : placeholder));
 }
 
-/** Reads `t` from `#t=<token>` and drops the fragment from the address bar and history entry. */
-export function takeToken() {
-  const match = /(?:^|&)t=([^&]+)/.exec(location.hash.slice(1));
+/** Reads `name` from `#name=<value>&...` and drops the fragment from the address bar and history entry. */
+export function takeFragment(name) {
+  const match = new RegExp(`(?:^|&)${name}=([^&]+)`).exec(location.hash.slice(1));
   if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
   try {
     return match ? decodeURIComponent(match[1]).trim() : '';
   } catch {
     return '';
+  }
+}
+
+/** Reads `t` from `#t=<token>` and drops the fragment from the address bar and history entry. */
+export const takeToken = () => takeFragment('t');
+
+/**
+ * The language links reload the page, and the page has already dropped its link's fragment: a
+ * plain click carries `#name=<value>` over to the page in the other language (which drops it again).
+ */
+export function carryOnLanguageSwitch(name, value) {
+  if (!value) return;
+  for (const link of document.querySelectorAll('.language-switcher a')) {
+    link.addEventListener('click', (event) => {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      location.replace(`${link.href.split('#')[0]}#${name}=${encodeURIComponent(value)}`);
+    });
   }
 }
 
@@ -60,6 +78,7 @@ export function tokenPage({ buttonId, endpoint, onSuccess = () => true, afterSho
   };
 
   const token = takeToken();
+  carryOnLanguageSwitch('t', token);
   if (token) ready.hidden = false;
   else document.getElementById('missing').hidden = false;
 

@@ -1,8 +1,10 @@
-// The request form: checks what it can, posts JSON to /requests, then shows the errors next to
-// their fields or the confirmation. Every visible string lives in index.html (#messages and the
-// row template), so translating the page means editing the HTML only.
+// The request form: checks what it can, posts JSON to /requests (with the page's language as
+// `locale`), then shows the errors next to their fields or the confirmation. Opened from a
+// "manage my data" link (`#intake=<token>`), it pre-fills the email address first. Every visible
+// string lives in the page (#messages and the row template), which the server renders in the
+// requester's language.
 
-import { message, postJson, setButtonBusy } from './page-kit.js';
+import { carryOnLanguageSwitch, message, postJson, setButtonBusy, takeFragment } from './page-kit.js';
 
 const form = document.getElementById('request-form');
 const typeRadios = [...form.querySelectorAll('input[name="type"]')];
@@ -15,6 +17,8 @@ const submitButton = document.getElementById('submit-request');
 const summary = document.getElementById('error-summary');
 const summaryList = document.getElementById('error-summary-list');
 const confirmation = document.getElementById('confirmation');
+const intakeNote = document.getElementById('intake-note');
+const notYou = document.getElementById('not-you');
 
 /** What the browser may suggest in the "new value" box, per correctable field. */
 const autocompleteFor = { name: 'name', phone: 'tel', address: 'street-address', company: 'organization', jobTitle: 'organization-title' };
@@ -179,6 +183,8 @@ function setBusy(on) {
 
 function showConfirmation(requestId) {
   document.getElementById('request-id').textContent = requestId ?? '';
+  releaseEmail();
+  intakeNote.hidden = true;
   form.reset();
   form.hidden = true;
   confirmation.hidden = false;
@@ -213,4 +219,45 @@ form.addEventListener('submit', async (event) => {
   else showErrors(issuesOf(answer));
 });
 
+// --- "Manage my data" links ------------------------------------------------------------------
+
+/** Makes the email field editable again and hides the "not you?" button. */
+function releaseEmail() {
+  email.readOnly = false;
+  notYou.hidden = true;
+}
+
+function showIntakeNote(key) {
+  intakeNote.textContent = message(key);
+  intakeNote.hidden = false;
+}
+
+document.getElementById('clear-email').addEventListener('click', () => {
+  releaseEmail();
+  intakeNote.hidden = true;
+  email.value = '';
+  email.focus();
+});
+
+/**
+ * `#intake=<token>`: the organisation's signed link names the address. The server checks the
+ * signature and answers the address; anything else leaves the form empty with a gentle note.
+ */
+async function openIntakeLink() {
+  const token = takeFragment('intake');
+  if (!token) return;
+  carryOnLanguageSwitch('intake', token);
+  const { status, body } = await postJson('/intake', { token });
+  if (status === 200 && typeof body.email === 'string' && body.email.trim()) {
+    if (email.value.trim() === '') email.value = body.email.trim();
+    email.readOnly = true;
+    notYou.hidden = false;
+    showIntakeNote('intake-filled');
+    (typeRadios.find((radio) => radio.checked) ?? typeRadios[0]).focus();
+  } else {
+    showIntakeNote('intake-failed');
+  }
+}
+
 showCorrections();
+openIntakeLink();
