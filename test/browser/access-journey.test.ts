@@ -33,14 +33,14 @@ describe('a requester in a browser', () => {
     await page.getByLabel(/copy of my data/i).check();
     await page.getByLabel(/email/i).fill(demoSubject.email);
     await page.getByRole('button', { name: /send|submit/i }).click();
-    await expect.poll(() => page.getByText(/check your mailbox/i).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/check your mailbox/i).isVisible(), { timeout: 15_000 }).toBe(true);
     await screenshot(page, 'request-submitted');
 
     const verification = await client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/verify#t=[A-Za-z0-9_.-]+)/);
     await page.goto(verification.match[1]!);
     expect(page.url()).not.toContain('#t=');
     await page.getByRole('button', { name: /confirm/i }).click();
-    await expect.poll(() => page.getByText(/confirmed/i).first().isVisible()).toBe(true);
+    await expect.poll(() => page.getByText(/confirmed/i).first().isVisible(), { timeout: 15_000 }).toBe(true);
     await screenshot(page, 'verified');
 
     const requestId = /\/verify#t=(req_[^.]+)\./.exec(verification.match[1]!)![1]!;
@@ -70,7 +70,7 @@ describe('a requester in a browser', () => {
       ['crm-partner', 1],
       ['paper-archive', 0],
     ]);
-    await expect.poll(() => page.getByRole('link', { name: /readable report/i }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('link', { name: /readable report/i }).isVisible(), { timeout: 15_000 }).toBe(true);
     await screenshot(page, 'download');
     expect(violations).toEqual([]);
   });
