@@ -44,12 +44,29 @@ describe('a requester in a browser', () => {
     await screenshot(page, 'verified');
 
     const requestId = /\/verify#t=(req_[^.]+)\./.exec(verification.match[1]!)![1]!;
-    const officer = await client.officerHeaders();
+
+    // The officer signs in to the console, approves, and completes the paper-archive task.
+    const officerPage = await browser.newPage();
+    await officerPage.goto(`${stack.apiUrl}/console`);
+    await officerPage.getByRole('link', { name: 'Sign in' }).click();
+    await officerPage.getByRole('button', { name: /sign in as the demo officer/i }).click();
+    await expect.poll(() => officerPage.getByRole('heading', { level: 1, name: 'Request queue' }).isVisible(), { timeout: 15_000 }).toBe(true);
     await eventually(async () => {
-      const answer = await client.post(`/admin/requests/${requestId}/approve`, {}, officer);
-      return answer.status === 409 ? undefined : answer;
-    }, 10_000, 'the approval');
-    await client.completeManualTask(requestId, 'paper-archive');
+      await officerPage.goto(`${stack.apiUrl}/console#/requests/${requestId}`);
+      await officerPage.waitForTimeout(300);
+      return (await officerPage.getByRole('button', { name: 'Approve' }).isVisible()) ? true : undefined;
+    }, 15_000, 'the request to wait for approval in the console');
+    await officerPage.getByRole('button', { name: 'Approve' }).click();
+    await eventually(async () => {
+      await officerPage.getByRole('button', { name: 'Refresh' }).click();
+      await officerPage.waitForTimeout(300);
+      return (await officerPage.getByRole('button', { name: /complete the paper-archive task/i }).isVisible()) ? true : undefined;
+    }, 20_000, 'the paper-archive task to wait for an officer');
+    await officerPage.getByRole('button', { name: /complete the paper-archive task/i }).click();
+    const completeDialog = officerPage.getByRole('dialog', { name: /complete the paper-archive task/i });
+    await completeDialog.getByLabel('Note for the record').fill('Searched the archive: nothing on paper.');
+    await completeDialog.getByRole('button', { name: 'Complete task' }).click();
+    await officerPage.close();
 
     const completion = await client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/download#t=[A-Za-z0-9_.-]+)/);
     await page.goto(completion.match[1]!);
@@ -73,5 +90,33 @@ describe('a requester in a browser', () => {
     await expect.poll(() => page.getByRole('link', { name: /readable report/i }).isVisible(), { timeout: 15_000 }).toBe(true);
     await screenshot(page, 'download');
     expect(violations).toEqual([]);
+  });
+
+  it('sees an extension and then a rejection on the status page, with the reasons', async () => {
+    const email = 'lukas.muller@example.com';
+    const requestId = await client.submitAndVerify({ type: 'access', email });
+    const officer = await client.officerHeaders();
+    await eventually(async () => {
+      const answer = await client.post(`/admin/requests/${requestId}/extend`, { reason: 'Our paper archive is being moved this month.', months: 1 }, officer);
+      return answer.status === 200 ? answer : undefined;
+    }, 10_000, 'the extension');
+    const extensionMail = await client.waitForMail(email, /Our paper archive is being moved this month/);
+    const statusLink = /(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/.exec(extensionMail.mail.body.text ?? '')![1]!;
+
+    const page = await browser.newPage();
+    await page.goto(statusLink);
+    await expect.poll(() => page.getByText('Our paper archive is being moved this month.').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await screenshot(page, 'status-extended');
+
+    expect((await client.post(`/admin/requests/${requestId}/reject`, { reason: 'We hold no account for this address.' }, officer)).status).toBe(200);
+    const rejection = await client.waitForMail(email, /We hold no account for this address/);
+    expect(rejection.mail.body.text).toMatch(/supervisory authority/);
+    await page.close();
+    // A fresh page, as a requester opening the new email would: same path, another token.
+    const later = await browser.newPage();
+    await later.goto(/(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/.exec(rejection.mail.body.text ?? '')![1]!);
+    await expect.poll(() => later.getByText(/could not carry out your request/i).first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await screenshot(later, 'status-rejected');
+    await later.close();
   });
 });
