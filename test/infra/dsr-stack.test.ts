@@ -544,6 +544,19 @@ describe('stores the operator already has', () => {
 });
 
 describe('the alarms', () => {
+  it('watch failed and timed-out executions and store failures', () => {
+    const watched = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
+    expect(watched.sort()).toEqual(['AWS/Lambda/Errors', 'AWS/States/ExecutionsFailed', 'AWS/States/ExecutionsTimedOut']);
+    const storeErrors = ofType('AWS::CloudWatch::Alarm').find(([, alarm]) => alarm.Properties.MetricName === 'Errors')![1];
+    expect(JSON.stringify(storeErrors.Properties.Dimensions)).toContain(logicalIdOf.runStoreAction);
+  });
+
+  it('are backed by logs that are all kept for a bounded time', () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThan(Object.keys(functionCatalog).length);
+    for (const [id, group] of groups) expect(group.Properties.RetentionInDays, id).toBeGreaterThan(0);
+  });
+
   it('have no action unless an alarm email is given', () => {
     for (const [, alarm] of ofType('AWS::CloudWatch::Alarm')) expect(alarm.Properties.AlarmActions).toBeUndefined();
     template.resourceCountIs('AWS::SNS::Topic', 0);
