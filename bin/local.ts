@@ -19,7 +19,8 @@ const stack = await startLocalStack({
 console.log(`
 dsr-workflow is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
-  Request form        ${stack.apiUrl}/
+  Request form        ${stack.apiUrl}/   (?lang=fr|de|es)
+  Officer console     ${stack.apiUrl}/console  (local sign-in, no password)
   API                 ${stack.apiUrl}  (health: ${stack.apiUrl}/health)
   Mailbox (SES)       ${stack.mailUrl}/  (JSON: ${stack.mailUrl}/store)
   S3 emulator         ${stack.s3Url}
