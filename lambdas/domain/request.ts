@@ -47,7 +47,8 @@ export interface StoreOutcome {
 }
 
 /** Why a request must be looked at by an officer even where a policy would approve it alone. */
-export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found';
+/** `confusable_address`: the address mixes scripts or uses look-alike characters (`domain/confusable.ts`). */
+export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found' | 'confusable_address';
 
 /** What an amendment will change in one store, shown to the officer before approval. */
 export interface AmendmentPreview {

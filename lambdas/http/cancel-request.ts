@@ -1,12 +1,14 @@
+import { enforceIpLimit, rateLimits } from '../shared/rate-limits.ts';
 import { InvalidLinkError } from '../domain/errors.ts';
 import { cancelRequest } from '../use-cases/cancel-request.ts';
 import { config } from '../shared/config.ts';
-import { mailer, now, requests, workflow } from '../shared/dependencies.ts';
+import { mailer, now, requests, workflow, guard } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
 
 /** `POST /cancel {token}` (a status-page token): withdraws an open request; 409 once it can no longer be withdrawn. */
 export const handler = httpHandler(
   async (event) => {
+    await enforceIpLimit(guard(), rateLimits.ipTokenPosts, event);
     try {
       const result = await cancelRequest(
         { requests: requests(), workflow: workflow(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl },

@@ -95,4 +95,4 @@ export const handler = httpHandler(async (event) => {
   await completeStoreTask({ storeTasks: storeTasks(), workflow: workflow() }, callback.request_id, store.id, toResult(callback));
   logger.info('Store callback settled the task', { storeId: store.id, status: callback.request_status });
   return json(200, { received: true });
-});
+}, { maxBodyBytes: maxCallbackBytes });

@@ -1,13 +1,17 @@
 import { submitRequest } from '../use-cases/submit-request.ts';
 import { config } from '../shared/config.ts';
-import { catalog, now, requests, workflow } from '../shared/dependencies.ts';
+import { catalog, guard, now, requests, workflow } from '../shared/dependencies.ts';
 import { baseUrlOf, httpHandler, json } from '../shared/http.ts';
+import { enforceIpLimit, rateLimits } from '../shared/rate-limits.ts';
 
 export const handler = httpHandler(
   async (event) => {
-    const result = await submitRequest({ requests: requests(), workflow: workflow(), catalog, now }, event.body, {
+    await enforceIpLimit(guard(), rateLimits.ipSubmissions, event);
+    const result = await submitRequest({ requests: requests(), workflow: workflow(), catalog, now, guard: guard() }, event.body, {
       baseUrl: baseUrlOf(event, config.publicBaseUrl),
       defaultJurisdiction: config.defaultJurisdiction,
+      emailLimit: rateLimits.emailVerifications,
+      dedupeSeconds: rateLimits.submissionDedupeSeconds,
     });
     return json(202, {
       ...result,

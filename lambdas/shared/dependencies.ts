@@ -1,11 +1,13 @@
 import { storeCatalog } from '../../config/stores.ts';
 import { connectorFor as connectorOfKind, type ConnectorContext } from '../adapters/connectors/index.ts';
+import { DynamoDbAbuseGuard } from '../adapters/dynamodb-abuse-guard.ts';
 import { DynamoDbRequestRepository } from '../adapters/dynamodb-request-repository.ts';
 import { DynamoDbStoreTaskRepository } from '../adapters/dynamodb-store-task-repository.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { StepFunctionsWorkflow } from '../adapters/step-functions-workflow.ts';
 import type { StoreCatalog, StoreDefinition } from '../domain/store-catalog.ts';
+import type { AbuseGuard } from '../ports/abuse-guard.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { RequestRepository } from '../ports/request-repository.ts';
@@ -53,3 +55,6 @@ export const now = (): Date => new Date();
 
 let storeTaskRepository: StoreTaskRepository | undefined;
 export const storeTasks = (): StoreTaskRepository => (storeTaskRepository ??= new DynamoDbStoreTaskRepository(documentClient(), config.requestTable));
+
+let abuseGuard: AbuseGuard | undefined;
+export const guard = (): AbuseGuard => (abuseGuard ??= new DynamoDbAbuseGuard(documentClient(), config.requestTable));

@@ -15,6 +15,7 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly details?: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -37,7 +38,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 export const maxBodyBytes = 16 * 1024;
 
 function errorResponse(error: unknown): HttpResult {
-  if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...error.details });
+  if (error instanceof HttpError) return json(error.statusCode, { error: error.message, ...error.details }, error.headers);
   if (error instanceof ValidationError) return json(400, { error: error.message, issues: error.issues });
   if (error instanceof InvalidLinkError) return json(400, { error: error.message });
   if (error instanceof RequestNotFoundError) return json(404, { error: 'No such request' });
@@ -60,12 +61,12 @@ const jsonErrors = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   },
 });
 
-const bodyLimit = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
+const bodyLimit = (limit: number): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   before: async (request) => {
     const body = request.event.body;
     if (typeof body === 'string') {
       const bytes = request.event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body);
-      if (bytes > maxBodyBytes) throw new HttpError(413, `The body is larger than ${maxBodyBytes} bytes`);
+      if (bytes > limit) throw new HttpError(413, `The body is larger than ${limit} bytes`);
     }
   },
 });
@@ -76,13 +77,22 @@ const requireJsonBody = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
   },
 });
 
+/** Every JSON route takes an object: `null`, arrays and bare values are refused by name. */
+const requireJsonObject = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: async (request) => {
+    const body = request.event.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'The body must be a JSON object');
+  },
+});
+
 /**
  * Wires an HTTP handler: middlewares first, handler last. With `jsonBody`, `event.body` arrives
  * parsed (wrong content type 415, broken JSON 400, too large 413).
  */
-export function httpHandler(handler: (event: HttpEvent) => Promise<HttpResult>, options: { jsonBody?: boolean } = {}) {
-  const wired = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(httpHeaderNormalizer());
-  if (options.jsonBody) wired.use(bodyLimit()).use(requireJsonBody()).use(httpJsonBodyParser() as middy.MiddlewareObj<HttpEvent, HttpResult>);
+export function httpHandler(handler: (event: HttpEvent) => Promise<HttpResult>, options: { jsonBody?: boolean; maxBodyBytes?: number } = {}) {
+  // Every route refuses a body over its limit (413), whether or not it reads one.
+  const wired = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(httpHeaderNormalizer()).use(bodyLimit(options.maxBodyBytes ?? maxBodyBytes));
+  if (options.jsonBody) wired.use(requireJsonBody()).use(httpJsonBodyParser() as middy.MiddlewareObj<HttpEvent, HttpResult>).use(requireJsonObject());
   return wired.handler(async (event) => {
     logger.appendKeys({ route: event.routeKey });
     try {

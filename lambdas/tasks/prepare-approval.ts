@@ -1,3 +1,4 @@
+import { isConfusableAddress } from '../domain/confusable.ts';
 import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
@@ -94,6 +95,9 @@ async function previewAmendment(deps: Pick<Dependencies, 'catalog' | 'connectorF
 function flagsFor(request: StoredRequest, keys: SubjectKeys): ReviewFlag[] {
   const flags: ReviewFlag[] = [];
   if (request.corrections?.some((correction) => correction.field === 'email')) flags.push('email_change');
+  // Data goes to this mailbox: one that can pass for another's waits for an officer.
+  const newEmail = request.corrections?.find((correction) => correction.field === 'email')?.value;
+  if (isConfusableAddress(request.email) || (newEmail !== undefined && isConfusableAddress(newEmail))) flags.push('confusable_address');
   const resolved = Object.entries(keys).filter(([identity]) => identity !== 'email');
   if (resolved.some(([, values]) => values.length > 1)) flags.push('multiple_subjects');
   if (request.type !== 'access' && resolved.length > 0 && resolved.every(([, values]) => values.length === 0)) flags.push('no_subject_found');

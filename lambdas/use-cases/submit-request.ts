@@ -2,6 +2,8 @@ import { dueDate } from '../domain/deadline.ts';
 import { planStores } from '../domain/store-plan.ts';
 import { parseSubmission } from '../domain/submission.ts';
 import { newRequestId } from '../domain/tokens.ts';
+import type { RequestStatus } from '../domain/status.ts';
+import type { AbuseGuard, LimitRule } from '../ports/abuse-guard.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
 
 export interface SubmitResult {
@@ -9,18 +11,50 @@ export interface SubmitResult {
   readonly status: 'submitted';
 }
 
+export interface SubmitContext {
+  readonly baseUrl: string;
+  readonly defaultJurisdiction: 'gdpr' | 'ccpa';
+  /** Verification mails (new requests) per canonical email. */
+  readonly emailLimit: LimitRule;
+  /** How long identical submissions count as one request. */
+  readonly dedupeSeconds: number;
+}
+
+/** Statuses in which a repeat of the same submission is the same request. */
+const stillRunning: readonly RequestStatus[] = ['submitted', 'pending_verification', 'pending_approval', 'in_progress'];
+
 /**
  * Records a new request and starts its workflow. Nothing here depends on whether the person is
- * known to us: every valid submission gets the same answer and a verification email.
+ * known to us, and every valid submission gets the same answer: `202 {requestId, status}`.
+ *
+ * - Identical submissions (canonical email, type, corrections) within the dedupe window are one
+ *   request: a conditional put of the submission's fingerprint names the request that holds it,
+ *   and every repeat answers with that id (one request, one execution, one mail). A request that
+ *   has ended gives its claim up, so asking again later makes a new one.
+ * - At most `emailLimit` new requests (so verification mails) per canonical email and window.
+ *   Past it, the answer is a fresh request id exactly like a real one, but nothing is stored,
+ *   started or mailed: a flood cannot mail-bomb an address, and the answer reveals neither the
+ *   limit nor whether the address is known. (Such an id is never mailed, so no link can refer to it.)
  */
 export async function submitRequest(
-  deps: Pick<Dependencies, 'requests' | 'workflow' | 'catalog' | 'now'>,
+  deps: Pick<Dependencies, 'requests' | 'workflow' | 'catalog' | 'now'> & { guard: AbuseGuard },
   input: unknown,
-  context: { baseUrl: string; defaultJurisdiction: 'gdpr' | 'ccpa' },
+  context: SubmitContext,
 ): Promise<SubmitResult> {
   const submission = parseSubmission(input);
   const now = deps.now();
   const requestId = newRequestId(now);
+  const fingerprint = JSON.stringify([submission.email.canonical, submission.type, submission.corrections ?? []]);
+  const holder = await deps.guard.claimSubmission(fingerprint, requestId, context.dedupeSeconds, async (heldBy) => {
+    const held = await deps.requests.get(heldBy);
+    // Not stored (yet, or ever: a limited submission's id): the claim stands for its window.
+    return !held || stillRunning.includes(held.status);
+  });
+  if (holder !== requestId) return { requestId: holder, status: 'submitted' };
+
+  const allowed = await deps.guard.consume(context.emailLimit, submission.email.canonical);
+  if (!allowed.allowed) return { requestId, status: 'submitted' };
+
   const jurisdiction = submission.jurisdiction ?? context.defaultJurisdiction;
   const storeIds = planStores(deps.catalog, submission.type, submission.corrections).map((store) => store.id);
   await deps.requests.create({

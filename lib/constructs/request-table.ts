@@ -28,6 +28,8 @@ export class RequestTable extends Construct {
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Rate-limit counters and submission claims (epoch seconds); expiry is also checked on read.
+      timeToLiveAttribute: 'expiresAt',
     });
     this.table.addGlobalSecondaryIndex({
       indexName: requestTableKeys.statusIndex,

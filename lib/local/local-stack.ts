@@ -38,10 +38,16 @@ export interface LocalStackOptions {
   readonly dataDir?: string;
   /** The demo processor (CRM partner) reached by the webhook store; 0 picks a free port. */
   readonly partnerPort?: number;
+  /** DynamoDB and Step Functions emulators; default 0 (a free port). A restart in the same process
+   * must give the same ports: the handlers' SDK clients keep the endpoints they were made with. */
+  readonly dynamoDbPort?: number;
+  readonly stepFunctionsPort?: number;
   /** Multiplies Retry intervals of the state machine (tests speed them up). */
   readonly retryIntervalScale?: number;
   /** How often the scheduled functions (officer reminders) run; default every minute, 0 disables. */
   readonly reminderIntervalMs?: number;
+  /** Rate limits of the public routes, as environment (`RATE_LIMIT_*`, see lambdas/shared/rate-limits.ts); unset keeps the defaults. */
+  readonly rateLimits?: Readonly<Record<string, string>>;
   readonly log?: (line: string) => void;
 }
 
@@ -85,12 +91,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_LAMBDA_FUNCTION_NAME: 'dsr-local',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      ...options.rateLimits,
     });
 
     // DynamoDB: dynalite, on disk when a data folder is given.
     const dynalite = require('dynalite') as (options: Record<string, unknown>) => import('node:http').Server;
     const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
-    await new Promise<void>((done) => dynamoServer.listen(0, '127.0.0.1', done));
+    await new Promise<void>((done) => dynamoServer.listen(options.dynamoDbPort ?? 0, '127.0.0.1', done));
     stops.push(() => new Promise((done) => dynamoServer.close(() => done())));
     const dynamoDbUrl = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
 
@@ -150,7 +157,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       definition,
       stateMachineArn: localNames.stateMachineArn,
       invoke: async (functionName, payload) => (await handlerOf(functionName as FunctionName))(payload, lambdaContext(functionName)),
-      port: 0,
+      port: options.stepFunctionsPort ?? 0,
+      // Waiting executions survive a restart when there is a data folder.
+      ...(options.dataDir ? { persistDir: join(options.dataDir, 'step-functions') } : {}),
       ...(options.retryIntervalScale !== undefined ? { retryIntervalScale: options.retryIntervalScale } : {}),
     });
     const { url: stepFunctionsUrl } = await stepFunctions.start();

@@ -3,11 +3,14 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { officerGroup } from '../../lib/catalog.ts';
 import { signIntakeLink } from '../../lambdas/domain/intake-link.ts';
 import { issueToken, newRequestId } from '../../lambdas/domain/tokens.ts';
 import { documentClient, sesClient, sfnClient } from '../../lambdas/shared/clients.ts';
+
+// Rate limits have their own tests (test/integration/abuse.test.ts); here they would share the mocked client.
+vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({ ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()), enforceIpLimit: async () => undefined }));
 
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';
