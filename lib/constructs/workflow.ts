@@ -167,7 +167,8 @@ export class Workflow extends Construct {
       // A Standard execution lives a year at most: verification (days) plus approval must fit in it.
       taskTimeout: Timeout.duration(props.approvalTimeout ?? Duration.days(360)),
     })
-      .addRetry(serviceRetry)
+      // Resolving the subject reads the stores: a store that blinks must not end the request.
+      .addRetry({ ...serviceRetry, errors: [workflowErrors.storeUnavailable, ...lambdaServiceErrors] })
       .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD })
       .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD });
 

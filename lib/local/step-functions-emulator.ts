@@ -2,7 +2,8 @@
  * A local Step Functions service: runs one state machine definition (JSONPath ASL, as CDK
  * synthesizes it) with aws-local-stepfunctions, runs its Lambda tasks in-process through
  * `invoke`, and answers the Step Functions JSON 1.0 protocol so the real `@aws-sdk/client-sfn`
- * works against it with only `endpoint` changed. Executions live in memory.
+ * works against it with only `endpoint` changed. Executions live in memory, and with `persistDir`
+ * also on disk, so a restart carries waiting executions on (see "Durability" below).
  *
  * What this adds on top of the library:
  * - task tokens: the library does not fill `$$.Task.Token`; each waitForTaskToken task gets a
@@ -14,10 +15,21 @@
  * - HeartbeatSeconds on waitForTaskToken tasks, which the library ignores;
  * - the 256 KiB payload limit on task results (States.DataLimitExceeded);
  * - execution history in the AWS event vocabulary, derived from the library's event logs.
+ *
+ * Durability (`persistDir`): each execution is a JSON file (execution-store.ts) rewritten when it
+ * enters a top-level state, parks or answers a callback task, or ends. On start, finished
+ * executions are listed again, and each running one is resumed: the library cannot start mid-way,
+ * so it runs a copy of the definition whose StartAt is the top-level state the execution was in,
+ * with that state's saved input. There a callback task that had been answered returns its saved
+ * output, one that was parked waits again on the very same token without invoking its function
+ * (so SendTaskSuccess from whoever holds the token works, and nothing is sent twice), with the
+ * time left to its timeout; other tasks run again (at least once, as a Lambda retry would). A
+ * resumed execution's history covers what ran after the restart only.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ExecutionStore, type ParkedTask, type PersistedExecution } from './execution-store.ts';
 import {
   ExecutionAbortedError,
   ExecutionError,
@@ -38,6 +50,8 @@ export interface LocalStepFunctionsOptions {
   port?: number;
   /** Multiplies every Retry interval (and MaxDelaySeconds); tests use e.g. 0.01. Default 1. */
   retryIntervalScale?: number;
+  /** A folder where executions are kept, so waiting ones survive a restart; undefined: memory only. */
+  persistDir?: string;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
@@ -98,10 +112,18 @@ interface ExecutionRecord {
   /** (state name, map index) pairs whose last attempt failed: their exit is not a TaskSucceeded. */
   readonly failedTasks: Set<string>;
   abort: () => void;
+  /** Durability: the top-level state the execution is in, its parked tokens and answered tasks. */
+  resumeAt?: { readonly state: string; readonly input: Json };
+  readonly parked: Map<string, { readonly key: string; readonly deadline?: number }>;
+  answered: [string, Json][];
+  /** After a restart: what the resumed run takes back instead of invoking, by task key. */
+  restored?: { readonly parked: Map<string, ParkedTask[]>; readonly answered: Map<string, Json[]> };
 }
 
 interface PendingTask {
   readonly executionArn: string;
+  /** State name and payload (token left out): what finds the task again after a restart. */
+  readonly key: string;
   readonly resolve: (output: Json) => void;
   readonly reject: (error: Error) => void;
   readonly heartbeatSeconds?: number;
@@ -145,6 +167,11 @@ export class LocalStepFunctions {
   /** Tokens that were issued and are closed (answered, timed out, execution over). */
   private readonly closedTokens = new Set<string>();
   private server?: Server;
+  /** The definition as run locally, kept to derive resumed runs from. */
+  private readonly prepared: Record<string, unknown>;
+  private readonly store?: ExecutionStore;
+  /** Set by stop(): what the stop itself does to executions is not written down. */
+  private stopping = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     const arn = parseStateMachineArn(options.stateMachineArn);
@@ -159,6 +186,8 @@ export class LocalStepFunctions {
     });
     const prepared = structuredClone(options.definition) as Record<string, unknown>;
     this.tasks = prepareDefinition(prepared, options.retryIntervalScale ?? 1);
+    this.prepared = prepared;
+    if (options.persistDir) this.store = new ExecutionStore(options.persistDir);
     this.machine = new StateMachine(prepared as unknown as StateMachineDefinition, {
       validationOptions: { noValidate: true },
     });
@@ -176,10 +205,12 @@ export class LocalStepFunctions {
       });
     });
     const { port } = server.address() as AddressInfo;
+    this.restore();
     return { url: `http://127.0.0.1:${port}`, port };
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const record of this.records.values()) {
       if (record.status === 'RUNNING') this.stopExecution(record, 'LocalStepFunctionsStopped', 'The local Step Functions service stopped');
     }
@@ -282,9 +313,12 @@ export class LocalStepFunctions {
       tokens: new Set(),
       failedTasks: new Set(),
       abort: () => {},
+      parked: new Map(),
+      answered: [],
     };
     this.records.set(record.executionArn, record);
     this.byName.set(name, record);
+    this.persist(record);
     this.run(record, parsedInput);
     return { executionArn: record.executionArn, startDate: epochSeconds(record.startDate) };
   }
@@ -399,12 +433,12 @@ export class LocalStepFunctions {
 
   // ---------------------------------------------------------------- executions
 
-  private run(record: ExecutionRecord, input: Json): void {
+  private run(record: ExecutionRecord, input: Json, machine: StateMachine = this.machine, executionInput: Json = input): void {
     const context = {
       Execution: {
         Id: record.executionArn,
         Name: record.name,
-        Input: input,
+        Input: executionInput,
         StartTime: record.startDate.toISOString(),
         RoleArn: `arn:aws:iam::${this.account}:role/local-step-functions`,
       },
@@ -412,11 +446,11 @@ export class LocalStepFunctions {
       Task: { Token: this.tokenPlaceholder },
     };
     const handlers: LocalHandlers = {};
-    for (const [stateName, task] of this.tasks) handlers[stateName] = (taskInput) => this.runTask(record, task, taskInput);
+    for (const [stateName, task] of this.tasks) handlers[stateName] = (taskInput) => this.runTask(record, stateName, task, taskInput);
 
     let execution: ReturnType<StateMachine['run']>;
     try {
-      execution = this.machine.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context });
+      execution = machine.run(input, { overrides: { taskResourceLocalHandlers: handlers }, context });
     } catch (error) {
       this.finish(record, { error });
       return;
@@ -442,6 +476,7 @@ export class LocalStepFunctions {
     if ('output' in outcome) {
       record.status = 'SUCCEEDED';
       record.output = JSON.stringify(outcome.output ?? null);
+      this.persist(record);
       return;
     }
     const { error } = outcome;
@@ -457,6 +492,7 @@ export class LocalStepFunctions {
       record.error = failure instanceof Error ? failure.name : 'States.Runtime';
       record.cause = failure instanceof Error ? failure.message : String(failure);
     }
+    this.persist(record);
   }
 
   private stopExecution(record: ExecutionRecord, error: string | undefined, cause: string | undefined): void {
@@ -466,6 +502,7 @@ export class LocalStepFunctions {
     record.cause = cause;
     record.abort();
     this.closeExecutionTasks(record);
+    this.persist(record);
   }
 
   private closeExecutionTasks(record: ExecutionRecord): void {
@@ -489,7 +526,7 @@ export class LocalStepFunctions {
 
   // ---------------------------------------------------------------- tasks
 
-  private async runTask(record: ExecutionRecord, task: TaskInfo, input: Json): Promise<Json> {
+  private async runTask(record: ExecutionRecord, stateName: string, task: TaskInfo, input: Json): Promise<Json> {
     // A retry after StopExecution must not start new work.
     if (record.status !== 'RUNNING') throw executionClosedError();
     switch (task.kind) {
@@ -501,7 +538,7 @@ export class LocalStepFunctions {
         return { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 };
       }
       case 'callback':
-        return this.waitForCallback(record, task, input);
+        return this.waitForCallback(record, stateName, task, input);
     }
   }
 
@@ -520,13 +557,19 @@ export class LocalStepFunctions {
     return JSON.parse(text) as Json;
   }
 
-  private waitForCallback(record: ExecutionRecord, task: TaskInfo, input: Json): Promise<Json> {
+  private waitForCallback(record: ExecutionRecord, stateName: string, task: TaskInfo, input: Json): Promise<Json> {
     const { functionName, payload } = invokeParameters(input);
-    const token = randomBytes(48).toString('base64url');
+    const key = `${stateName}\n${JSON.stringify(replaceInStrings(payload, this.tokenPlaceholder, '$$.Task.Token'))}`;
+    // After a restart: a task answered before it returns its answer; a parked one waits again.
+    const answered = record.restored?.answered.get(key)?.shift();
+    if (answered !== undefined) return Promise.resolve(answered);
+    const parked = record.restored?.parked.get(key)?.shift();
+    const token = parked?.token ?? randomBytes(48).toString('base64url');
     const payloadWithToken = replaceInStrings(payload, this.tokenPlaceholder, token);
     return new Promise<Json>((resolve, reject) => {
       const pending: PendingTask = {
         executionArn: record.executionArn,
+        key,
         resolve,
         reject,
         ...(task.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: task.heartbeatSeconds }),
@@ -537,13 +580,17 @@ export class LocalStepFunctions {
       // The library enforces the state's timeout; this timer only closes the token afterwards,
       // so a late SendTaskSuccess gets TaskTimedOut as on AWS.
       const timeoutSeconds = task.timeoutSeconds ?? secondsAt(input, task.timeoutSecondsPath);
-      if (timeoutSeconds !== undefined) {
+      const deadline = parked ? parked.deadline : timeoutSeconds === undefined ? undefined : Date.now() + Math.min(timeoutSeconds, MAX_TIMER_SECONDS) * 1000;
+      if (deadline !== undefined) {
         pending.timeoutTimer = setTimeout(
           () => this.closeTask(token, { error: namedError('States.Timeout', 'The task timed out') }),
-          Math.min(timeoutSeconds, MAX_TIMER_SECONDS) * 1000 + TIMEOUT_MARGIN_MS,
+          Math.max(0, deadline - Date.now()) + TIMEOUT_MARGIN_MS,
         );
       }
       this.armHeartbeat(token, pending);
+      record.parked.set(token, { key, ...(deadline === undefined ? {} : { deadline }) });
+      this.persist(record);
+      if (parked) return; // its function ran before the restart; whoever holds the token answers
 
       // Registered before the call: an in-process handler may answer before invoke returns.
       this.callFunction(functionName, payloadWithToken).catch((error: unknown) => {
@@ -566,12 +613,19 @@ export class LocalStepFunctions {
     if (!task) return;
     this.pending.delete(token);
     this.closedTokens.add(token);
-    this.records.get(task.executionArn)?.tokens.delete(token);
+    const record = this.records.get(task.executionArn);
+    record?.tokens.delete(token);
+    record?.parked.delete(token);
     clearTimeout(task.timeoutTimer);
     clearTimeout(task.heartbeatTimer);
     if ('error' in outcome) {
+      if (record) this.persist(record);
       task.reject(outcome.error);
       return;
+    }
+    if (record) {
+      record.answered.push([task.key, outcome.output]);
+      this.persist(record);
     }
     const size = Buffer.byteLength(JSON.stringify(outcome.output));
     if (size > PAYLOAD_LIMIT_BYTES) {
@@ -579,6 +633,68 @@ export class LocalStepFunctions {
       return;
     }
     task.resolve(outcome.output);
+  }
+
+  // ---------------------------------------------------------------- durability
+
+  private persist(record: ExecutionRecord): void {
+    if (!this.store || this.stopping) return;
+    this.store.save({
+      name: record.name,
+      executionArn: record.executionArn,
+      input: record.input,
+      startDate: record.startDate.toISOString(),
+      status: record.status,
+      ...(record.stopDate === undefined ? {} : { stopDate: record.stopDate.toISOString() }),
+      ...(record.output === undefined ? {} : { output: record.output }),
+      ...(record.error === undefined ? {} : { error: record.error }),
+      ...(record.cause === undefined ? {} : { cause: record.cause }),
+      ...(record.resumeAt === undefined ? {} : { resumeAt: record.resumeAt }),
+      parked: [...record.parked].map(([token, { key, deadline }]) => ({ key, token, ...(deadline === undefined ? {} : { deadline }) })),
+      answered: record.answered,
+    });
+  }
+
+  /** Lists the executions kept on disk again and carries the running ones on. */
+  private restore(): void {
+    if (!this.store) return;
+    for (const saved of this.store.load()) {
+      if (this.byName.has(saved.name)) continue;
+      const record: ExecutionRecord = {
+        executionArn: saved.executionArn,
+        name: saved.name,
+        input: saved.input,
+        startDate: new Date(saved.startDate),
+        status: saved.status as ExecutionStatus,
+        ...(saved.stopDate === undefined ? {} : { stopDate: new Date(saved.stopDate) }),
+        ...(saved.output === undefined ? {} : { output: saved.output }),
+        ...(saved.error === undefined ? {} : { error: saved.error }),
+        ...(saved.cause === undefined ? {} : { cause: saved.cause }),
+        history: [],
+        tokens: new Set(),
+        failedTasks: new Set(),
+        abort: () => {},
+        parked: new Map(),
+        answered: [...(saved.answered as [string, Json][])],
+        ...(saved.resumeAt === undefined ? {} : { resumeAt: saved.resumeAt as { state: string; input: Json } }),
+      };
+      this.records.set(record.executionArn, record);
+      this.byName.set(record.name, record);
+      if (record.status !== 'RUNNING') continue;
+      for (const { token } of saved.parked) this.closedTokens.delete(token);
+      const executionInput = JSON.parse(saved.input) as Json;
+      if (!record.resumeAt) {
+        this.run(record, executionInput); // stopped before its first state: start it again
+        continue;
+      }
+      const restored = { parked: new Map<string, ParkedTask[]>(), answered: new Map<string, Json[]>() };
+      for (const task of saved.parked) restored.parked.set(task.key, [...(restored.parked.get(task.key) ?? []), task]);
+      for (const [key, output] of record.answered) restored.answered.set(key, [...(restored.answered.get(key) ?? []), output]);
+      record.restored = restored;
+      const derived = { ...this.prepared, StartAt: record.resumeAt.state };
+      const machine = new StateMachine(derived as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
+      this.run(record, record.resumeAt.input, machine, executionInput);
+    }
   }
 
   // ---------------------------------------------------------------- history
@@ -634,6 +750,12 @@ export class LocalStepFunctions {
         return; // AWS has no per-branch events
       case 'StateEntered': {
         const { name, type } = event.state;
+        if (event.index === undefined && record.resumeAt?.state !== name) {
+          // A new top-level state: where a restart would carry on from.
+          record.resumeAt = { state: name, input: (event.state.input ?? null) as Json };
+          record.answered = [];
+          this.persist(record);
+        }
         push(`${type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(event.state.input ?? null), inputDetails: { truncated: false } } });
         if (type === 'Task') {
           push('TaskScheduled', { taskScheduledEventDetails: { ...taskDetails(name), region: this.region } });
