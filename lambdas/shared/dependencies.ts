@@ -1,5 +1,5 @@
 import { storeCatalog } from '../../config/stores.ts';
-import { connectorFor as connectorOfKind, type ConnectorContext } from '../adapters/connectors/index.ts';
+import type { ConnectorContext } from '../adapters/connectors/index.ts';
 import { DynamoDbAbuseGuard } from '../adapters/dynamodb-abuse-guard.ts';
 import { DynamoDbRequestRepository } from '../adapters/dynamodb-request-repository.ts';
 import { DynamoDbStoreTaskRepository } from '../adapters/dynamodb-store-task-repository.ts';
@@ -45,9 +45,6 @@ export const mailer = (): Mailer => (ses ??= new SesMailer(sesClient(), config.m
 
 let exportBucket: ObjectStore | undefined;
 export const objects = (): ObjectStore => (exportBucket ??= new S3ObjectStore(s3Client(), config.exportBucket));
-
-export const connectorFor = (store: StoreDefinition, context: Omit<ConnectorContext, 'locations'>): StoreConnector =>
-  connectorOfKind(store, { ...context, locations: config.storeLocations });
 
 export const catalog: StoreCatalog = storeCatalog;
 

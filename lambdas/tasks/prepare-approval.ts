@@ -2,7 +2,8 @@ import { isConfusableAddress } from '../domain/confusable.ts';
 import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
-import { catalog, connectorFor, now, requests, workflow, type Dependencies } from '../shared/dependencies.ts';
+import { connectorFor } from '../shared/connectors.ts';
+import { catalog, now, requests, workflow, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface PrepareApprovalInput {

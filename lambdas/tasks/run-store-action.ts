@@ -7,7 +7,8 @@ import type { StoredRequest } from '../ports/request-repository.ts';
 import { isPending, type AttributeChange, type Pending, type StoreConnector, type Subject } from '../ports/store-connector.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
 import { config } from '../shared/config.ts';
-import { catalog, connectorFor, objects, requests, storeTasks, workflow, type Dependencies } from '../shared/dependencies.ts';
+import { connectorFor } from '../shared/connectors.ts';
+import { catalog, objects, requests, storeTasks, workflow, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface RunStoreActionInput {
