@@ -18,7 +18,9 @@ export type Capability =
   /** Read the signing secrets of webhook stores (processors). */
   | 'stores:secrets'
   /** Read the key that signs "manage my data" intake links. */
-  | 'intake:secret';
+  | 'intake:secret'
+  /** Count calls against the per-IP limits: only the table's LIMIT# counter items. */
+  | 'limits:count';
 
 export interface FunctionSpec {
   /** Source file, relative to the repository root; it exports `handler`. */
@@ -57,7 +59,7 @@ export const functionCatalog = {
     entry: 'lambdas/http/download-export.ts',
     kind: 'http',
     description: 'Exchanges a download token for short-lived links to the export',
-    capabilities: ['requests:read', 'exports:read'],
+    capabilities: ['requests:read', 'exports:read', 'limits:count'],
   },
   listRequests: {
     entry: 'lambdas/http/list-requests.ts',
@@ -105,7 +107,7 @@ export const functionCatalog = {
     entry: 'lambdas/http/request-status.ts',
     kind: 'http',
     description: "The requester's view of their request, from the token in any of our emails",
-    capabilities: ['requests:read'],
+    capabilities: ['requests:read', 'limits:count'],
   },
   cancelRequest: {
     entry: 'lambdas/http/cancel-request.ts',
@@ -117,7 +119,7 @@ export const functionCatalog = {
     entry: 'lambdas/http/open-intake-link.ts',
     kind: 'http',
     description: 'Checks a signed "manage my data" link and returns the address to pre-fill',
-    capabilities: ['intake:secret'],
+    capabilities: ['intake:secret', 'limits:count'],
   },
   extendRequest: {
     entry: 'lambdas/http/extend-request.ts',

@@ -162,6 +162,18 @@ export class DsrFunctions extends Construct {
         fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
         targets.requestTable.grantReadWriteData(fn);
         return [requestIndexWildcard(role, targets.requestTable), ...kmsWriteWildcards];
+      case 'limits:count':
+        fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
+        // The per-IP counters only: an atomic ADD on items whose partition key starts with LIMIT#.
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:UpdateItem'],
+            resources: [targets.requestTable.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } },
+          }),
+        );
+        targets.requestTable.encryptionKey?.grantEncryptDecrypt(fn);
+        return [...kmsWriteWildcards];
       case 'exports:read':
         fn.addEnvironment(envNames.exportBucket, targets.exportBucket.bucketName);
         targets.exportBucket.grantRead(fn);

@@ -182,6 +182,7 @@ describe('the functions', () => {
       'stores:read': envNames.storeLocations,
       'stores:write': envNames.storeLocations,
       'intake:secret': envNames.intakeSecretName,
+      'limits:count': envNames.requestTable,
     };
     const capabilityVariables = new Set(Object.values(variableOf));
     for (const name of catalogNames) {
@@ -663,6 +664,16 @@ describe('least privilege', () => {
         const writes = (asList(statement.Action) as string[]).filter((action) => storeItemWrites.includes(action) || /^s3:(Delete|Put|Abort)/.test(action));
         expect(writes, `${name} on ${onStores.join(', ')}`).toEqual([]);
       }
+    }
+  });
+
+  it('lets the token pages count calls against the per-IP limits, and touch nothing else of the request table', () => {
+    for (const name of ['openIntakeLink'] as const) {
+      const statements = ofType('AWS::IAM::Policy')
+        .filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes(resources[logicalIdOf[name]]!.Properties.Role['Fn::GetAtt'][0]))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]);
+      const dynamo = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
+      expect(dynamo, name).toEqual([expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } } })]);
     }
   });
 

@@ -109,6 +109,18 @@ describe('rate limits, enumeration and idempotent submissions', () => {
     });
   });
 
+  it('answers a flood of link tokens from one IP with 429 on every token route after 60 posts', async () => {
+    await withDefaultLimits(['RATE_LIMIT_IP_TOKEN_POSTS'], async () => {
+      const routes = ['/verify', '/download', '/status', '/cancel', '/intake'];
+      const answers = [];
+      for (let index = 0; index < 65; index++) {
+        answers.push(await call('POST', routes[index % routes.length]!, { body: { token: `req_0000000000000000.${'a'.repeat(43)}` }, ip: '127.0.0.4' }));
+      }
+      expect(answers.slice(0, 60).every((answer) => answer.status >= 400 && answer.status < 500 && answer.status !== 429)).toBe(true);
+      expect(answers.slice(60).map((answer) => answer.status)).toEqual(Array(5).fill(429));
+    });
+  });
+
   it('sends at most 3 verification mails a day to one address, answering every submission the same way', async () => {
     await withDefaultLimits(['RATE_LIMIT_EMAIL_VERIFICATIONS'], async () => {
       const email = 'mail-bomb.target@example.com';
