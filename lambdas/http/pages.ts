@@ -119,9 +119,25 @@ export function renderTemplate(template: string, language: Language, file = 'tem
   });
 }
 
+/**
+ * Every requester page shares `layout.html` (head, header, language switcher); a page file starts
+ * with `<!-- layout: title=<key> script=<file> -->` and holds what goes in the body.
+ */
+export function composePage(layout: string, page: string, file = 'page'): string {
+  const declaration = /^<!-- layout: title=([A-Za-z0-9_.-]+) script=([a-z0-9-]+\.js) -->\n/.exec(page);
+  if (!declaration) throw new Error(`${file}: the first line must be <!-- layout: title=<key> script=<file.js> -->`);
+  const [header, title, script] = declaration;
+  return layout
+    .replace('{{@title}}', `{{${title}}}`)
+    .replace('{{@script}}', script!)
+    .replace('{{@content}}', () => page.slice(header.length));
+}
+
+const layout = readWebFile('layout.html');
+
 const pages = new Map(
   Object.entries(pageFiles).map(([path, file]) => {
-    const template = readWebFile(file);
+    const template = composePage(layout, readWebFile(file), file);
     return [path, Object.fromEntries(languages.map((language) => [language, renderTemplate(template, language, file)])) as Record<Language, string>];
   }),
 );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handler, languages, negotiateLanguage, placeholderPattern, renderTemplate } from '../../lambdas/http/pages.ts';
+import { composePage, handler, languages, negotiateLanguage, placeholderPattern, renderTemplate } from '../../lambdas/http/pages.ts';
 
 const webDir = fileURLToPath(new URL('../../lambdas/web/', import.meta.url));
 
@@ -64,7 +64,9 @@ const pages = [
   { path: '/status', file: 'status.html', script: 'status.js', heading: 'status.title' },
 ];
 
-const template = (file: string) => readFileSync(join(webDir, file), 'utf8');
+const read = (file: string) => readFileSync(join(webDir, file), 'utf8');
+/** A requester page as the handler renders it: its file inside the shared layout. */
+const template = (file: string) => (pages.some((page) => page.file === file) ? composePage(read('layout.html'), read(file), file) : read(file));
 const keysOf = (html: string) => new Set([...html.matchAll(placeholderPattern)].map((match) => match[1]!));
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
@@ -355,13 +357,22 @@ describe('console sign-in configuration', () => {
 /** A web directory with the least the handler needs: four templates and four dictionaries. */
 function minimalWebDir(strings: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'dsr-web-'));
-  for (const { file } of pages) writeFileSync(join(dir, file), `<html lang="{{@lang}}"><h1>${file} {{greeting}}</h1>`);
+  writeFileSync(join(dir, 'layout.html'), '<html lang="{{@lang}}">{{@content}}');
+  for (const { file } of pages) writeFileSync(join(dir, file), `<!-- layout: title=greeting script=x.js -->\n<h1>${file} {{greeting}}</h1>`);
   mkdirSync(join(dir, 'i18n'));
   for (const language of languages) {
     writeFileSync(join(dir, 'i18n', `${language}.json`), JSON.stringify({ '@name': language, 'site.languages': 'Language', greeting: `hello-${language}`, ...strings }));
   }
   return dir;
 }
+
+describe('the shared layout', () => {
+  it('puts every page in the layout, with its title and script, and refuses a page that does not say which', () => {
+    const page = composePage('<title>{{@title}}</title><script src="/assets/{{@script}}"></script>{{@content}}', '<!-- layout: title=verify.title script=verify.js -->\n<main>$& {{x}}</main>');
+    expect(page).toBe('<title>{{verify.title}}</title><script src="/assets/verify.js"></script><main>$& {{x}}</main>');
+    expect(() => composePage('{{@content}}', '<main></main>', 'broken.html')).toThrow(/broken.html: the first line/);
+  });
+});
 
 describe('pages handler configuration', () => {
   afterEach(() => {
@@ -442,7 +453,7 @@ describe('pages handler configuration', () => {
   it('fails at load when a page names a string a language lacks', async () => {
     const dir = minimalWebDir();
     try {
-      writeFileSync(join(dir, 'verify.html'), '<h1>{{greeting}} {{missing.key}}</h1>');
+      writeFileSync(join(dir, 'verify.html'), '<!-- layout: title=greeting script=x.js -->\n<h1>{{greeting}} {{missing.key}}</h1>');
       vi.stubEnv('WEB_ASSETS_DIR', dir);
       vi.resetModules();
       await expect(import('../../lambdas/http/pages.ts')).rejects.toThrow(/verify\.html: no "missing\.key" in i18n\/en\.json/);
@@ -481,7 +492,7 @@ describe('web files under the CSP', () => {
   const scriptFiles = files.filter((file) => file.endsWith('.js'));
 
   it('has the requester pages (and the console page, when it is there)', () => {
-    expect(htmlFiles.filter((file) => file !== 'console.html').sort()).toEqual(['download.html', 'index.html', 'status.html', 'verify.html']);
+    expect(htmlFiles.filter((file) => file !== 'console.html').sort()).toEqual(['download.html', 'index.html', 'layout.html', 'status.html', 'verify.html']);
   });
 
   describe.each(htmlFiles)('%s', (file) => {
@@ -490,7 +501,8 @@ describe('web files under the CSP', () => {
 
     it('has no inline script', () => {
       for (const [, attributes, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
-        expect(attributes).toMatch(/\bsrc="\/assets\/[a-z0-9-]+\.js"/);
+        // The layout names its page's script by placeholder; the page file says which.
+        expect(attributes).toMatch(/\bsrc="\/assets\/([a-z0-9-]+\.js|\{\{@script\}\})"/);
         expect(body!.trim()).toBe('');
       }
       expect(html).not.toMatch(/javascript:/i);
