@@ -76,7 +76,7 @@ let subjects: Subject[];
 beforeAll(async () => {
   stack = await startLocalStack({ ...isolatedStack, retryIntervalScale: 0.01, reminderIntervalMs: 0 });
   client = new LocalClient(stack);
-  subjects = await seedSubjects(stack, 'RF', 16);
+  subjects = await seedSubjects(stack, 'RF', 200);
   proxies = {
     // DynamoDB JSON protocol: the table is named in the body (TableName, or a key of RequestItems).
     dynamodb: await startFaultProxy(stack.dynamoDbUrl, (_request, body) => demoTable.test(body), (response) => {
@@ -117,17 +117,17 @@ async function waitSettled(requestId: string): Promise<any> {
 
 describe('store faults on ~30% of calls', () => {
   it('ends every request completed or visibly partially completed, and officer retries leave nothing of the subjects', async () => {
-    // 12 erasures and 4 access requests of seeded subjects, 6 at a time (several hundred store calls),
+    // 150 erasures and 50 access requests of seeded subjects, 12 at a time (about 8,000 store calls),
     // with faults on from the start: resolving the subject before approval meets them too.
-    const erased = subjects.slice(0, 12);
-    const jobs = [...erased.map((subject) => ({ type: 'delete', email: subject.email })), ...subjects.slice(12).map((subject) => ({ type: 'access', email: subject.email }))];
+    const erased = subjects.slice(0, 150);
+    const jobs = [...erased.map((subject) => ({ type: 'delete', email: subject.email })), ...subjects.slice(150).map((subject) => ({ type: 'access', email: subject.email }))];
     const officerView = await client.officerHeaders();
-    const ids = await inPool(jobs, 6, async (job) => {
+    const ids = await inPool(jobs, 12, async (job) => {
       const requestId = await client.submitAndVerify(job);
       await eventually(async () => ((await client.get(`/admin/requests/${requestId}`, officerView)).body.reviewFlags ? true : undefined), 20_000, `${requestId} to be prepared for approval`);
       return requestId;
     });
-    const first = await inPool(ids, 6, async (requestId) => {
+    const first = await inPool(ids, 12, async (requestId) => {
       expect((await client.approve(requestId)).status).toBe(200);
       await client.completeManualTask(requestId, 'paper-archive');
       return waitSettled(requestId);
@@ -146,7 +146,7 @@ describe('store faults on ~30% of calls', () => {
     let rounds = 0;
     while (open.length && rounds < 6) {
       rounds += 1;
-      const again = await inPool(open, 6, async (requestId) => {
+      const again = await inPool(open, 12, async (requestId) => {
         expect((await client.post(`/admin/requests/${requestId}/retry`, {}, officer)).status).toBe(200);
         return waitSettled(requestId);
       });
@@ -161,5 +161,5 @@ describe('store faults on ~30% of calls', () => {
     for (const proxy of Object.values(proxies)) {
       expect(proxy.stats.errors + proxy.stats.stalls).toBeGreaterThan(proxy.stats.calls * 0.12);
     }
-  }, 120_000);
+  }, 400_000);
 });
