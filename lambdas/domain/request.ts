@@ -31,18 +31,23 @@ export interface AuditEvent {
 
 export type StoreOutcomeStatus = 'succeeded' | 'failed' | 'skipped';
 
-/** What happened in one data store. Counts and reasons only, never the records themselves. */
-export interface StoreOutcome {
-  readonly storeId: string;
+/** What one store did for one request: counts and reasons only, never the records themselves. */
+export interface StoreResult {
   readonly status: StoreOutcomeStatus;
   readonly recordCount?: number;
   readonly updated?: number;
   readonly deleted?: number;
   readonly anonymized?: number;
   readonly retained?: number;
+  /** Items the re-check after erasure still found (must be 0 for success). */
   readonly remaining?: number;
   readonly note?: string;
   readonly error?: string;
+}
+
+/** A store's result as recorded on the request. */
+export interface StoreOutcome extends StoreResult {
+  readonly storeId: string;
   readonly finishedAt: string;
 }
 

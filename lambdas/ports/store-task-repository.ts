@@ -1,16 +1,7 @@
+import type { StoreResult } from '../domain/request.ts';
+
 /** What one store did for one request: counts and notes only, never the records. */
-export interface StoreTaskResult {
-  readonly status: 'succeeded' | 'failed' | 'skipped';
-  readonly recordCount?: number;
-  readonly updated?: number;
-  readonly deleted?: number;
-  readonly anonymized?: number;
-  readonly retained?: number;
-  /** Items the re-check after erasure still found (must be 0 for success). */
-  readonly remaining?: number;
-  readonly note?: string;
-  readonly error?: string;
-}
+export type StoreTaskResult = StoreResult;
 
 export type StoreTaskStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 
