@@ -40,10 +40,3 @@ export function parseEmailAddress(input: string): EmailAddress {
   }
   return { address, canonical: `${localPart}@${asciiDomain}` };
 }
-
-/** A hint for logs and officer screens that does not reveal the address: j***@example.com. */
-export function maskEmail(address: string): string {
-  const at = address.lastIndexOf('@');
-  if (at <= 0) return '***';
-  return `${address[0]}***@${address.slice(at + 1)}`;
-}

@@ -1,5 +1,4 @@
 import type { Correction, SubjectKeys } from '../domain/request.ts';
-import type { StoreDefinition } from '../domain/store-catalog.ts';
 
 /** One record found for the subject, as the store holds it. */
 export type StoreRecord = Readonly<Record<string, unknown>>;
@@ -61,8 +60,6 @@ export interface StoreConnector {
   /** Records an objection to direct marketing where the store has its own verb for it (a processor); others get an amend. */
   optOut?(subject: Subject): Promise<AmendResult | Pending>;
 }
-
-export type ConnectorFactory = (store: StoreDefinition) => StoreConnector;
 
 export function isPending(result: object): result is Pending {
   return 'pending' in result && (result as Pending).pending === true;

@@ -131,40 +131,18 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
       case 'access':
         return { request_status: 'completed', results: { matched: found.length, records: found.map((contact) => ({ ...contact })) } };
       case 'rectification': {
-        let updated = 0;
-        for (const contact of found) {
-          let changed = false;
-          for (const { field, value } of request.corrections ?? []) {
-            // Fields this CRM does not hold are ignored, as the catalog's mapping promises.
-            if (!correctableFields.has(field) || typeof value !== 'string') continue;
-            const record = contact as unknown as Record<string, unknown>;
-            if (record[field] !== value) {
-              record[field] = value;
-              changed = true;
-            }
-          }
-          if (changed) updated += 1;
-        }
-        return { request_status: 'completed', results: { matched: found.length, updated } };
+        // Fields this CRM does not hold are ignored, as the catalog's mapping promises.
+        const changes = (request.corrections ?? []).filter(({ field, value }) => correctableFields.has(field) && typeof value === 'string');
+        return { request_status: 'completed', results: { matched: found.length, updated: applyChanges(found, changes) } };
       }
       case 'erasure':
         contacts = contacts.filter((contact) => !isSubject(contact));
         return { request_status: 'completed', results: { matched: found.length, deleted: found.length } };
       case 'objection': {
-        let updated = 0;
-        for (const contact of found) {
-          let changed = false;
-          for (const [field, value] of Object.entries(request.opt_out ?? {})) {
-            if (!optOutFields.has(field) || typeof value !== 'boolean') continue;
-            const record = contact as unknown as Record<string, unknown>;
-            if (record[field] !== value) {
-              record[field] = value;
-              changed = true;
-            }
-          }
-          if (changed) updated += 1;
-        }
-        return { request_status: 'completed', results: { matched: found.length, updated } };
+        const changes = Object.entries(request.opt_out ?? {})
+          .filter(([field, value]) => optOutFields.has(field) && typeof value === 'boolean')
+          .map(([field, value]) => ({ field, value }));
+        return { request_status: 'completed', results: { matched: found.length, updated: applyChanges(found, changes) } };
       }
       default: // erasure_verification
         return { request_status: 'completed', remaining: found.length };
@@ -332,4 +310,21 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
+}
+
+/** Sets each field on each contact; counts the contacts that actually changed (0 on a repeat). */
+function applyChanges(found: readonly PartnerContact[], changes: readonly { field: string; value: unknown }[]): number {
+  let updated = 0;
+  for (const contact of found) {
+    const record = contact as unknown as Record<string, unknown>;
+    let changed = false;
+    for (const { field, value } of changes) {
+      if (record[field] !== value) {
+        record[field] = value;
+        changed = true;
+      }
+    }
+    if (changed) updated += 1;
+  }
+  return updated;
 }
