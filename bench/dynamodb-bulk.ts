@@ -12,8 +12,9 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureActiveTable, storeTableDefinition } from '../lib/local/local-tables.ts';
 import { DynamoDbConnector } from '../lambdas/adapters/connectors/dynamodb-connector.ts';
 import type { DynamoDbStore } from '../lambdas/domain/store-catalog.ts';
 import { emitResult, median, progress, round } from './common.ts';
@@ -105,18 +106,7 @@ async function main(): Promise<void> {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dynamo = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const documents = DynamoDBDocumentClient.from(dynamo);
-  for (const store of stores) {
-    const attributes = new Set([store.keySchema.partitionKey, ...(store.keySchema.sortKey ? [store.keySchema.sortKey] : []), ...(store.lookup.indexName ? [store.lookup.attribute] : [])]);
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: store.table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [{ AttributeName: store.keySchema.partitionKey, KeyType: 'HASH' }, ...(store.keySchema.sortKey ? [{ AttributeName: store.keySchema.sortKey, KeyType: 'RANGE' as const }] : [])],
-        ...(store.lookup.indexName ? { GlobalSecondaryIndexes: [{ IndexName: store.lookup.indexName, KeySchema: [{ AttributeName: store.lookup.attribute, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] } : {}),
-      }),
-    );
-  }
+  for (const store of stores) await ensureActiveTable(dynamo, storeTableDefinition(store));
   const connectors = stores.map((store) => new DynamoDbConnector(documents, store, store.table));
   const subjectArg = { requestId: 'req_bench', keys: { customerId: [subject.customerId], email: [subject.email] } };
   const seed = () => timed(async () => Promise.all(stores.map((store) => inBatches(documents, store.table, itemsOf(store).map((Item) => ({ PutRequest: { Item } }))))));

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startFauxqs } from 'fauxqs';
@@ -14,6 +14,7 @@ import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-reposi
 import { envNames, functionCatalog, routes, type FunctionName } from '../catalog.ts';
 import { synthesizeForLocal } from '../dsr-stack.ts';
 import { demoFiles, demoRecords } from './demo-data.ts';
+import { ensureActiveTable, storeTableDefinition } from './local-tables.ts';
 import { startPartnerCrm, type PartnerCrm } from './partner-crm-service.ts';
 import { LocalGateway, lambdaContext, type HttpLambda } from './local-gateway.ts';
 import { localSignIn } from './local-sign-in.ts';
@@ -192,7 +193,7 @@ async function provisionData(dynamoDbUrl: string, s3Url: string, log: (line: str
   const documents = DynamoDBDocumentClient.from(dynamo);
   const s3 = new S3Client({ endpoint: s3Url, forcePathStyle: true });
 
-  await ensureTable(dynamo, {
+  await ensureActiveTable(dynamo, {
     TableName: localNames.requestTable,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [
@@ -220,17 +221,7 @@ async function provisionData(dynamoDbUrl: string, s3Url: string, log: (line: str
 
   for (const store of storeCatalog.stores.filter((candidate) => candidate.provision === 'demo')) {
     if (store.kind === 'dynamodb') {
-      const { partitionKey, sortKey } = store.keySchema;
-      const attributes = new Set([partitionKey, ...(sortKey ? [sortKey] : []), ...(store.lookup.indexName ? [store.lookup.attribute] : [])]);
-      const created = await ensureTable(dynamo, {
-        TableName: store.table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])],
-        ...(store.lookup.indexName
-          ? { GlobalSecondaryIndexes: [{ IndexName: store.lookup.indexName, KeySchema: [{ AttributeName: store.lookup.attribute, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] }
-          : {}),
-      });
+      const created = await ensureActiveTable(dynamo, storeTableDefinition(store));
       const items = demoRecords[store.id] ?? [];
       if (created && items.length) {
         for (let index = 0; index < items.length; index += 25) {
@@ -247,17 +238,6 @@ async function provisionData(dynamoDbUrl: string, s3Url: string, log: (line: str
       }
     }
   }
-}
-
-async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<boolean> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
-    return false;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  await client.send(new CreateTableCommand(input));
-  return true;
 }
 
 async function ensureBucket(client: S3Client, bucket: string): Promise<boolean> {

@@ -2,10 +2,11 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureActiveTable, storeTableDefinition } from '../../lib/local/local-tables.ts';
 import { storeCatalog } from '../../config/stores.ts';
 import { chunk } from '../../lambdas/adapters/connectors/batch-write.ts';
 import { DynamoDbConnector } from '../../lambdas/adapters/connectors/dynamodb-connector.ts';
@@ -42,22 +43,6 @@ function s3Store(id: string): S3Store {
   const store = storeCatalog.stores.find((candidate) => candidate.id === id);
   if (store?.kind !== 's3') throw new Error(`demo store ${id} is not an S3 store`);
   return store;
-}
-
-/** The table the stack would create for a demo store: its key schema, and its lookup index if any. */
-function tableFor(store: DynamoDbStore): CreateTableCommandInput {
-  const { partitionKey, sortKey } = store.keySchema;
-  const attributes = new Set([partitionKey, ...(sortKey ? [sortKey] : []), ...(store.lookup.indexName ? [store.lookup.attribute] : [])]);
-  const definitions: AttributeDefinition[] = [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
-  return {
-    TableName: store.table,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: definitions,
-    KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])],
-    GlobalSecondaryIndexes: store.lookup.indexName
-      ? [{ IndexName: store.lookup.indexName, KeySchema: [{ AttributeName: store.lookup.attribute, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]
-      : undefined,
-  };
 }
 
 async function seed(table: string, items: readonly Item[]): Promise<void> {
@@ -105,7 +90,7 @@ beforeAll(async () => {
     { step: 'initialize', name: 'countQueries' },
   );
   documents = DynamoDBDocumentClient.from(dynamoClient);
-  for (const id of ['accounts', 'support-tickets', 'survey-answers', 'billing-records', 'usage-events']) await dynamoClient.send(new CreateTableCommand(tableFor(dynamoStore(id))));
+  for (const id of ['accounts', 'support-tickets', 'survey-answers', 'billing-records', 'usage-events']) await ensureActiveTable(dynamoClient, storeTableDefinition(dynamoStore(id)));
 
   // S3: fauxqs, which has no versioning: the versioned path is covered by the unit tests.
   s3Server = await startFauxqs({ port: 0, logger: false });
