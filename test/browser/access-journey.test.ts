@@ -33,14 +33,14 @@ describe('a requester in a browser', () => {
     await page.getByLabel(/copy of my data/i).check();
     await page.getByLabel(/email/i).fill(demoSubject.email);
     await page.getByRole('button', { name: /send|submit/i }).click();
-    await expect.poll(() => page.getByText(/check your mailbox/i).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByText(/check your mailbox/i).isVisible()).toBe(true);
     await screenshot(page, 'request-submitted');
 
     const verification = await client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/verify#t=[A-Za-z0-9_.-]+)/);
     await page.goto(verification.match[1]!);
     expect(page.url()).not.toContain('#t=');
     await page.getByRole('button', { name: /confirm/i }).click();
-    await expect.poll(() => page.getByText(/confirmed/i).first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByText(/confirmed/i).first().isVisible()).toBe(true);
     await screenshot(page, 'verified');
 
     const requestId = /\/verify#t=(req_[^.]+)\./.exec(verification.match[1]!)![1]!;
@@ -50,7 +50,7 @@ describe('a requester in a browser', () => {
     await officerPage.goto(`${stack.apiUrl}/console`);
     await officerPage.getByRole('link', { name: 'Sign in' }).click();
     await officerPage.getByRole('button', { name: /sign in as the demo officer/i }).click();
-    await expect.poll(() => officerPage.getByRole('heading', { level: 1, name: 'Request queue' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => officerPage.getByRole('heading', { level: 1, name: 'Request queue' }).isVisible()).toBe(true);
     await eventually(async () => {
       await officerPage.goto(`${stack.apiUrl}/console#/requests/${requestId}`);
       await officerPage.waitForTimeout(300);
@@ -87,7 +87,7 @@ describe('a requester in a browser', () => {
       ['crm-partner', 1],
       ['paper-archive', 0],
     ]);
-    await expect.poll(() => page.getByRole('link', { name: /readable report/i }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('link', { name: /readable report/i }).isVisible()).toBe(true);
     await screenshot(page, 'download');
     expect(violations).toEqual([]);
   });
@@ -105,7 +105,7 @@ describe('a requester in a browser', () => {
 
     const page = await browser.newPage();
     await page.goto(statusLink);
-    await expect.poll(() => page.getByText('Our paper archive is being moved this month.').first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Our paper archive is being moved this month.').first().isVisible()).toBe(true);
     await screenshot(page, 'status-extended');
 
     expect((await client.post(`/admin/requests/${requestId}/reject`, { reason: 'We hold no account for this address.' }, officer)).status).toBe(200);
@@ -115,7 +115,7 @@ describe('a requester in a browser', () => {
     // A fresh page, as a requester opening the new email would: same path, another token.
     const later = await browser.newPage();
     await later.goto(/(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/.exec(rejection.mail.body.text ?? '')![1]!);
-    await expect.poll(() => later.getByText(/could not carry out your request/i).first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => later.getByText(/could not carry out your request/i).first().isVisible()).toBe(true);
     await screenshot(later, 'status-rejected');
     await later.close();
   });

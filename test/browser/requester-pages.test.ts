@@ -23,7 +23,6 @@ afterAll(async () => {
 const languages = ['en', 'fr', 'de', 'es'] as const;
 const fakeToken = 'req_0000000000000000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 /** Waits for what the page shows after a server round trip: generous, for a loaded CI machine. */
-const poll = <T>(probe: () => Promise<T> | T) => expect.poll(probe, { timeout: 15_000 });
 let serial = 0;
 /** A fresh, fictional address per request, so no test meets another's mail or rate limit. */
 const freshEmail = (label: string) => `pages-${label}-${Date.now().toString(36)}-${++serial}@example.com`;
@@ -93,7 +92,7 @@ describe('the request form', () => {
     const { page, errors } = await openPage();
     await page.goto(`${stack.apiUrl}/?lang=fr`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
-    await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Faire une demande sur vos données');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Faire une demande sur vos données');
     expect(await page.getByRole('link', { name: 'Français' }).getAttribute('aria-current')).toBe('true');
 
     await page.getByLabel('Obtenir une copie de mes données').check();
@@ -101,7 +100,7 @@ describe('the request form', () => {
     const sent = page.waitForRequest((request) => request.url().endsWith('/requests') && request.method() === 'POST');
     await page.getByRole('button', { name: 'Envoyer la demande' }).click();
     expect((await sent).postDataJSON()).toMatchObject({ type: 'access', locale: 'fr' });
-    await poll(() => page.getByRole('heading', { name: 'Nous avons bien reçu votre demande' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'Nous avons bien reçu votre demande' }).isVisible()).toBe(true);
     expect(await page.locator('#request-id').textContent()).toMatch(/^req_/);
     expect(errors).toEqual([]);
     await page.close();
@@ -115,7 +114,7 @@ describe('the request form', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Datenschutzanfrage stellen');
 
     await page.getByRole('button', { name: 'Anfrage senden' }).click();
-    await poll(() => focused(page)).toBe('error-summary');
+    await expect.poll(() => focused(page)).toBe('error-summary');
     expect(await page.locator('#error-summary-list').innerText()).toContain('Wählen Sie aus, was Sie tun möchten.');
     expect(await page.locator('#error-summary-list').innerText()).toContain('Geben Sie Ihre E-Mail-Adresse ein.');
 
@@ -125,11 +124,11 @@ describe('the request form', () => {
     const sent = page.waitForRequest((request) => request.url().endsWith('/requests') && request.method() === 'POST');
     await page.getByRole('button', { name: 'Anfrage senden' }).click();
     // The empty correction is caught before anything is sent.
-    await poll(() => page.locator('#error-summary-list').innerText()).toContain('Geben Sie die richtige Angabe für „Name“ ein.');
+    await expect.poll(() => page.locator('#error-summary-list').innerText()).toContain('Geben Sie die richtige Angabe für „Name“ ein.');
     await page.getByLabel('Richtige Angabe').fill('Erika Mustermann');
     await page.getByRole('button', { name: 'Anfrage senden' }).click();
     expect((await sent).postDataJSON()).toMatchObject({ type: 'amend', locale: 'de', corrections: [{ field: 'name', value: 'Erika Mustermann' }] });
-    await poll(() => page.getByRole('heading', { name: 'Wir haben Ihre Anfrage erhalten' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'Wir haben Ihre Anfrage erhalten' }).isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -142,15 +141,15 @@ describe('the request form', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } } }).document.activeElement.className)).toBe('skip-link');
     await page.keyboard.press('Enter');
-    await poll(() => focused(page)).toBe('main');
+    await expect.poll(() => focused(page)).toBe('main');
 
     // Sending nothing: the summary takes focus, and its first link leads to the question.
     await tabTo(page, '#submit-request');
     await page.keyboard.press('Enter');
-    await poll(() => focused(page)).toBe('error-summary');
+    await expect.poll(() => focused(page)).toBe('error-summary');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await poll(() => focused(page)).toBe('type-access');
+    await expect.poll(() => focused(page)).toBe('type-access');
 
     // Arrow keys move through the choices; "Correct my data" opens one correction row.
     await page.keyboard.press('ArrowDown');
@@ -167,7 +166,7 @@ describe('the request form', () => {
     const sent = page.waitForRequest((request) => request.url().endsWith('/requests') && request.method() === 'POST');
     await page.keyboard.press('Space');
     expect((await sent).postDataJSON()).toMatchObject({ type: 'amend', locale: 'en', corrections: [{ field: 'phone', value: '+44 20 7946 0000' }] });
-    await poll(() => focused(page)).toBe('confirmation');
+    await expect.poll(() => focused(page)).toBe('confirmation');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -180,7 +179,7 @@ describe('the request form', () => {
       await fulfilJson(route, 200, { email: 'lukas.muller@example.com' });
     });
     await page.goto(`${stack.apiUrl}/?lang=es#intake=signed.intake-token`);
-    await poll(() => page.inputValue('#email')).toBe('lukas.muller@example.com');
+    await expect.poll(() => page.inputValue('#email')).toBe('lukas.muller@example.com');
     expect(posted).toEqual({ token: 'signed.intake-token' });
     expect(page.url()).not.toContain('#intake');
     expect(await page.getAttribute('#email', 'readonly')).not.toBeNull();
@@ -200,7 +199,7 @@ describe('the request form', () => {
   it('says so gently when the link is not valid, and leaves the form empty', async () => {
     const { page } = await openPage();
     await page.goto(`${stack.apiUrl}/?lang=en#intake=not-a-valid-token`);
-    await poll(() => page.locator('#intake-note').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#intake-note').isVisible()).toBe(true);
     expect(await page.locator('#intake-note').innerText()).toContain('You can still make a request below.');
     expect(await page.inputValue('#email')).toBe('');
     expect(await page.getAttribute('#email', 'readonly')).toBeNull();
@@ -220,7 +219,7 @@ describe('the status page', () => {
     const { page, errors } = await openPage();
     await visit(page, statusLink.replace('/status#', '/status?lang=fr#'));
     expect(page.url()).not.toContain('#t=');
-    await poll(() => page.locator('#status-text').textContent()).toMatch(/confirmiez votre adresse e-mail/);
+    await expect.poll(() => page.locator('#status-text').textContent()).toMatch(/confirmiez votre adresse e-mail/);
     expect(await page.locator('#fact-reference').textContent()).toBe(submitted.body.requestId);
     expect(await page.locator('#fact-type').textContent()).toBe('Suppression de vos données');
     expect(await page.locator('[aria-current="step"] .step-name').textContent()).toBe('Adresse e-mail confirmée');
@@ -232,16 +231,16 @@ describe('the status page', () => {
     const token = /#t=(.+)$/.exec(verifyLink)![1]!;
     expect((await client.post('/verify', { token })).status).toBe(200);
     await visit(page, statusLink.replace('/status#', '/status?lang=fr#'));
-    await poll(() => page.locator('[aria-current="step"] .step-name').textContent()).toBe('Examen par notre équipe chargée de la protection des données');
+    await expect.poll(() => page.locator('[aria-current="step"] .step-name').textContent()).toBe('Examen par notre équipe chargée de la protection des données');
 
     // Cancelling asks first; "No" changes nothing and returns focus.
     await page.getByRole('button', { name: 'Annuler ma demande' }).click();
-    await poll(() => focused(page)).toBe('cancel-confirm');
+    await expect.poll(() => focused(page)).toBe('cancel-confirm');
     await page.getByRole('button', { name: 'Non, conserver ma demande' }).click();
     expect(await focused(page)).toBe('cancel');
     await page.getByRole('button', { name: 'Annuler ma demande' }).click();
     await page.getByRole('button', { name: 'Oui, annuler ma demande' }).click();
-    await poll(() => page.locator('#notice').textContent()).toBe('Votre demande est annulée. Nous ne l’exécuterons pas.');
+    await expect.poll(() => page.locator('#notice').textContent()).toBe('Votre demande est annulée. Nous ne l’exécuterons pas.');
     expect(await focused(page)).toBe('notice');
     expect(await page.locator('#status-text').textContent()).toMatch(/Vous avez annulé cette demande/);
     expect(await page.locator('#cancel-section').isHidden()).toBe(true);
@@ -266,7 +265,7 @@ describe('the status page', () => {
         : route.continue(),
     );
     await visit(page, `${stack.apiUrl}/status?lang=es#t=${fakeToken}`);
-    await poll(() => page.locator('#status-text').textContent()).toBe('Su solicitud está terminada. Le hemos explicado por correo lo que hicimos.');
+    await expect.poll(() => page.locator('#status-text').textContent()).toBe('Su solicitud está terminada. Le hemos explicado por correo lo que hicimos.');
     expect(await page.locator('#download-note').isVisible()).toBe(true);
     expect(await page.locator('#cancel-section').isHidden()).toBe(true);
     expect(await page.locator('[aria-current="step"]').count()).toBe(0);
@@ -285,7 +284,7 @@ describe('the status page', () => {
         : route.continue(),
     );
     await visit(page, `${stack.apiUrl}/status?lang=es#t=${fakeToken}`);
-    await poll(() => page.locator('#extension').textContent()).toBe('Hemos ampliado el plazo hasta el 2 de junio de 2026. Motivo: Muchos sistemas que revisar <b>no es HTML</b>');
+    await expect.poll(() => page.locator('#extension').textContent()).toBe('Hemos ampliado el plazo hasta el 2 de junio de 2026. Motivo: Muchos sistemas que revisar <b>no es HTML</b>');
     expect(await page.locator('#fact-due').textContent()).toBe('2 de junio de 2026');
     expect(await page.locator('#extension b').count()).toBe(0);
     await page.close();
@@ -305,16 +304,16 @@ describe('the status page', () => {
       return fulfilJson(route, 409, { error: 'This request can no longer be cancelled.' });
     });
     await visit(page, `${stack.apiUrl}/status?lang=en#t=${fakeToken}`);
-    await poll(() => page.locator('#status-text').textContent()).toBe('Our privacy team is reviewing your request.');
+    await expect.poll(() => page.locator('#status-text').textContent()).toBe('Our privacy team is reviewing your request.');
 
     await page.getByRole('link', { name: 'Deutsch' }).click();
-    await poll(() => page.locator('#status-text').textContent()).toBe('Unser Datenschutzteam prüft Ihre Anfrage.');
+    await expect.poll(() => page.locator('#status-text').textContent()).toBe('Unser Datenschutzteam prüft Ihre Anfrage.');
     expect(page.url()).toBe(`${stack.apiUrl}/status?lang=de`);
     expect(seenTokens).toEqual([fakeToken, fakeToken]);
 
     await page.getByRole('button', { name: 'Meine Anfrage zurückziehen' }).click();
     await page.getByRole('button', { name: 'Ja, Anfrage zurückziehen' }).click();
-    await poll(() => page.locator('#notice').textContent()).toBe('This request can no longer be cancelled.');
+    await expect.poll(() => page.locator('#notice').textContent()).toBe('This request can no longer be cancelled.');
     expect(await page.locator('#notice').getAttribute('class')).toContain('notice-error');
     expect(await page.locator('#cancel-section').isHidden()).toBe(true);
     expect(await page.locator('[aria-current="step"] .step-name').textContent()).toBe('Anfrage wird ausgeführt');
@@ -325,18 +324,18 @@ describe('the status page', () => {
   it('says when the link is unknown, and offers a retry when the server cannot answer', async () => {
     const { page } = await openPage();
     await visit(page, `${stack.apiUrl}/status?lang=en#t=${fakeToken}`);
-    await poll(() => page.locator('#failed').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#failed').isVisible()).toBe(true);
 
     let attempts = 0;
     await page.route('**/status', (route) =>
       route.request().method() === 'POST' ? (++attempts === 1 ? fulfilJson(route, 503, {}) : fulfilJson(route, 200, statusAnswer())) : route.continue(),
     );
     await visit(page, `${stack.apiUrl}/status?lang=en#t=${fakeToken}`);
-    await poll(() => page.locator('#transient-error').textContent()).toBe('Something went wrong on our side. Please try again in a few minutes.');
+    await expect.poll(() => page.locator('#transient-error').textContent()).toBe('Something went wrong on our side. Please try again in a few minutes.');
     await page.getByRole('button', { name: 'Try again' }).click();
-    await poll(() => focused(page)).toBe('summary');
+    await expect.poll(() => focused(page)).toBe('summary');
     await visit(page, `${stack.apiUrl}/status?lang=en`);
-    await poll(() => page.locator('#missing').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#missing').isVisible()).toBe(true);
     await page.close();
   });
 
@@ -345,7 +344,7 @@ describe('the status page', () => {
     await page.route('**/status', (route) => (route.request().method() === 'POST' ? fulfilJson(route, 200, statusAnswer({ extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Many systems to search.' } })) : route.continue()));
     for (const lang of languages) {
       await visit(page, `${stack.apiUrl}/status?lang=${lang}#t=${fakeToken}`);
-      await poll(() => page.locator('#details').isVisible()).toBe(true);
+      await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
       await page.locator('#cancel').click();
       expect(await seriousViolations(page), lang).toEqual([]);
     }
@@ -369,15 +368,15 @@ describe('every requester page in every language', () => {
       await screenshot(page, `requester-form-${lang}`);
 
       await page.goto(`${stack.apiUrl}/verify?lang=${lang}#t=${fakeToken}`);
-      await poll(() => page.locator('#ready').isVisible()).toBe(true);
+      await expect.poll(() => page.locator('#ready').isVisible()).toBe(true);
       await screenshot(page, `requester-verify-${lang}`);
 
       await page.goto(`${stack.apiUrl}/download?lang=${lang}#t=${fakeToken}`);
-      await poll(() => page.locator('#ready').isVisible()).toBe(true);
+      await expect.poll(() => page.locator('#ready').isVisible()).toBe(true);
       await screenshot(page, `requester-download-${lang}`);
 
       await visit(page, `${stack.apiUrl}/status?lang=${lang}#t=${fakeToken}`);
-      await poll(() => page.locator('#details').isVisible()).toBe(true);
+      await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, `requester-status-${lang}`);
 

@@ -47,7 +47,7 @@ async function emulate(definition: object, invoke: Invoke, extra: Partial<LocalS
   return { emulator, client, url, start };
 }
 
-async function finished(client: SFNClient, executionArn: string, timeoutMs = 4000): Promise<DescribeExecutionCommandOutput> {
+async function finished(client: SFNClient, executionArn: string, timeoutMs = 15_000): Promise<DescribeExecutionCommandOutput> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
