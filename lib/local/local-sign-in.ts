@@ -36,6 +36,7 @@ const signInPage = `<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Sign in (local only) – Privacy officer console</title>
   <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/assets/base.css">
   <link rel="stylesheet" href="/assets/console.css">
 </head>
 <body>

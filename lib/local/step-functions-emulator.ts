@@ -29,7 +29,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExecutionStore, type ParkedTask, type PersistedExecution } from './execution-store.ts';
+import { ExecutionStore, type ParkedTask } from './execution-store.ts';
 import {
   ExecutionAbortedError,
   ExecutionError,

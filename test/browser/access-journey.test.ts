@@ -1,34 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
+import { describe, expect, it } from 'vitest';
 import { demoSubject } from '../../lib/local/demo-data.ts';
-import { launchBrowser, screenshot } from '../fixtures/browser.ts';
-import { eventually, isolatedStack, LocalClient } from '../fixtures/local-client.ts';
+import { screenshot, useBrowserSession } from '../fixtures/browser.ts';
+import { eventually } from '../fixtures/local-client.ts';
 
-let stack: LocalStack;
-let client: LocalClient;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startLocalStack(isolatedStack);
-  client = new LocalClient(stack);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const session = useBrowserSession();
 
 describe('a requester in a browser', () => {
   it('asks for a copy of their data, confirms the mailbox and downloads the export', async () => {
-    const page = await browser.newPage();
+    const page = await session.browser.newPage();
     const violations: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') violations.push(message.text());
     });
 
-    await page.goto(`${stack.apiUrl}/`);
+    await page.goto(`${session.stack.apiUrl}/`);
     await screenshot(page, 'request-form');
     await page.getByLabel(/copy of my data/i).check();
     await page.getByLabel(/email/i).fill(demoSubject.email);
@@ -36,7 +21,7 @@ describe('a requester in a browser', () => {
     await expect.poll(() => page.getByText(/check your mailbox/i).isVisible()).toBe(true);
     await screenshot(page, 'request-submitted');
 
-    const verification = await client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/verify#t=[A-Za-z0-9_.-]+)/);
+    const verification = await session.client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/verify#t=[A-Za-z0-9_.-]+)/);
     await page.goto(verification.match[1]!);
     expect(page.url()).not.toContain('#t=');
     await page.getByRole('button', { name: /confirm/i }).click();
@@ -46,13 +31,13 @@ describe('a requester in a browser', () => {
     const requestId = /\/verify#t=(req_[^.]+)\./.exec(verification.match[1]!)![1]!;
 
     // The officer signs in to the console, approves, and completes the paper-archive task.
-    const officerPage = await browser.newPage();
-    await officerPage.goto(`${stack.apiUrl}/console`);
+    const officerPage = await session.browser.newPage();
+    await officerPage.goto(`${session.stack.apiUrl}/console`);
     await officerPage.getByRole('link', { name: 'Sign in' }).click();
     await officerPage.getByRole('button', { name: /sign in as the demo officer/i }).click();
     await expect.poll(() => officerPage.getByRole('heading', { level: 1, name: 'Request queue' }).isVisible()).toBe(true);
     await eventually(async () => {
-      await officerPage.goto(`${stack.apiUrl}/console#/requests/${requestId}`);
+      await officerPage.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
       await officerPage.waitForTimeout(300);
       return (await officerPage.getByRole('button', { name: 'Approve' }).isVisible()) ? true : undefined;
     }, 15_000, 'the request to wait for approval in the console');
@@ -68,7 +53,7 @@ describe('a requester in a browser', () => {
     await completeDialog.getByRole('button', { name: 'Complete task' }).click();
     await officerPage.close();
 
-    const completion = await client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/download#t=[A-Za-z0-9_.-]+)/);
+    const completion = await session.client.waitForMail(demoSubject.email, /(http:\/\/[^\s]+\/download#t=[A-Za-z0-9_.-]+)/);
     await page.goto(completion.match[1]!);
     const downloadStarted = page.waitForEvent('download');
     await page.getByRole('button', { name: /download/i }).click();
@@ -94,26 +79,26 @@ describe('a requester in a browser', () => {
 
   it('sees an extension and then a rejection on the status page, with the reasons', async () => {
     const email = 'lukas.muller@example.com';
-    const requestId = await client.submitAndVerify({ type: 'access', email });
-    const officer = await client.officerHeaders();
+    const requestId = await session.client.submitAndVerify({ type: 'access', email });
+    const officer = await session.client.officerHeaders();
     await eventually(async () => {
-      const answer = await client.post(`/admin/requests/${requestId}/extend`, { reason: 'Our paper archive is being moved this month.', months: 1 }, officer);
+      const answer = await session.client.post(`/admin/requests/${requestId}/extend`, { reason: 'Our paper archive is being moved this month.', months: 1 }, officer);
       return answer.status === 200 ? answer : undefined;
     }, 10_000, 'the extension');
-    const extensionMail = await client.waitForMail(email, /Our paper archive is being moved this month/);
+    const extensionMail = await session.client.waitForMail(email, /Our paper archive is being moved this month/);
     const statusLink = /(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/.exec(extensionMail.mail.body.text ?? '')![1]!;
 
-    const page = await browser.newPage();
+    const page = await session.browser.newPage();
     await page.goto(statusLink);
     await expect.poll(() => page.getByText('Our paper archive is being moved this month.').first().isVisible()).toBe(true);
     await screenshot(page, 'status-extended');
 
-    expect((await client.post(`/admin/requests/${requestId}/reject`, { reason: 'We hold no account for this address.' }, officer)).status).toBe(200);
-    const rejection = await client.waitForMail(email, /We hold no account for this address/);
+    expect((await session.client.post(`/admin/requests/${requestId}/reject`, { reason: 'We hold no account for this address.' }, officer)).status).toBe(200);
+    const rejection = await session.client.waitForMail(email, /We hold no account for this address/);
     expect(rejection.mail.body.text).toMatch(/supervisory authority/);
     await page.close();
     // A fresh page, as a requester opening the new email would: same path, another token.
-    const later = await browser.newPage();
+    const later = await session.browser.newPage();
     await later.goto(/(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/.exec(rejection.mail.body.text ?? '')![1]!);
     await expect.poll(() => later.getByText(/could not carry out your request/i).first().isVisible()).toBe(true);
     await screenshot(later, 'status-rejected');

@@ -1,13 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../fixtures/axe.ts';
-import { launchBrowser, screenshot } from '../fixtures/browser.ts';
-import { eventually, isolatedStack, LocalClient } from '../fixtures/local-client.ts';
+import { screenshot, useBrowserSession } from '../fixtures/browser.ts';
+import { eventually } from '../fixtures/local-client.ts';
 
-let stack: LocalStack;
-let client: LocalClient;
-let browser: Browser;
+const session = useBrowserSession();
 
 /** What a requester typed, trying to run script in the officer's console. */
 const hostileName = 'Jane <img src=x onerror="window.__pwned=1"> Doe';
@@ -15,11 +12,8 @@ const hostileName = 'Jane <img src=x onerror="window.__pwned=1"> Doe';
 const ids = { access: '', amend: '', delete: '' };
 
 beforeAll(async () => {
-  stack = await startLocalStack(isolatedStack);
-  client = new LocalClient(stack);
-  browser = await launchBrowser();
-  ids.access = await client.submitAndVerify({ type: 'access', email: 'jane.doe@example.com' });
-  ids.amend = await client.submitAndVerify({
+  ids.access = await session.client.submitAndVerify({ type: 'access', email: 'jane.doe@example.com' });
+  ids.amend = await session.client.submitAndVerify({
     type: 'amend',
     email: 'jane.doe@example.com',
     corrections: [
@@ -28,21 +22,16 @@ beforeAll(async () => {
     ],
   });
   // CCPA: due in 45 days, after the GDPR month of the others, so it is last in the queue.
-  ids.delete = await client.submitAndVerify({ type: 'delete', email: 'john.smith@example.org', jurisdiction: 'ccpa' });
+  ids.delete = await session.client.submitAndVerify({ type: 'delete', email: 'john.smith@example.org', jurisdiction: 'ccpa' });
   // Each is ready for an officer once the workflow has prepared it (subject resolved, flags, diff).
-  const officer = await client.officerHeaders();
+  const officer = await session.client.officerHeaders();
   for (const requestId of Object.values(ids)) {
     await eventually(async () => {
-      const request = await client.get(`/admin/requests/${requestId}`, officer);
+      const request = await session.client.get(`/admin/requests/${requestId}`, officer);
       return request.body.events?.some((event: { action: string }) => event.action === 'awaiting_approval') ? true : undefined;
     }, 20_000, `${requestId} to await approval`);
   }
 }, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
 
 function watchProblems(page: Page): string[] {
   const problems: string[] = [];
@@ -59,11 +48,11 @@ async function expectAccessible(page: Page, where: string): Promise<void> {
 
 describe('the privacy-officer console', () => {
   it('signs in locally, works the queue, decides requests, completes a manual task and charts it all', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
 
     // Signed out: the console offers the local sign-in page.
-    await page.goto(`${stack.apiUrl}/console`);
+    await page.goto(`${session.stack.apiUrl}/console`);
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Sign in' }).isVisible()).toBe(true);
     await expectAccessible(page, 'sign-in view');
     await page.getByRole('link', { name: 'Sign in' }).click();
@@ -75,7 +64,7 @@ describe('the privacy-officer console', () => {
 
     // The queue, earliest due first; the token left the address bar.
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Request queue' }).isVisible()).toBe(true);
-    expect(page.url()).toBe(`${stack.apiUrl}/console`);
+    expect(page.url()).toBe(`${session.stack.apiUrl}/console`);
     expect(await page.evaluate(() => sessionStorage.getItem('dsr-console.id-token'))).toMatch(/^eyJ/);
     const rows = page.locator('#queue-rows tr');
     await expect.poll(() => rows.count()).toBe(3);
@@ -113,7 +102,7 @@ describe('the privacy-officer console', () => {
     await expectAccessible(page, 'amend detail');
 
     // Extend the amendment's due date by two months; a third month is more than GDPR allows.
-    const dueBefore = (await client.waitForStatus(ids.amend, 'pending_approval')).dueAt as string;
+    const dueBefore = (await session.client.waitForStatus(ids.amend, 'pending_approval')).dueAt as string;
     await page.getByRole('button', { name: 'Extend due date…' }).click();
     const extendDialog = page.getByRole('dialog', { name: 'Extend the due date' });
     await extendDialog.getByLabel('2 months').check();
@@ -124,7 +113,7 @@ describe('the privacy-officer console', () => {
     await expect.poll(() => extendDialog.isVisible()).toBe(false);
     await expect.poll(() => page.locator('#detail-body .facts').textContent()).toMatch(/Extended1 time, 2 months in all: The corrections touch/);
     expect(await page.getByRole('table', { name: /every audit event/i }).textContent()).toContain('Due date extended');
-    const dueAfter = (await client.waitForStatus(ids.amend, 'pending_approval')).dueAt as string;
+    const dueAfter = (await session.client.waitForStatus(ids.amend, 'pending_approval')).dueAt as string;
     expect(dueAfter > dueBefore).toBe(true);
     await page.getByRole('button', { name: 'Extend due date…' }).click();
     await extendDialog.getByLabel('Reason for the requester').fill('Still more work.');
@@ -136,7 +125,7 @@ describe('the privacy-officer console', () => {
     await expect.poll(() => extendDialog.isVisible()).toBe(false);
 
     // Reject the delete request with a reason.
-    await page.goto(`${stack.apiUrl}/console#/requests/${ids.delete}`);
+    await page.goto(`${session.stack.apiUrl}/console#/requests/${ids.delete}`);
     await page.getByRole('button', { name: 'Reject…' }).click();
     const rejectDialog = page.getByRole('dialog', { name: 'Reject this request' });
     await expect.poll(() => rejectDialog.isVisible()).toBe(true);
@@ -149,7 +138,7 @@ describe('the privacy-officer console', () => {
     await expect.poll(() => rejectDialog.isVisible()).toBe(false);
     await expect.poll(() => page.locator('#detail-body .facts').textContent()).toMatch(/Rejected.*We could not match this address/s);
     await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/rejected/i);
-    expect((await client.waitForStatus(ids.delete, 'rejected')).rejectionReason).toBe('We could not match this address to an account we hold.');
+    expect((await session.client.waitForStatus(ids.delete, 'rejected')).rejectionReason).toBe('We could not match this address to an account we hold.');
 
     // Approve the access request, then complete the paper archive's manual task.
     await page.getByRole('link', { name: /back to the queue/i }).click();
@@ -168,7 +157,7 @@ describe('the privacy-officer console', () => {
     await completeDialog.getByLabel(/records found/i).fill('0');
     await completeDialog.getByRole('button', { name: 'Complete task' }).click();
     await expect.poll(() => completeDialog.isVisible()).toBe(false);
-    const completed = await client.waitForStatus(ids.access, 'completed');
+    const completed = await session.client.waitForStatus(ids.access, 'completed');
     expect(completed.events.some((event: { action: string; detail?: string }) => event.action === 'store_done' && event.detail === 'paper-archive')).toBe(true);
     await eventually(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
@@ -211,11 +200,11 @@ describe('the privacy-officer console', () => {
   }, 120_000);
 
   it('returns to sign-in when the API refuses the token', async () => {
-    const page = await browser.newPage();
+    const page = await session.browser.newPage();
     const problems = watchProblems(page);
-    await page.goto(`${stack.apiUrl}/console#id_token=eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJmb3JnZWQifQ.c2lnbmF0dXJl`);
+    await page.goto(`${session.stack.apiUrl}/console#id_token=eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJmb3JnZWQifQ.c2lnbmF0dXJl`);
     await expect.poll(() => page.getByText(/session has ended/i).isVisible()).toBe(true);
-    expect(page.url()).toBe(`${stack.apiUrl}/console`);
+    expect(page.url()).toBe(`${session.stack.apiUrl}/console`);
     expect(await page.evaluate(() => sessionStorage.getItem('dsr-console.id-token'))).toBeNull();
     // The browser logs the refused call itself; nothing else may go wrong.
     expect(problems.filter((problem) => !/401/.test(problem))).toEqual([]);

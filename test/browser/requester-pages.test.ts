@@ -1,35 +1,19 @@
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../fixtures/axe.ts';
-import { launchBrowser, screenshot } from '../fixtures/browser.ts';
-import { isolatedStack, LocalClient } from '../fixtures/local-client.ts';
+import { screenshot, useBrowserSession } from '../fixtures/browser.ts';
 
-let stack: LocalStack;
-let client: LocalClient;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startLocalStack(isolatedStack);
-  client = new LocalClient(stack);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const session = useBrowserSession();
 
 const languages = ['en', 'fr', 'de', 'es'] as const;
 const fakeToken = 'req_0000000000000000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
-/** Waits for what the page shows after a server round trip: generous, for a loaded CI machine. */
 let serial = 0;
 /** A fresh, fictional address per request, so no test meets another's mail or rate limit. */
 const freshEmail = (label: string) => `pages-${label}-${Date.now().toString(36)}-${++serial}@example.com`;
 
 /** A page that fails the test on any console error (a CSP violation shows up there). */
 async function openPage(context?: BrowserContext): Promise<{ page: Page; errors: string[] }> {
-  const page = await (context ?? browser).newPage();
+  const page = await (context ?? session.browser).newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
     // A 4xx answer the page handles is logged by the browser too; only other errors count.
@@ -90,7 +74,7 @@ const fulfilJson = (route: Route, status: number, body: unknown) =>
 describe('the request form', () => {
   it('is in French with ?lang=fr, and sends the request with locale fr', async () => {
     const { page, errors } = await openPage();
-    await page.goto(`${stack.apiUrl}/?lang=fr`);
+    await page.goto(`${session.stack.apiUrl}/?lang=fr`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Faire une demande sur vos données');
     expect(await page.getByRole('link', { name: 'Français' }).getAttribute('aria-current')).toBe('true');
@@ -107,9 +91,9 @@ describe('the request form', () => {
   });
 
   it('is in German when the browser asks for German, errors included', async () => {
-    const context = await browser.newContext({ locale: 'de-DE' });
+    const context = await session.browser.newContext({ locale: 'de-DE' });
     const { page, errors } = await openPage(context);
-    await page.goto(`${stack.apiUrl}/`);
+    await page.goto(`${session.stack.apiUrl}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('de');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Datenschutzanfrage stellen');
 
@@ -135,7 +119,7 @@ describe('the request form', () => {
 
   it('can be filled in and sent with the keyboard alone', async () => {
     const { page, errors } = await openPage();
-    await page.goto(`${stack.apiUrl}/?lang=en`);
+    await page.goto(`${session.stack.apiUrl}/?lang=en`);
 
     // The skip link comes first and lands on the main content.
     await page.keyboard.press('Tab');
@@ -178,7 +162,7 @@ describe('the request form', () => {
       posted = route.request().postDataJSON();
       await fulfilJson(route, 200, { email: 'lukas.muller@example.com' });
     });
-    await page.goto(`${stack.apiUrl}/?lang=es#intake=signed.intake-token`);
+    await page.goto(`${session.stack.apiUrl}/?lang=es#intake=signed.intake-token`);
     await expect.poll(() => page.inputValue('#email')).toBe('lukas.muller@example.com');
     expect(posted).toEqual({ token: 'signed.intake-token' });
     expect(page.url()).not.toContain('#intake');
@@ -198,7 +182,7 @@ describe('the request form', () => {
 
   it('says so gently when the link is not valid, and leaves the form empty', async () => {
     const { page } = await openPage();
-    await page.goto(`${stack.apiUrl}/?lang=en#intake=not-a-valid-token`);
+    await page.goto(`${session.stack.apiUrl}/?lang=en#intake=not-a-valid-token`);
     await expect.poll(() => page.locator('#intake-note').isVisible()).toBe(true);
     expect(await page.locator('#intake-note').innerText()).toContain('You can still make a request below.');
     expect(await page.inputValue('#email')).toBe('');
@@ -210,9 +194,9 @@ describe('the request form', () => {
 describe('the status page', () => {
   it('is reached from the link in the verification mail, follows the request and cancels it', async () => {
     const email = freshEmail('status');
-    const submitted = await client.post('/requests', { type: 'delete', email, locale: 'fr' });
+    const submitted = await session.client.post('/requests', { type: 'delete', email, locale: 'fr' });
     expect(submitted.status).toBe(202);
-    const mail = await client.waitForMail(email, /(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/);
+    const mail = await session.client.waitForMail(email, /(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/);
     const statusLink = mail.match[1]!;
     const verifyLink = /(http:\/\/[^\s]+\/verify#t=[A-Za-z0-9_.-]+)/.exec(mail.mail.body.text ?? '')![1]!;
 
@@ -229,7 +213,7 @@ describe('the status page', () => {
 
     // Confirmed by mail, the request waits for an officer: the same link shows it.
     const token = /#t=(.+)$/.exec(verifyLink)![1]!;
-    expect((await client.post('/verify', { token })).status).toBe(200);
+    expect((await session.client.post('/verify', { token })).status).toBe(200);
     await visit(page, statusLink.replace('/status#', '/status?lang=fr#'));
     await expect.poll(() => page.locator('[aria-current="step"] .step-name').textContent()).toBe('Examen par notre équipe chargée de la protection des données');
 
@@ -246,7 +230,7 @@ describe('the status page', () => {
     expect(await page.locator('#cancel-section').isHidden()).toBe(true);
     expect(await page.locator('.step-stopped .step-name').textContent()).toBe('Examen par notre équipe chargée de la protection des données');
     await screenshot(page, 'requester-status-cancelled-fr');
-    expect(await client.waitForStatus(submitted.body.requestId, 'cancelled')).toMatchObject({ status: 'cancelled' });
+    expect(await session.client.waitForStatus(submitted.body.requestId, 'cancelled')).toMatchObject({ status: 'cancelled' });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -264,7 +248,7 @@ describe('the status page', () => {
           }))
         : route.continue(),
     );
-    await visit(page, `${stack.apiUrl}/status?lang=es#t=${fakeToken}`);
+    await visit(page, `${session.stack.apiUrl}/status?lang=es#t=${fakeToken}`);
     await expect.poll(() => page.locator('#status-text').textContent()).toBe('Su solicitud está terminada. Le hemos explicado por correo lo que hicimos.');
     expect(await page.locator('#download-note').isVisible()).toBe(true);
     expect(await page.locator('#cancel-section').isHidden()).toBe(true);
@@ -283,7 +267,7 @@ describe('the status page', () => {
         ? fulfilJson(route, 200, statusAnswer({ status: 'in_progress', canCancel: false, extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Muchos sistemas que revisar <b>no es HTML</b>' } }))
         : route.continue(),
     );
-    await visit(page, `${stack.apiUrl}/status?lang=es#t=${fakeToken}`);
+    await visit(page, `${session.stack.apiUrl}/status?lang=es#t=${fakeToken}`);
     await expect.poll(() => page.locator('#extension').textContent()).toBe('Hemos ampliado el plazo hasta el 2 de junio de 2026. Motivo: Muchos sistemas que revisar <b>no es HTML</b>');
     expect(await page.locator('#fact-due').textContent()).toBe('2 de junio de 2026');
     expect(await page.locator('#extension b').count()).toBe(0);
@@ -303,12 +287,12 @@ describe('the status page', () => {
       status = statusAnswer({ status: 'in_progress', canCancel: false, timeline: [...statusAnswer().timeline as object[], { at: '2026-03-03T10:00:00.000Z', action: 'approved' }] });
       return fulfilJson(route, 409, { error: 'This request can no longer be cancelled.' });
     });
-    await visit(page, `${stack.apiUrl}/status?lang=en#t=${fakeToken}`);
+    await visit(page, `${session.stack.apiUrl}/status?lang=en#t=${fakeToken}`);
     await expect.poll(() => page.locator('#status-text').textContent()).toBe('Our privacy team is reviewing your request.');
 
     await page.getByRole('link', { name: 'Deutsch' }).click();
     await expect.poll(() => page.locator('#status-text').textContent()).toBe('Unser Datenschutzteam prüft Ihre Anfrage.');
-    expect(page.url()).toBe(`${stack.apiUrl}/status?lang=de`);
+    expect(page.url()).toBe(`${session.stack.apiUrl}/status?lang=de`);
     expect(seenTokens).toEqual([fakeToken, fakeToken]);
 
     await page.getByRole('button', { name: 'Meine Anfrage zurückziehen' }).click();
@@ -323,18 +307,18 @@ describe('the status page', () => {
 
   it('says when the link is unknown, and offers a retry when the server cannot answer', async () => {
     const { page } = await openPage();
-    await visit(page, `${stack.apiUrl}/status?lang=en#t=${fakeToken}`);
+    await visit(page, `${session.stack.apiUrl}/status?lang=en#t=${fakeToken}`);
     await expect.poll(() => page.locator('#failed').isVisible()).toBe(true);
 
     let attempts = 0;
     await page.route('**/status', (route) =>
       route.request().method() === 'POST' ? (++attempts === 1 ? fulfilJson(route, 503, {}) : fulfilJson(route, 200, statusAnswer())) : route.continue(),
     );
-    await visit(page, `${stack.apiUrl}/status?lang=en#t=${fakeToken}`);
+    await visit(page, `${session.stack.apiUrl}/status?lang=en#t=${fakeToken}`);
     await expect.poll(() => page.locator('#transient-error').textContent()).toBe('Something went wrong on our side. Please try again in a few minutes.');
     await page.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(() => focused(page)).toBe('summary');
-    await visit(page, `${stack.apiUrl}/status?lang=en`);
+    await visit(page, `${session.stack.apiUrl}/status?lang=en`);
     await expect.poll(() => page.locator('#missing').isVisible()).toBe(true);
     await page.close();
   });
@@ -343,7 +327,7 @@ describe('the status page', () => {
     const { page } = await openPage();
     await page.route('**/status', (route) => (route.request().method() === 'POST' ? fulfilJson(route, 200, statusAnswer({ extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Many systems to search.' } })) : route.continue()));
     for (const lang of languages) {
-      await visit(page, `${stack.apiUrl}/status?lang=${lang}#t=${fakeToken}`);
+      await visit(page, `${session.stack.apiUrl}/status?lang=${lang}#t=${fakeToken}`);
       await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
       await page.locator('#cancel').click();
       expect(await seriousViolations(page), lang).toEqual([]);
@@ -363,19 +347,19 @@ describe('every requester page in every language', () => {
           : route.continue(),
       );
 
-      await page.goto(`${stack.apiUrl}/?lang=${lang}`);
+      await page.goto(`${session.stack.apiUrl}/?lang=${lang}`);
       await page.locator('#type-amend').check();
       await screenshot(page, `requester-form-${lang}`);
 
-      await page.goto(`${stack.apiUrl}/verify?lang=${lang}#t=${fakeToken}`);
+      await page.goto(`${session.stack.apiUrl}/verify?lang=${lang}#t=${fakeToken}`);
       await expect.poll(() => page.locator('#ready').isVisible()).toBe(true);
       await screenshot(page, `requester-verify-${lang}`);
 
-      await page.goto(`${stack.apiUrl}/download?lang=${lang}#t=${fakeToken}`);
+      await page.goto(`${session.stack.apiUrl}/download?lang=${lang}#t=${fakeToken}`);
       await expect.poll(() => page.locator('#ready').isVisible()).toBe(true);
       await screenshot(page, `requester-download-${lang}`);
 
-      await visit(page, `${stack.apiUrl}/status?lang=${lang}#t=${fakeToken}`);
+      await visit(page, `${session.stack.apiUrl}/status?lang=${lang}#t=${fakeToken}`);
       await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, `requester-status-${lang}`);
