@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import { statusesAllowedBefore, type RequestStatus } from '../domain/status.ts';
+import type { DsrRequest } from '../domain/request.ts';
+import { sendInBatches } from './connectors/batch-write.ts';
 import { publicView, type ChangeOptions, type RequestPage, type RequestRepository, type Requirement, type StoredRequest } from '../ports/request-repository.ts';
 
 /**
@@ -11,13 +14,25 @@ import { publicView, type ChangeOptions, type RequestPage, type RequestRepositor
  *
  * Keys: pk = REQUEST#<id>, sk = REQUEST. Index `by-status`: gsi1pk = STATUS#<status>,
  * gsi1sk = <dueAt>#<id>, so an officer's queue is one Query, earliest deadline first.
+ *
+ * Beside each request, a pointer item for its mailbox: pk = REQUESTER#<hash of the case-folded
+ * canonical address>, sk = <receivedAt>#<id>. A requester's history is one Query and one BatchGetItem, with
+ * no index to add to a table that already holds requests. The pointer is written first, so a
+ * crash in between leaves a pointer to nothing (skipped on read), never a request out of history.
  */
 export const requestTableKeys = { partitionKey: 'pk', sortKey: 'sk', statusIndex: 'by-status', statusIndexPartitionKey: 'gsi1pk', statusIndexSortKey: 'gsi1sk' } as const;
 
 const keyOf = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' });
 const statusIndexKeys = (status: RequestStatus, dueAt: string, requestId: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${dueAt}#${requestId}` });
 
+// Case-folded: mail providers treat the local part case-insensitively, so history does too.
+const requesterKey = (emailCanonical: string) => `REQUESTER#${createHash('sha256').update(emailCanonical.toLowerCase(), 'utf8').digest('base64url')}`;
+
 const internalAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+
+/** BatchGetItem reads at most 100 keys a call; what it leaves unprocessed is asked again this often. */
+const readBatchSize = 100;
+const unprocessedReadRetries = 5;
 
 export class DynamoDbRequestRepository implements RequestRepository {
   constructor(
@@ -27,6 +42,9 @@ export class DynamoDbRequestRepository implements RequestRepository {
   ) {}
 
   async create(request: StoredRequest): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: requesterKey(request.emailCanonical), sk: `${request.receivedAt}#${request.requestId}`, requestId: request.requestId } }),
+    );
     try {
       await this.client.send(
         new PutCommand({
@@ -72,6 +90,34 @@ export class DynamoDbRequestRepository implements RequestRepository {
       items: Items.map((item) => publicView(toRequest(item))),
       ...(LastEvaluatedKey ? { nextCursor: Buffer.from(JSON.stringify(LastEvaluatedKey), 'utf8').toString('base64url') } : {}),
     };
+  }
+
+  async listByRequester(emailCanonical: string, options: { limit?: number } = {}): Promise<{ items: DsrRequest[]; truncated: boolean }> {
+    const limit = options.limit ?? 50;
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :requester',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':requester': requesterKey(emailCanonical) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const keys = Items.map((pointer) => keyOf(String(pointer.requestId)));
+    const found = new Map<string, DsrRequest>();
+    const unread = await sendInBatches(
+      keys,
+      async (batch) => {
+        const output = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch } } }));
+        for (const item of output.Responses?.[this.tableName] ?? []) found.set(String(item.requestId), publicView(toRequest(item)));
+        return (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as typeof batch;
+      },
+      { batchSize: readBatchSize, maxRetries: unprocessedReadRetries },
+    );
+    if (unread.length > 0) throw new Error(`${unread.length} requests of a requester's history still unread after ${unprocessedReadRetries} retries`);
+    const items = Items.map((pointer) => found.get(String(pointer.requestId))).filter((request): request is DsrRequest => request !== undefined);
+    return { items, truncated: LastEvaluatedKey !== undefined };
   }
 
   private async write(requestId: string, expectedStatuses: readonly RequestStatus[], options: ChangeOptions, failure: string): Promise<StoredRequest> {

@@ -58,6 +58,11 @@ export interface RequestRepository {
   update(requestId: string, expectedStatus: RequestStatus | readonly RequestStatus[], options: ChangeOptions): Promise<StoredRequest>;
   /** Requests in one status, the earliest due first. */
   listByStatus(status: RequestStatus, options?: { limit?: number; cursor?: string }): Promise<RequestPage>;
+  /**
+   * The requests submitted from one mailbox (its canonical address), newest first: what an officer
+   * weighs before calling a request repetitive (GDPR Art. 12(5)). `truncated` when there are more than `limit`.
+   */
+  listByRequester(emailCanonical: string, options?: { limit?: number }): Promise<{ items: DsrRequest[]; truncated: boolean }>;
 }
 
 /** What officers and requesters may see: no token hashes, no task tokens. */

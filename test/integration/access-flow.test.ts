@@ -127,4 +127,28 @@ describe('an access request, end to end on the local stack', () => {
     expect(mail.mail.body.text).toMatch(/supervisory authority/);
     expect(mail.mail.body.text).toMatch(/judicial remedy/);
   });
+
+  it('shows an officer every request from one mailbox, whatever its case, beside each of them', async () => {
+    const first = await client.submitAndVerify({ type: 'access', email: 'kofi.mensah@example.org' });
+    const second = await client.submitAndVerify({ type: 'delete', email: 'Kofi.Mensah@EXAMPLE.org' });
+    await client.submitAndVerify({ type: 'access', email: 'someone.else@example.org' });
+    const officer = await client.officerHeaders();
+
+    const found = await client.get(`/admin/requests?email=${encodeURIComponent('KOFI.MENSAH@example.org')}`, officer);
+    expect(found.status).toBe(200);
+    expect(found.body.requests.map((request: { requestId: string }) => request.requestId)).toEqual([second, first]);
+    expect(found.body.truncated).toBe(false);
+    const narrowed = await client.get(`/admin/requests?email=kofi.mensah%40example.org&status=pending_approval,in_progress`, officer);
+    expect(narrowed.body.requests.every((request: { status: string }) => ['pending_approval', 'in_progress'].includes(request.status))).toBe(true);
+
+    const detail = await client.get(`/admin/requests/${second}`, officer);
+    expect(detail.body.otherRequests).toEqual([expect.objectContaining({ requestId: first, type: 'access', receivedAt: expect.any(String), status: expect.any(String) })]);
+    expect(JSON.stringify(detail.body.otherRequests)).not.toContain('Token');
+
+    expect((await client.get('/admin/requests?email=nobody.here%40example.org', officer)).body).toEqual({ requests: [], truncated: false });
+    const invalid = await client.get('/admin/requests?email=not-an-address', officer);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error).toMatch(/email/);
+    expect((await client.get('/admin/requests?email=kofi.mensah%40example.org')).status).toBe(401);
+  });
 });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -67,5 +67,62 @@ describe('the DynamoDB request repository', () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { requestId, status: 'pending_approval' } });
     await repository.update(requestId, 'pending_approval', { set: { note: 'x' } });
     expect(Object.values(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeNames ?? {})).not.toContain('gsi1sk');
+  });
+
+  describe('a requester\'s history', () => {
+    const stored = (id: string, receivedAt: string) => ({
+      pk: `REQUEST#${id}`,
+      sk: 'REQUEST',
+      gsi1pk: 'STATUS#completed',
+      requestId: id,
+      type: 'access',
+      status: 'completed',
+      email: 'Jane.Doe@example.com',
+      emailCanonical: 'Jane.Doe@example.com',
+      receivedAt,
+      dueAt: '2026-12-23T23:59:59.999Z',
+      verificationTokenHash: 'secret-hash',
+    });
+
+    it('files a pointer under the mailbox before the request, keyed by a hash, never by the address', async () => {
+      dynamo.on(PutCommand).resolves({});
+      await repository.create({ ...stored(requestId, '2026-11-23T10:00:00.000Z'), status: 'submitted' } as never);
+      const [pointer, request] = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item!);
+      expect(pointer).toEqual({ pk: expect.stringMatching(/^REQUESTER#[A-Za-z0-9_-]{43}$/), sk: `2026-11-23T10:00:00.000Z#${requestId}`, requestId });
+      expect(JSON.stringify(pointer).toLowerCase()).not.toContain('jane');
+      expect(request).toMatchObject({ pk: `REQUEST#${requestId}`, requestId });
+    });
+
+    it('finds the same history whatever the case of the address', async () => {
+      dynamo.on(QueryCommand).resolves({ Items: [] });
+      await repository.listByRequester('Jane.Doe@example.com');
+      await repository.listByRequester('jane.doe@example.com');
+      const [first, second] = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':requester']);
+      expect(first).toBe(second);
+    });
+
+    it('lists the requests newest first, as officers see them, skipping a pointer to nothing', async () => {
+      dynamo.on(QueryCommand).resolves({
+        Items: [
+          { pk: 'REQUESTER#h', sk: '2026-11-20T09:00:00.000Z#req_new', requestId: 'req_new' },
+          { pk: 'REQUESTER#h', sk: '2026-11-10T09:00:00.000Z#req_lost', requestId: 'req_lost' },
+          { pk: 'REQUESTER#h', sk: '2026-10-01T09:00:00.000Z#req_old', requestId: 'req_old' },
+        ],
+        LastEvaluatedKey: { pk: 'REQUESTER#h', sk: '2026-10-01T09:00:00.000Z#req_old' },
+      });
+      // BatchGetItem answers in any order, and leaves a key unprocessed now and then.
+      dynamo
+        .on(BatchGetCommand)
+        .resolvesOnce({ Responses: { requests: [stored('req_old', '2026-10-01T09:00:00.000Z')] }, UnprocessedKeys: { requests: { Keys: [{ pk: 'REQUEST#req_new', sk: 'REQUEST' }] } } })
+        .resolves({ Responses: { requests: [stored('req_new', '2026-11-20T09:00:00.000Z')] } });
+      const history = await repository.listByRequester('Jane.Doe@example.com', { limit: 3 });
+      expect(history.items.map((request) => request.requestId)).toEqual(['req_new', 'req_old']);
+      expect(history.truncated).toBe(true);
+      expect(history.items[0]).not.toHaveProperty('verificationTokenHash');
+      expect(history.items[0]).not.toHaveProperty('pk');
+      const query = dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
+      expect(query).toMatchObject({ ScanIndexForward: false, Limit: 3 });
+      expect(query.IndexName).toBeUndefined();
+    });
   });
 });
