@@ -384,16 +384,55 @@ function statusesFromFilter() {
   return openStatuses;
 }
 
+/** The requester searched for, if any: the queue then lists that mailbox's requests. Never put in the URL. */
+function requesterFromFilter() {
+  return $('filter-email').value.trim();
+}
+
+let statusWidenedBySearch = false;
+
+/**
+ * A search for a requester means their whole history: the status filter widens to all statuses
+ * (visibly, in its select), and narrows back when the search is cleared, unless the officer changed it.
+ */
+function followSearchWithStatus() {
+  const select = $('filter-status');
+  if (requesterFromFilter() && select.value === '') {
+    select.value = '*';
+    statusWidenedBySearch = true;
+  } else if (!requesterFromFilter() && statusWidenedBySearch && select.value === '*') {
+    select.value = '';
+    statusWidenedBySearch = false;
+  }
+}
+
+function showEmailError(text) {
+  const error = $('filter-email-error');
+  error.textContent = text;
+  error.hidden = !text;
+  if (text) $('filter-email').setAttribute('aria-invalid', 'true');
+  else $('filter-email').removeAttribute('aria-invalid');
+}
+
 async function loadQueue() {
-  const statuses = statusesFromFilter();
+  const email = requesterFromFilter();
+  const query = new URLSearchParams({ status: statusesFromFilter().join(',') });
+  if (email) query.set('email', email);
   $('queue-summary').textContent = 'Loading…';
-  const { status, body } = await api(`/admin/requests?status=${statuses.join(',')}`);
+  const { status, body } = await api(`/admin/requests?${query}`);
+  if (status === 400 && email) {
+    $('queue-summary').textContent = '';
+    showEmailError(errorText(body, 'Enter an email address like name@example.com.').replace(/^email: /, ''));
+    $('filter-email').focus();
+    return;
+  }
+  showEmailError('');
   if (status !== 200) {
     $('queue-summary').textContent = '';
     showAlert(errorText(body, `The queue could not be loaded (${status}).`));
     return;
   }
-  queue = { requests: Array.isArray(body.requests) ? body.requests : [], truncated: Boolean(body.truncated) };
+  queue = { requests: Array.isArray(body.requests) ? body.requests : [], truncated: Boolean(body.truncated), requester: email || undefined };
   renderQueue();
 }
 
@@ -405,10 +444,13 @@ function renderQueue() {
   $('queue-rows').replaceChildren(...shown.map((request) => queueRow(request, now)));
   $('queue-table').hidden = shown.length === 0;
   $('queue-empty').hidden = shown.length !== 0;
-  $('queue-empty').textContent = queue.requests.length ? 'No requests match these filters.' : 'No requests in these statuses.';
+  const requester = queue.requester;
+  $('queue-empty').textContent = queue.requests.length ? 'No requests match these filters.' : requester ? 'No requests from this address.' : 'No requests in these statuses.';
   const overdue = queue.requests.filter((request) => clockOf(request, now).kind === 'overdue').length;
   const filtered = shown.length === queue.requests.length ? plural(shown.length, 'request') : `${shown.length} of ${plural(queue.requests.length, 'request')}`;
-  const summary = `${filtered}, earliest due first. ${overdue ? `${overdue} overdue.` : 'None overdue.'}${queue.truncated ? ' Only the first 100 of each status are listed.' : ''}`;
+  const summary = requester
+    ? `${filtered} from ${requester}, newest first. ${overdue ? `${overdue} overdue.` : 'None overdue.'}${queue.truncated ? ' Only the newest 100 are listed.' : ''}`
+    : `${filtered}, earliest due first. ${overdue ? `${overdue} overdue.` : 'None overdue.'}${queue.truncated ? ' Only the first 100 of each status are listed.' : ''}`;
   $('queue-summary').textContent = summary;
   announce(summary);
 }
@@ -515,6 +557,7 @@ function renderDetail(request) {
   }
 
   parts.push(actionsSection(request, clock));
+  parts.push(otherRequestsSection(request));
 
   if (request.amendmentPreview?.length) {
     parts.push(section('What the amendment changes', 'detail-diff', [
@@ -562,6 +605,27 @@ function renderDetail(request) {
   ]));
 
   $('detail-body').replaceChildren(...parts);
+}
+
+/** The mailbox's other requests: what an officer weighs before calling a request repetitive (GDPR Art. 12(5)). */
+function otherRequestsSection(request) {
+  const others = request.otherRequests ?? [];
+  if (!others.length) {
+    return section('Other requests from this address', 'detail-history', [el('p', { class: 'muted', text: 'None: this is the first request from this mailbox.' })]);
+  }
+  const yearAgo = Date.now() - 365 * dayMs;
+  const lastYear = others.filter((other) => Date.parse(other.receivedAt) >= yearAgo).length;
+  const overview = `${plural(lastYear, 'other request')} from this mailbox in the last 12 months.${request.otherRequestsTruncated ? ' Only the newest 20 are listed.' : ''}`;
+  return section('Other requests from this address', 'detail-history', [
+    el('p', { text: overview }),
+    table('Other requests from the same mailbox, newest first', ['Request', 'Type', 'Status', 'Received', 'Completed'], others.map((other) => el('tr', {}, [
+      el('th', { scope: 'row' }, el('a', { href: `#/requests/${encodeURIComponent(other.requestId)}`, class: 'request-id', text: other.requestId })),
+      el('td', { text: typeLabels[other.type] ?? other.type }),
+      el('td', {}, statusBadge(other.status)),
+      el('td', {}, timeEl(other.receivedAt)),
+      el('td', {}, other.completedAt ? timeEl(other.completedAt) : el('span', { class: 'muted', text: '—' })),
+    ]))),
+  ]);
 }
 
 function actionsSection(request, clock) {
@@ -880,10 +944,23 @@ function wire() {
   $('queue-refresh').addEventListener('click', guarded(loadQueue));
   $('detail-refresh').addEventListener('click', guarded(() => reloadDetail('Request reloaded.')));
   $('dashboard-refresh').addEventListener('click', guarded(loadDashboard));
-  $('filter-status').addEventListener('change', guarded(loadQueue));
+  $('filter-status').addEventListener('change', guarded(async () => {
+    statusWidenedBySearch = false;
+    await loadQueue();
+  }));
   $('filter-type').addEventListener('change', renderQueue);
   $('filter-overdue').addEventListener('change', renderQueue);
-  $('queue-filters').addEventListener('submit', (event) => event.preventDefault());
+  $('queue-filters').addEventListener('submit', guarded(async (event) => {
+    event.preventDefault();
+    followSearchWithStatus();
+    await loadQueue();
+  }));
+  // Clearing the search (its × button or the keyboard) brings the queue back.
+  $('filter-email').addEventListener('search', guarded(async () => {
+    if (requesterFromFilter()) return;
+    followSearchWithStatus();
+    await loadQueue();
+  }));
   $('reject-form').addEventListener('submit', submitReject);
   $('extend-form').addEventListener('submit', submitExtend);
   $('complete-form').addEventListener('submit', submitComplete);

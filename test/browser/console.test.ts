@@ -86,6 +86,26 @@ describe('the privacy-officer console', () => {
     await page.getByLabel('Type').selectOption('');
     await expect.poll(() => rows.count()).toBe(3);
 
+    // One requester's history: found by address in any case, in every status; a bad address is named.
+    const emailSearch = page.getByLabel("Requester's email");
+    await emailSearch.fill('not an address');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => page.locator('#filter-email-error').textContent()).toMatch(/email address looks like name@example\.com/);
+    expect(await emailSearch.getAttribute('aria-invalid')).toBe('true');
+    await emailSearch.fill('JANE.DOE@example.com');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => page.locator('#queue-summary').textContent()).toMatch(/^2 requests from JANE\.DOE@example\.com, newest first/);
+    expect(new Set(await rows.locator('th a').allTextContents())).toEqual(new Set([ids.access, ids.amend]));
+    expect(await page.locator('#filter-email-error').isVisible()).toBe(false);
+    expect(await page.getByLabel('Status').inputValue()).toBe('*'); // the history, in every status
+    await screenshot(page, 'console-requester-search');
+    await expectAccessible(page, 'requester search');
+    await emailSearch.fill('');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => rows.count()).toBe(3);
+    await expect.poll(() => page.locator('#queue-summary').textContent()).toMatch(/earliest due first/);
+    expect(await page.getByLabel('Status').inputValue()).toBe('');
+
     // The amendment: its diff, the hostile value shown as text and never run.
     await page.getByRole('link', { name: ids.amend }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1, name: `Request ${ids.amend}` }).isVisible()).toBe(true);
@@ -98,6 +118,10 @@ describe('the privacy-officer console', () => {
     expect(await page.locator('#detail-body img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.getByRole('table', { name: /every audit event/i }).locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    // The same mailbox's other request, to weigh a repetitive one (GDPR Art. 12(5)).
+    const history = page.getByRole('region', { name: 'Other requests from this address' });
+    await expect.poll(() => history.textContent()).toMatch(/1 other request from this mailbox in the last 12 months/);
+    expect(await history.getByRole('link').allTextContents()).toEqual([ids.access]);
     await screenshot(page, 'console-amend-diff');
     await expectAccessible(page, 'amend detail');
 
@@ -194,8 +218,8 @@ describe('the privacy-officer console', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Sign in' }).isVisible()).toBe(true);
     expect(await page.evaluate(() => sessionStorage.getItem('dsr-console.id-token'))).toBeNull();
 
-    // The one refused extension is the browser's only complaint: no script error, no CSP violation.
-    expect(problems).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    // The refused address search and the refused extension are the browser's only complaints: no script error, no CSP violation.
+    expect(problems).toEqual(Array(2).fill('Failed to load resource: the server responded with a status of 400 (Bad Request)'));
     await page.close();
   }, 120_000);
 
