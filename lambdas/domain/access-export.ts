@@ -8,6 +8,8 @@ import type { StoreDefinition, StoreDisclosure } from './store-catalog.ts';
  */
 export interface AccessExport {
   readonly format: 'dsr-workflow/access-export@1';
+  /** The language of the report and of `rights` (the request's, where we write it). */
+  readonly language: string;
   readonly request: { readonly requestId: string; readonly receivedAt: string; readonly generatedAt: string; readonly policy: string };
   readonly subject: { readonly email: string };
   readonly stores: readonly ExportedStore[];
@@ -24,23 +26,19 @@ export interface ExportedStore {
   readonly records: readonly Readonly<Record<string, unknown>>[];
 }
 
-export const dataSubjectRights = [
-  'You may ask us to correct data that is wrong (GDPR Art. 16).',
-  'You may ask us to delete your data (GDPR Art. 17) or to restrict how we use it (Art. 18).',
-  'You may object to processing based on our legitimate interests, and to direct marketing at any time (Art. 21).',
-  'You may withdraw consent at any time, without affecting processing before the withdrawal.',
-  'You may lodge a complaint with a data-protection supervisory authority.',
-];
-
 export function buildAccessExport(input: {
   request: Pick<DsrRequest, 'requestId' | 'receivedAt' | 'email' | 'jurisdiction'>;
   stores: readonly StoreDefinition[];
   outcomes: readonly StoreOutcome[];
   recordsByStore: ReadonlyMap<string, readonly Readonly<Record<string, unknown>>[]>;
   generatedAt: Date;
+  /** The requester's rights, in `language`: what Art. 15(1)(e) and (f) ask the answer to say. */
+  rights: readonly string[];
+  language: string;
 }): AccessExport {
   return {
     format: 'dsr-workflow/access-export@1',
+    language: input.language,
     request: {
       requestId: input.request.requestId,
       receivedAt: input.request.receivedAt,
@@ -60,6 +58,6 @@ export function buildAccessExport(input: {
         records,
       };
     }),
-    rights: dataSubjectRights,
+    rights: input.rights,
   };
 }

@@ -1,3 +1,5 @@
+import { requesterTexts, type RequesterLanguage } from './requester-texts.ts';
+
 /** Escapes text for HTML; everything a requester typed passes through here before it reaches a page or a mail. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -20,13 +22,15 @@ export interface MailParts {
   /** The requester's status page (every requester mail links to it). */
   readonly statusLink?: string;
   readonly requestId: string;
+  /** The reader's language, for the mail's own words (link labels, footer); English by default. */
+  readonly language?: RequesterLanguage;
 }
-
-export const statusLinkLabel = 'See where your request stands';
 
 /** One layout for every mail: a plain-text body and an HTML body that say the same thing. */
 export function renderMail(parts: MailParts): MailBody {
-  const footer = `Request reference: ${parts.requestId}. If you did not ask for this, you can ignore this email.`;
+  const language = parts.language ?? 'en';
+  const { statusLink: statusLinkLabel, copyLink, footer: footerOf } = requesterTexts(language).layout;
+  const footer = footerOf(parts.requestId);
   const text = [
     parts.heading,
     '',
@@ -36,10 +40,10 @@ export function renderMail(parts: MailParts): MailBody {
     ...(parts.statusLink ? [`${statusLinkLabel}: ${parts.statusLink}`, ''] : []),
     footer,
   ].join('\n');
-  const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:40rem;margin:auto;padding:1rem">
+  const html = `<!doctype html><html lang="${language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:40rem;margin:auto;padding:1rem">
 <h1 style="font-size:1.3rem">${escapeHtml(parts.heading)}</h1>
 ${parts.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
-${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;background:#1d4ed8;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">${escapeHtml(parts.action.label)}</a></p>\n<p style="font-size:.85rem">Or copy this address into your browser: ${escapeHtml(parts.action.url)}</p>` : ''}
+${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;background:#1d4ed8;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">${escapeHtml(parts.action.label)}</a></p>\n<p style="font-size:.85rem">${escapeHtml(copyLink)} ${escapeHtml(parts.action.url)}</p>` : ''}
 ${parts.details?.length ? `<ul>${parts.details.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : ''}
 ${parts.statusLink ? `<p>${escapeHtml(statusLinkLabel)}: <a href="${escapeHtml(parts.statusLink)}">${escapeHtml(parts.statusLink)}</a></p>` : ''}
 <p style="font-size:.8rem;color:#52606d">${escapeHtml(footer)}</p>

@@ -5,6 +5,7 @@ import type { RecipientNotice, RequestType, StoreOutcome } from '../domain/reque
 import type { RequestStatus } from '../domain/status.ts';
 import { renderAccessReport } from '../messages/access-report-html.ts';
 import { recipientNoticeMail } from '../messages/recipient-mails.ts';
+import { requesterLanguageOf, requesterTexts } from '../messages/requester-texts.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import type { StoreRecord } from '../ports/store-connector.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
@@ -85,7 +86,9 @@ async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: r
     recordsByStore.set(outcome.storeId, collected.records);
   }
   const planned = deps.catalog.stores.filter((store) => (request.storeIds ?? []).includes(store.id));
-  const document = buildAccessExport({ request, stores: planned, outcomes, recordsByStore, generatedAt: at });
+  const language = requesterLanguageOf(request.locale);
+  const rights = requesterTexts(language).report.rights;
+  const document = buildAccessExport({ request, stores: planned, outcomes, recordsByStore, generatedAt: at, rights, language });
   const exportKey = `${exportPrefix(request.requestId)}export.json`;
   await deps.objects.putJson(exportKey, document, { downloadName: `personal-data-${request.requestId}.json` });
   await deps.objects.putText(`${exportPrefix(request.requestId)}report.html`, renderAccessReport(document), 'text/html; charset=utf-8');

@@ -38,6 +38,7 @@ export async function notifyRequester(
     await deps.requests.update(request.requestId, 'completed', { set, append: { statusTokenHashes: [status.hash] } });
     mail = accessCompletedMail({
       requestId: request.requestId,
+      locale: request.locale,
       link: `${baseUrl}/download#t=${token}`,
       expiresAt,
       outcomes: request.storeOutcomes ?? [],
@@ -46,7 +47,7 @@ export async function notifyRequester(
     });
   } else if (tellable) {
     await deps.requests.update(request.requestId, request.status, { append: { statusTokenHashes: [status.hash] } });
-    const common = { requestId: request.requestId, statusLink: status.link };
+    const common = { requestId: request.requestId, statusLink: status.link, locale: request.locale };
     if (request.status === 'rejected') {
       mail = rejectedMail({ ...common, type: request.type, reason: request.rejectionReason ?? 'no reason was recorded' });
     } else if (request.type === 'amend') {

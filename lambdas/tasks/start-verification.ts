@@ -49,7 +49,7 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
     throw error;
   }
 
-  const mail = verificationMail({ requestId: request.requestId, type: request.type, link: `${baseUrl}/verify#t=${token}`, expiresAt, dueAt: request.dueAt, statusLink: status.link });
+  const mail = verificationMail({ requestId: request.requestId, locale: request.locale, type: request.type, link: `${baseUrl}/verify#t=${token}`, expiresAt, dueAt: request.dueAt, statusLink: status.link });
   await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
   await recordReceiptConfirmed(deps, request, deps.now());
 }

@@ -59,7 +59,7 @@ export async function cancelRequest(
   try {
     const baseUrl = (deps.publicBaseUrl ?? cancelled.baseUrl)!;
     const statusLink = await issueStatusLink(deps, cancelled, baseUrl, 'cancelled');
-    const mail = cancelledMail({ requestId: cancelled.requestId, type: cancelled.type, statusLink });
+    const mail = cancelledMail({ requestId: cancelled.requestId, locale: cancelled.locale, type: cancelled.type, statusLink });
     await deps.mailer.send({ to: cancelled.email, requestId: cancelled.requestId, ...mail });
   } catch (error) {
     // The cancellation stands; the confirmation mail is a courtesy the page already gave.

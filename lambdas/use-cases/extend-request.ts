@@ -55,6 +55,7 @@ export async function extendRequest(
   try {
     const mail = extensionMail({
       requestId,
+      locale: request.locale,
       type: request.type,
       reason: ask.reason,
       previousDueAt: request.dueAt,
