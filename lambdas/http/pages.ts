@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { envNames } from '../../lib/catalog.ts';
+import { defaultRequesterLanguage, isRequesterLanguage, requesterLanguages, type RequesterLanguage } from '../domain/languages.ts';
 
 /**
  * Serves the requester pages (form, verify, download, status) in every supported language, the
@@ -20,13 +21,6 @@ import { envNames } from '../../lib/catalog.ts';
 type Result = APIGatewayProxyStructuredResultV2;
 
 const webDir = process.env[envNames.webAssetsDir] || fileURLToPath(new URL('../web/', import.meta.url));
-
-/** The languages of the requester pages; the first is the default. */
-export const languages = ['en', 'fr', 'de', 'es'] as const;
-export type Language = (typeof languages)[number];
-export const defaultLanguage: Language = 'en';
-
-const isLanguage = (value: string): value is Language => (languages as readonly string[]).includes(value);
 
 /** Route path → requester page template. */
 const pageFiles: Record<string, string> = {
@@ -57,11 +51,11 @@ const readWebFile = (name: string): string => readFileSync(join(webDir, name), '
  * The page's language: a supported `?lang=` first (`fr`, `fr-CA`, `FR`), then the best supported
  * language of `Accept-Language` by quality (ties keep the header's order), then English.
  */
-export function negotiateLanguage(requested: string | undefined, acceptLanguage: string | undefined): Language {
+export function negotiateLanguage(requested: string | undefined, acceptLanguage: string | undefined): RequesterLanguage {
   const primary = (tag: string) => tag.trim().toLowerCase().split('-')[0] ?? '';
   if (requested) {
     const asked = primary(requested);
-    if (isLanguage(asked)) return asked;
+    if (isRequesterLanguage(asked)) return asked;
   }
   const ranges = (acceptLanguage ?? '')
     .split(',')
@@ -72,14 +66,14 @@ export function negotiateLanguage(requested: string | undefined, acceptLanguage:
       const quality = weight === undefined ? 1 : /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(weight) ? Number(weight) : 0;
       return { language: primary(tag), quality, index };
     })
-    .filter((range) => range.quality > 0 && isLanguage(range.language))
+    .filter((range) => range.quality > 0 && isRequesterLanguage(range.language))
     .sort((a, b) => b.quality - a.quality || a.index - b.index);
-  return (ranges[0]?.language as Language | undefined) ?? defaultLanguage;
+  return (ranges[0]?.language as RequesterLanguage | undefined) ?? defaultRequesterLanguage;
 }
 
 type Dictionary = Readonly<Record<string, string>>;
 
-function readDictionary(language: Language): Dictionary {
+function readDictionary(language: RequesterLanguage): Dictionary {
   const name = `i18n/${language}.json`;
   const parsed: unknown = JSON.parse(readWebFile(name));
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${name} must be a JSON object of strings`);
@@ -89,14 +83,14 @@ function readDictionary(language: Language): Dictionary {
   return parsed as Dictionary;
 }
 
-const dictionaries = Object.fromEntries(languages.map((language) => [language, readDictionary(language)])) as Record<Language, Dictionary>;
+const dictionaries = Object.fromEntries(requesterLanguages.map((language) => [language, readDictionary(language)])) as Record<RequesterLanguage, Dictionary>;
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
 
 /** Links to the same page in every language, each named in its own language. */
-function languageSwitcher(current: Language): string {
-  const items = languages.map((language) => {
+function languageSwitcher(current: RequesterLanguage): string {
+  const items = requesterLanguages.map((language) => {
     const name = escapeHtml(dictionaries[language]['@name'] ?? language);
     const currentMark = language === current ? ' aria-current="true"' : '';
     return `<li><a href="?lang=${language}" lang="${language}" hreflang="${language}"${currentMark}>${name}</a></li>`;
@@ -108,7 +102,7 @@ function languageSwitcher(current: Language): string {
 export const placeholderPattern = /\{\{\s*(@?[A-Za-z0-9_.-]+)\s*\}\}/g;
 
 /** Fills a template in one language; a key the dictionary lacks is an error. */
-export function renderTemplate(template: string, language: Language, file = 'template'): string {
+export function renderTemplate(template: string, language: RequesterLanguage, file = 'template'): string {
   const dictionary = dictionaries[language];
   return template.replace(placeholderPattern, (_placeholder, key: string) => {
     if (key === '@lang') return language;
@@ -138,7 +132,7 @@ const layout = readWebFile('layout.html');
 const pages = new Map(
   Object.entries(pageFiles).map(([path, file]) => {
     const template = composePage(layout, readWebFile(file), file);
-    return [path, Object.fromEntries(languages.map((language) => [language, renderTemplate(template, language, file)])) as Record<Language, string>];
+    return [path, Object.fromEntries(requesterLanguages.map((language) => [language, renderTemplate(template, language, file)])) as Record<RequesterLanguage, string>];
   }),
 );
 
@@ -226,7 +220,7 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
   return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
-function languageOf(event: APIGatewayProxyEventV2): Language {
+function languageOf(event: APIGatewayProxyEventV2): RequesterLanguage {
   const requested = event.queryStringParameters?.lang ?? new URLSearchParams(event.rawQueryString ?? '').get('lang') ?? undefined;
   return negotiateLanguage(requested, header(event, 'accept-language'));
 }

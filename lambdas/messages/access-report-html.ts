@@ -1,6 +1,7 @@
 import type { AccessExport } from '../domain/access-export.ts';
 import { escapeHtml } from './layout.ts';
-import { formatDate, requesterLanguageOf, requesterTexts } from './requester-texts.ts';
+import { requesterLanguageOf } from '../domain/languages.ts';
+import { formatDate, requesterTexts } from './requester-texts.ts';
 
 const formatValue = (value: unknown): string => {
   if (value === null || value === undefined) return '';

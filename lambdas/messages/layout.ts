@@ -1,4 +1,5 @@
-import { requesterTexts, type RequesterLanguage } from './requester-texts.ts';
+import type { RequesterLanguage } from '../domain/languages.ts';
+import { requesterTexts } from './requester-texts.ts';
 
 /** Escapes text for HTML; everything a requester typed passes through here before it reaches a page or a mail. */
 export function escapeHtml(value: string): string {

@@ -1,7 +1,8 @@
 import type { Correction, RequestType, StoreOutcome } from '../domain/request.ts';
 import type { StoreDefinition } from '../domain/store-catalog.ts';
 import { renderMail, type MailBody, type MailParts } from './layout.ts';
-import { counted, formatDate, requesterLanguageOf, requesterTexts, type RequesterTexts } from './requester-texts.ts';
+import { requesterLanguageOf } from '../domain/languages.ts';
+import { counted, formatDate, requesterTexts, type RequesterTexts } from './requester-texts.ts';
 
 /** What every requester mail knows: the request, its status page, and the request's language (`locale`). */
 interface RequesterMail {

@@ -1,3 +1,4 @@
+import type { RequesterLanguage } from '../domain/languages.ts';
 import type { CorrectableField, RequestType } from '../domain/request.ts';
 
 /**
@@ -6,15 +7,6 @@ import type { CorrectableField, RequestType } from '../domain/request.ts';
  * The store catalog's own words (store names, legal bases, retention periods) are shown as the
  * organisation declared them.
  */
-export const requesterLanguages = ['en', 'fr', 'de', 'es'] as const;
-export type RequesterLanguage = (typeof requesterLanguages)[number];
-
-/** The request's language (`fr`, `fr-CA`) when we write it, else English. */
-export function requesterLanguageOf(locale: string | undefined): RequesterLanguage {
-  const primary = (locale ?? '').slice(0, 2).toLowerCase();
-  return (requesterLanguages as readonly string[]).includes(primary) ? (primary as RequesterLanguage) : 'en';
-}
-
 /** A count and its noun: `one` and `other` as CLDR plural rules choose, `{n}` for the count. */
 interface Counted {
   readonly one: string;

@@ -5,7 +5,8 @@ import type { RecipientNotice, RequestType, StoreOutcome } from '../domain/reque
 import type { RequestStatus } from '../domain/status.ts';
 import { renderAccessReport } from '../messages/access-report-html.ts';
 import { recipientNoticeMail } from '../messages/recipient-mails.ts';
-import { requesterLanguageOf, requesterTexts } from '../messages/requester-texts.ts';
+import { requesterLanguageOf } from '../domain/languages.ts';
+import { requesterTexts } from '../messages/requester-texts.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import type { StoreRecord } from '../ports/store-connector.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';

@@ -1,5 +1,6 @@
 import { addDays } from '../domain/deadline.ts';
 import { RequestNotFoundError } from '../domain/errors.ts';
+import { requesterPageLink } from '../domain/languages.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { newStatusLink } from '../use-cases/status-link.ts';
 import { accessCompletedMail, amendCompletedMail, deleteCompletedMail, objectionCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
@@ -28,7 +29,7 @@ export async function notifyRequester(
   // A completed access request is told only once its export exists (the branch below).
   const tellable = request.status === 'rejected' || (request.status === 'completed' && request.type !== 'access');
   // Every mail links to the status page; the hash is stored before the mail leaves.
-  const status = newStatusLink(request.requestId, baseUrl!);
+  const status = newStatusLink(request, baseUrl!);
 
   if (request.status === 'completed' && request.type === 'access' && request.exportKey) {
     const { token, hash } = issueToken(request.requestId);
@@ -39,7 +40,7 @@ export async function notifyRequester(
     mail = accessCompletedMail({
       requestId: request.requestId,
       locale: request.locale,
-      link: `${baseUrl}/download#t=${token}`,
+      link: requesterPageLink(baseUrl!, 'download', token, request.locale),
       expiresAt,
       outcomes: request.storeOutcomes ?? [],
       storeNames: Object.fromEntries(deps.catalog.stores.map((store) => [store.id, store.name])),

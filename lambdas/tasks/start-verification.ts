@@ -1,5 +1,6 @@
 import { jurisdictionPolicies, receiptConfirmationDue, type JurisdictionPolicy } from '../domain/deadline.ts';
 import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
+import { requesterPageLink } from '../domain/languages.ts';
 import { requestStatuses } from '../domain/status.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { verificationMail } from '../messages/requester-mails.ts';
@@ -31,7 +32,7 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
   const now = deps.now();
   const baseUrl = deps.publicBaseUrl ?? request.baseUrl;
   const { token, hash } = issueToken(request.requestId);
-  const status = newStatusLink(request.requestId, baseUrl!);
+  const status = newStatusLink(request, baseUrl!);
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
   const change = {
     set: { verificationTokenHash: hash, verificationExpiresAt: expiresAt, verificationTaskToken: input.taskToken },
@@ -49,7 +50,7 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
     throw error;
   }
 
-  const mail = verificationMail({ requestId: request.requestId, locale: request.locale, type: request.type, link: `${baseUrl}/verify#t=${token}`, expiresAt, dueAt: request.dueAt, statusLink: status.link });
+  const mail = verificationMail({ requestId: request.requestId, locale: request.locale, type: request.type, link: requesterPageLink(baseUrl!, 'verify', token, request.locale), expiresAt, dueAt: request.dueAt, statusLink: status.link });
   await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
   await recordReceiptConfirmed(deps, request, deps.now());
 }

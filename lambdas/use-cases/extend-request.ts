@@ -33,7 +33,7 @@ export async function extendRequest(
   const now = deps.now();
   const plan = planExtension(request, ask, now);
   const at = now.toISOString();
-  const status = newStatusLink(requestId, (deps.publicBaseUrl ?? request.baseUrl)!);
+  const status = newStatusLink(request, (deps.publicBaseUrl ?? request.baseUrl)!);
   const extension: Extension = {
     dueAt: plan.dueAt,
     reason: ask.reason,

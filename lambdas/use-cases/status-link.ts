@@ -1,3 +1,5 @@
+import { requesterPageLink } from '../domain/languages.ts';
+import type { DsrRequest } from '../domain/request.ts';
 import { issueToken, type IssuedToken } from '../domain/tokens.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
@@ -13,7 +15,7 @@ export async function issueStatusLink(
   baseUrl: string,
   expectedStatus: RequestStatus | readonly RequestStatus[] = request.status,
 ): Promise<string> {
-  const { link, hash } = newStatusLink(request.requestId, baseUrl);
+  const { link, hash } = newStatusLink(request, baseUrl);
   await deps.requests.update(request.requestId, expectedStatus, { append: { statusTokenHashes: [hash] } });
   return link;
 }
@@ -22,7 +24,7 @@ export async function issueStatusLink(
  * A status link whose hash the caller stores itself, in a write it makes anyway
  * (`append: { statusTokenHashes: [hash] }`), so the link costs no extra write.
  */
-export function newStatusLink(requestId: string, baseUrl: string): { link: string; hash: IssuedToken['hash'] } {
-  const { token, hash } = issueToken(requestId);
-  return { link: `${baseUrl}/status#t=${token}`, hash };
+export function newStatusLink(request: Pick<DsrRequest, 'requestId' | 'locale'>, baseUrl: string): { link: string; hash: IssuedToken['hash'] } {
+  const { token, hash } = issueToken(request.requestId);
+  return { link: requesterPageLink(baseUrl, 'status', token, request.locale), hash };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { composePage, handler, languages, negotiateLanguage, placeholderPattern, renderTemplate } from '../../lambdas/http/pages.ts';
+import { requesterLanguages as languages } from '../../lambdas/domain/languages.ts';
+import { composePage, handler, negotiateLanguage, placeholderPattern, renderTemplate } from '../../lambdas/http/pages.ts';
 
 const webDir = fileURLToPath(new URL('../../lambdas/web/', import.meta.url));
 

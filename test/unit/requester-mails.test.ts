@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { storeCatalog } from '../../config/stores.ts';
+import { buildAccessExport } from '../../lambdas/domain/access-export.ts';
+import { requesterLanguageOf, requesterLanguages, requesterPageLink, type RequesterLanguage } from '../../lambdas/domain/languages.ts';
+import type { StoreOutcome } from '../../lambdas/domain/request.ts';
+import { renderAccessReport } from '../../lambdas/messages/access-report-html.ts';
+import {
+  accessCompletedMail,
+  amendCompletedMail,
+  cancelledMail,
+  deleteCompletedMail,
+  extensionMail,
+  objectionCompletedMail,
+  rejectedMail,
+  verificationMail,
+} from '../../lambdas/messages/requester-mails.ts';
+import type { MailBody } from '../../lambdas/messages/layout.ts';
+import { requesterTexts } from '../../lambdas/messages/requester-texts.ts';
+
+const requestId = 'req_0mhz1abcdefghijk';
+const statusLink = 'https://privacy.example.com/status#t=req_0mhz1abcdefghijk.secret';
+const at = '2026-11-23T10:00:00.000Z';
+const outcome = (storeId: string, result: Partial<StoreOutcome>): StoreOutcome => ({ storeId, status: 'succeeded', finishedAt: at, ...result });
+const stores = storeCatalog.stores;
+
+/** Every requester mail, as it would go out for a request in `locale`. */
+function everyMail(locale: string) {
+  const common = { requestId, statusLink, locale };
+  return {
+    verification: verificationMail({ ...common, type: 'access', link: 'https://privacy.example.com/verify#t=x', expiresAt: '2026-11-24T10:00:00.000Z', dueAt: '2026-12-23T23:59:59.999Z' }),
+    accessCompleted: accessCompletedMail({ ...common, link: 'https://privacy.example.com/download#t=x', expiresAt: '2026-11-30T10:00:00.000Z', outcomes: [outcome('accounts', { recordCount: 1 }), outcome('usage-events', { recordCount: 120 })], storeNames: { accounts: 'Customer accounts', 'usage-events': 'Usage events' } }),
+    rejected: rejectedMail({ ...common, type: 'delete', reason: 'We hold no account for this address.' }),
+    amendCompleted: amendCompletedMail({ ...common, corrections: [{ field: 'phone', value: '+44 20 7946 0000' }, { field: 'jobTitle', value: 'Engineer' }], outcomes: [outcome('accounts', { updated: 1 }), outcome('support-tickets', { updated: 0 })], stores }),
+    deleteCompleted: deleteCompletedMail({ ...common, outcomes: [outcome('accounts', { deleted: 1 }), outcome('survey-answers', { anonymized: 2 }), outcome('billing-records', { retained: 2 })], stores, backupDays: 35 }),
+    objectionCompleted: objectionCompletedMail({ ...common, outcomes: [outcome('marketing-preferences', { updated: 1 })], stores }),
+    cancelled: cancelledMail({ ...common, type: 'amend' }),
+    extension: extensionMail({ ...common, type: 'access', reason: 'Many systems to search.', previousDueAt: '2026-12-23T23:59:59.999Z', dueAt: '2027-02-23T23:59:59.999Z', policyLabel: 'GDPR' }),
+  };
+}
+
+describe('requester mails in the request\'s language', () => {
+  const english = everyMail('en');
+
+  it.each(requesterLanguages.filter((language) => language !== 'en'))('are written wholly in %s: subject, body, link labels and footer', (language) => {
+    const texts = requesterTexts(language);
+    for (const [name, mail] of Object.entries(everyMail(language)) as [keyof typeof english, MailBody][]) {
+      expect(mail.subject, name).not.toBe(english[name].subject);
+      expect(mail.html, name).toContain(`<html lang="${language}">`);
+      expect(mail.text, name).toContain(texts.layout.footer(requestId));
+      expect(mail.text, name).toContain(`${texts.layout.statusLink}: ${statusLink}`);
+      // None of the English mail's own sentences is left in it.
+      for (const line of english[name].text.split('\n').filter((line) => line.length > 30 && !line.includes('http'))) expect(mail.text, `${name}: ${line}`).not.toContain(line);
+    }
+  });
+
+  it('writes dates, counts and field names as each language does', () => {
+    const fr = everyMail('fr');
+    expect(fr.verification.text).toContain('valable jusqu\'au 24 novembre 2026');
+    expect(fr.verification.text).toContain('au plus tard le 23 décembre 2026');
+    expect(fr.amendCompleted.text).toContain('rectifier : numéro de téléphone, fonction');
+    expect(fr.amendCompleted.text).toContain('0 enregistrement mis à jour (déjà correct)'); // French counts 0 as singular
+    const de = everyMail('de');
+    expect(de.accessCompleted.text).toContain('Customer accounts: 1 Datensatz');
+    expect(de.accessCompleted.text).toContain('Usage events: 120 Datensätze');
+    expect(de.extension.text).toContain('spätestens bis zum 23. Februar 2027 statt bis zum 23. Dezember 2026');
+    const es = everyMail('es');
+    expect(es.deleteCompleted.text).toContain('2 registros anonimizados');
+    expect(es.deleteCompleted.text).toContain('en un plazo de 35 días');
+    expect(english.amendCompleted.text).toContain('Customer accounts: 1 record updated');
+    expect(english.amendCompleted.text).toContain('0 records updated (already correct)');
+    expect(english.accessCompleted.text).toContain('Usage events: 120 records');
+  });
+
+  it('tells every requester of their right to complain and to a judicial remedy when it refuses', () => {
+    expect(everyMail('en').rejected.text).toMatch(/supervisory authority[\s\S]*judicial remedy/);
+    expect(everyMail('fr').rejected.text).toMatch(/autorité de contrôle[\s\S]*recours juridictionnel/);
+    expect(everyMail('de').rejected.text).toMatch(/Aufsichtsbehörde[\s\S]*gerichtlichen Rechtsbehelf/);
+    expect(everyMail('es').rejected.text).toMatch(/autoridad de control[\s\S]*tutela judicial/);
+  });
+
+  it('falls back to English for a language we do not write, and reads regional tags', () => {
+    expect(everyMail('pt-BR').verification.subject).toBe('Confirm your privacy request');
+    expect(everyMail('fr-CA').verification.subject).toBe(everyMail('fr').verification.subject);
+    expect(requesterLanguageOf(undefined)).toBe('en');
+    expect(requesterLanguageOf('DE-at')).toBe('de');
+  });
+
+  it('escapes what an officer typed in every language', () => {
+    for (const language of requesterLanguages) {
+      const mail = rejectedMail({ requestId, locale: language, type: 'access', reason: '<img src=x onerror=alert(1)>' });
+      expect(mail.html).not.toContain('<img');
+      expect(mail.html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    }
+  });
+});
+
+describe('links to the requester pages', () => {
+  it('open the page in the request\'s language, and leave English to the browser', () => {
+    expect(requesterPageLink('https://p.example', 'status', 'req_1.s', 'fr')).toBe('https://p.example/status?lang=fr#t=req_1.s');
+    expect(requesterPageLink('https://p.example', 'verify', 'req_1.s', 'de-AT')).toBe('https://p.example/verify?lang=de#t=req_1.s');
+    expect(requesterPageLink('https://p.example', 'download', 'req_1.s', 'en')).toBe('https://p.example/download#t=req_1.s');
+    expect(requesterPageLink('https://p.example', 'download', 'req_1.s', 'pt')).toBe('https://p.example/download#t=req_1.s');
+  });
+});
+
+describe('the access report', () => {
+  const build = (language: RequesterLanguage) =>
+    buildAccessExport({
+      request: { requestId, receivedAt: at, email: 'jane.doe@example.com', jurisdiction: 'gdpr' },
+      stores: stores.filter((store) => store.id === 'accounts' || store.id === 'paper-archive'),
+      outcomes: [outcome('accounts', { recordCount: 1 }), outcome('paper-archive', { recordCount: 0 })],
+      recordsByStore: new Map([['accounts', [{ customerId: 'c-1', name: 'Jane <b>Doe</b>' }]]]),
+      generatedAt: new Date('2026-11-24T08:00:00.000Z'),
+      rights: requesterTexts(language).report.rights,
+      language,
+    });
+
+  it('carries the rights in the request\'s language, in the JSON and the readable report', () => {
+    const document = build('de');
+    expect(document.language).toBe('de');
+    expect(document.rights).toContain('Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren.');
+    const html = renderAccessReport(document);
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('<h2>Ihre Rechte</h2>');
+    expect(html).toContain('eingegangen am 23. November 2026, Bericht erstellt am 24. November 2026');
+    expect(html).toContain('<dt>Rechtsgrundlage</dt>');
+    expect(html).toContain('von Hand durchsucht'); // the manual system, sent separately
+  });
+
+  it('escapes every record value', () => {
+    const html = renderAccessReport(build('en'));
+    expect(html).toContain('Jane &#60;b&#62;Doe&#60;/b&#62;');
+    expect(html).not.toContain('<b>Doe');
+  });
+});
