@@ -46,6 +46,8 @@ export const storeCatalog: StoreCatalog = {
         recipients: ['our email delivery provider (processor)'],
         retention: 'until you withdraw consent, then 30 days',
         source: 'you, through the sign-up form and preference centre',
+        automatedDecisions:
+          'We choose which newsletter topics to send you from the ones you open (profiling). It has no legal or similarly significant effect on you, and you can object to it at any time.',
       },
     },
     {
@@ -183,6 +185,7 @@ export const storeCatalog: StoreCatalog = {
         recipients: ['Example CRM Inc. (processor)'],
         retention: 'while you are a customer, then 2 years',
         source: 'you, and our sales team',
+        transfers: [{ destination: 'United States (Example CRM Inc.)', safeguard: 'EU–US Data Privacy Framework certification, with standard contractual clauses as a fallback' }],
       },
     },
     {

@@ -20,6 +20,21 @@ export interface StoreDisclosure {
   readonly retention: string;
   /** Where the data came from. */
   readonly source: string;
+  /**
+   * Transfers to countries outside the EEA (Art. 15(1)(c) and 15(2)): where to, and the safeguard
+   * that covers it (an adequacy decision, standard contractual clauses...). Left out: none.
+   */
+  readonly transfers?: readonly StoreTransfer[];
+  /**
+   * Automated decision-making, including profiling (Art. 15(1)(h)): what is decided, the logic
+   * involved and what it means for the person. Left out: none.
+   */
+  readonly automatedDecisions?: string;
+}
+
+export interface StoreTransfer {
+  readonly destination: string;
+  readonly safeguard: string;
 }
 
 /** A name for one kind of key that identifies a subject: `email` always exists; others are resolved. */
@@ -150,6 +165,9 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
       // uploads/{customerId} would also match C-10010's files for C-1001.
       if (!store.prefixTemplate.endsWith('/')) problems.push(`store "${store.id}" prefix must end with "/" so one subject's prefix never matches another's`);
       if (store.erasure.strategy === 'anonymize') problems.push(`store "${store.id}": files cannot be anonymised; use delete or retain`);
+    }
+    for (const transfer of store.disclosure.transfers ?? []) {
+      if (!transfer.destination.trim() || !transfer.safeguard.trim()) problems.push(`store "${store.id}": each transfer needs a destination and the safeguard that covers it`);
     }
     if (store.kind === 'webhook' && store.callbackTimeoutHours <= 0) problems.push(`store "${store.id}" needs a positive callbackTimeoutHours`);
     if (store.kind === 'manual' && store.taskTimeoutHours <= 0) problems.push(`store "${store.id}" needs a positive taskTimeoutHours`);

@@ -81,6 +81,10 @@ export interface RequesterTexts {
     readonly recipients: string;
     readonly retention: string;
     readonly source: string;
+    readonly transfers: string;
+    readonly automatedDecisions: string;
+    /** What an absent transfer or automated-decision entry means: there is none. */
+    readonly none: string;
     readonly records: string;
     readonly nothingHeld: string;
     readonly sentSeparately: string;
@@ -179,6 +183,9 @@ const en: RequesterTexts = {
     recipients: 'Who receives it',
     retention: 'How long we keep it',
     source: 'Where it came from',
+    transfers: 'Transfers outside the EEA, and their safeguards',
+    automatedDecisions: 'Automated decisions, including profiling',
+    none: 'None',
     records: 'Records',
     nothingHeld: 'We hold no data about you here.',
     sentSeparately: 'Our staff searched this system by hand; they send you what they found separately.',
@@ -187,6 +194,7 @@ const en: RequesterTexts = {
     rights: [
       'You may ask us to correct data that is wrong (GDPR Art. 16).',
       'You may ask us to delete your data (GDPR Art. 17) or to restrict how we use it (Art. 18).',
+      'You may receive the data you gave us in a machine-readable form, and have it sent to another organisation (Art. 20).',
       'You may object to processing based on our legitimate interests, and to direct marketing at any time (Art. 21).',
       'You may withdraw consent at any time, without affecting processing before the withdrawal.',
       'You may lodge a complaint with a data-protection supervisory authority.',
@@ -289,6 +297,9 @@ const fr: RequesterTexts = {
     recipients: 'Qui les reçoit',
     retention: 'Combien de temps nous les conservons',
     source: "D'où elles proviennent",
+    transfers: "Transferts hors de l'EEE, et leurs garanties",
+    automatedDecisions: 'Décisions automatisées, y compris le profilage',
+    none: 'Aucun',
     records: 'Enregistrements',
     nothingHeld: 'Nous ne détenons ici aucune donnée vous concernant.',
     sentSeparately: 'Notre équipe a consulté ce système à la main ; elle vous envoie séparément ce qu’elle a trouvé.',
@@ -297,6 +308,7 @@ const fr: RequesterTexts = {
     rights: [
       'Vous pouvez nous demander de rectifier des données inexactes (RGPD, art. 16).',
       "Vous pouvez nous demander d'effacer vos données (RGPD, art. 17) ou d'en limiter l'utilisation (art. 18).",
+      'Vous pouvez recevoir les données que vous nous avez fournies dans un format lisible par machine, et les faire transmettre à un autre organisme (art. 20).',
       'Vous pouvez vous opposer à un traitement fondé sur nos intérêts légitimes, et à la prospection à tout moment (art. 21).',
       'Vous pouvez retirer votre consentement à tout moment, sans remettre en cause le traitement effectué avant ce retrait.',
       "Vous pouvez introduire une réclamation auprès d'une autorité de contrôle de la protection des données.",
@@ -399,6 +411,9 @@ const de: RequesterTexts = {
     recipients: 'Wer sie erhält',
     retention: 'Wie lange wir sie aufbewahren',
     source: 'Woher sie stammen',
+    transfers: 'Übermittlungen außerhalb des EWR und ihre Garantien',
+    automatedDecisions: 'Automatisierte Entscheidungen einschließlich Profiling',
+    none: 'Keine',
     records: 'Datensätze',
     nothingHeld: 'Hier speichern wir keine Daten über Sie.',
     sentSeparately: 'Unsere Mitarbeitenden haben dieses System von Hand durchsucht; was sie gefunden haben, senden sie Ihnen gesondert.',
@@ -407,6 +422,7 @@ const de: RequesterTexts = {
     rights: [
       'Sie können verlangen, dass wir unrichtige Daten berichtigen (DSGVO Art. 16).',
       'Sie können verlangen, dass wir Ihre Daten löschen (DSGVO Art. 17) oder ihre Verarbeitung einschränken (Art. 18).',
+      'Sie können die Daten, die Sie uns gegeben haben, in einem maschinenlesbaren Format erhalten und an eine andere Stelle übermitteln lassen (Art. 20).',
       'Sie können einer Verarbeitung auf Grundlage unserer berechtigten Interessen widersprechen, und der Direktwerbung jederzeit (Art. 21).',
       'Sie können eine Einwilligung jederzeit widerrufen, ohne dass die Verarbeitung vor dem Widerruf berührt wird.',
       'Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren.',
@@ -509,6 +525,9 @@ const es: RequesterTexts = {
     recipients: 'Quién los recibe',
     retention: 'Cuánto tiempo los conservamos',
     source: 'De dónde proceden',
+    transfers: 'Transferencias fuera del EEE y sus garantías',
+    automatedDecisions: 'Decisiones automatizadas, incluida la elaboración de perfiles',
+    none: 'Ninguna',
     records: 'Registros',
     nothingHeld: 'Aquí no tenemos datos sobre usted.',
     sentSeparately: 'Nuestro personal ha revisado este sistema a mano; le enviará por separado lo que haya encontrado.',
@@ -517,6 +536,7 @@ const es: RequesterTexts = {
     rights: [
       'Puede pedirnos que rectifiquemos los datos inexactos (RGPD, art. 16).',
       'Puede pedirnos que supriamos sus datos (RGPD, art. 17) o que limitemos su uso (art. 18).',
+      'Puede recibir los datos que nos facilitó en un formato legible por máquina y pedir que se transmitan a otra organización (art. 20).',
       'Puede oponerse al tratamiento basado en nuestros intereses legítimos, y al marketing directo en cualquier momento (art. 21).',
       'Puede retirar su consentimiento en cualquier momento, sin que ello afecte al tratamiento anterior a la retirada.',
       'Puede presentar una reclamación ante una autoridad de control de protección de datos.',

@@ -127,6 +127,25 @@ describe('the access report', () => {
     expect(html).toContain('von Hand durchsucht'); // the manual system, sent separately
   });
 
+  it('says, per store, where data goes outside the EEA and under which safeguard, and any automated decision-making', () => {
+    const document = buildAccessExport({
+      request: { requestId, receivedAt: at, email: 'jane.doe@example.com', jurisdiction: 'gdpr' },
+      stores: stores.filter((store) => ['crm-partner', 'marketing-preferences', 'accounts'].includes(store.id)),
+      outcomes: [outcome('crm-partner', { recordCount: 0 }), outcome('marketing-preferences', { recordCount: 0 }), outcome('accounts', { recordCount: 0 })],
+      recordsByStore: new Map(),
+      generatedAt: new Date(at),
+      rights: requesterTexts('en').report.rights,
+      language: 'en',
+    });
+    const sectionOf = (html: string, name: string) => html.split('<section>').find((section) => section.includes(`<h2>${name}</h2>`)) ?? '';
+    const html = renderAccessReport(document);
+    expect(sectionOf(html, 'Sales CRM (Example CRM Inc., processor)')).toMatch(/<dt>Transfers outside the EEA, and their safeguards<\/dt><dd>United States \(Example CRM Inc\.\): EU–US Data Privacy Framework/);
+    expect(sectionOf(html, 'Marketing preferences')).toMatch(/<dt>Automated decisions, including profiling<\/dt><dd>We choose which newsletter topics/);
+    expect(sectionOf(html, 'Customer accounts')).toContain('<dt>Transfers outside the EEA, and their safeguards</dt><dd>None</dd>');
+    expect(sectionOf(html, 'Customer accounts')).toContain('<dt>Automated decisions, including profiling</dt><dd>None</dd>');
+    for (const language of requesterLanguages) expect(requesterTexts(language).report.rights.join(' '), language).toMatch(/\(art\. 20\)/i);
+  });
+
   it('escapes every record value', () => {
     const html = renderAccessReport(build('en'));
     expect(html).toContain('Jane &#60;b&#62;Doe&#60;/b&#62;');

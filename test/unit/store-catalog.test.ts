@@ -24,6 +24,12 @@ describe('the store catalog', () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('declared twice'), expect.stringContaining('"passport"')]));
   });
 
+  it('refuses a transfer outside the EEA that names no safeguard', () => {
+    const s3 = storeCatalog.stores.find((candidate) => candidate.kind === 's3')!;
+    const problems = validateStoreCatalog(withStore({ id: 'offshore-files', prefixTemplate: 'offshore/{customerId}/', disclosure: { ...s3.disclosure, transfers: [{ destination: 'India', safeguard: ' ' }] } } as Partial<StoreDefinition> & { id: string }));
+    expect(problems).toEqual(['store "offshore-files": each transfer needs a destination and the safeguard that covers it']);
+  });
+
   it('never lets an unsafe key value widen a prefix', () => {
     expect(expandPrefixTemplate('uploads/{customerId}/', { customerId: ['C-1', '', '..', 'a/b', 'C-2'] })).toEqual(['uploads/C-1/', 'uploads/C-2/']);
   });
