@@ -557,7 +557,6 @@ function renderDetail(request) {
   }
 
   parts.push(actionsSection(request, clock));
-  parts.push(otherRequestsSection(request));
 
   if (request.amendmentPreview?.length) {
     parts.push(section('What the amendment changes', 'detail-diff', [
@@ -579,6 +578,7 @@ function renderDetail(request) {
     ]));
   }
 
+  parts.push(otherRequestsSection(request));
   parts.push(storesSection(request));
 
   if (request.recipientNotices?.length || request.type === 'amend' || request.type === 'delete') {
