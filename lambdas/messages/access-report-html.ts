@@ -31,7 +31,7 @@ export function renderAccessReport(document: AccessExport): string {
 <dt>${escapeHtml(words.recipients)}</dt><dd>${escapeHtml(d.recipients.join('; '))}</dd>
 <dt>${escapeHtml(words.retention)}</dt><dd>${escapeHtml(d.retention)}</dd>
 <dt>${escapeHtml(words.source)}</dt><dd>${escapeHtml(d.source)}</dd>
-<dt>${escapeHtml(words.transfers)}</dt><dd>${escapeHtml(d.transfers?.length ? d.transfers.map((transfer) => `${transfer.destination}: ${transfer.safeguard}`).join('; ') : words.none)}</dd>
+<dt>${escapeHtml(words.transfers)}</dt><dd>${escapeHtml(d.transfers?.length ? d.transfers.map((transfer) => `${transfer.destination}${texts.layout.colon}${transfer.safeguard}`).join('; ') : words.none)}</dd>
 <dt>${escapeHtml(words.automatedDecisions)}</dt><dd>${escapeHtml(d.automatedDecisions ?? words.none)}</dd>
 <dt>${escapeHtml(words.records)}</dt><dd>${store.recordCount}</dd>
 </dl>

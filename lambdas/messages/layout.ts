@@ -30,15 +30,15 @@ export interface MailParts {
 /** One layout for every mail: a plain-text body and an HTML body that say the same thing. */
 export function renderMail(parts: MailParts): MailBody {
   const language = parts.language ?? 'en';
-  const { statusLink: statusLinkLabel, copyLink, footer: footerOf } = requesterTexts(language).layout;
+  const { statusLink: statusLinkLabel, copyLink, footer: footerOf, colon } = requesterTexts(language).layout;
   const footer = footerOf(parts.requestId);
   const text = [
     parts.heading,
     '',
     ...parts.paragraphs.flatMap((paragraph) => [paragraph, '']),
-    ...(parts.action ? [`${parts.action.label}: ${parts.action.url}`, ''] : []),
+    ...(parts.action ? [`${parts.action.label}${colon}${parts.action.url}`, ''] : []),
     ...(parts.details?.length ? [...parts.details, ''] : []),
-    ...(parts.statusLink ? [`${statusLinkLabel}: ${parts.statusLink}`, ''] : []),
+    ...(parts.statusLink ? [`${statusLinkLabel}${colon}${parts.statusLink}`, ''] : []),
     footer,
   ].join('\n');
   const html = `<!doctype html><html lang="${language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:40rem;margin:auto;padding:1rem">
@@ -46,7 +46,7 @@ export function renderMail(parts: MailParts): MailBody {
 ${parts.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
 ${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;background:#1d4ed8;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">${escapeHtml(parts.action.label)}</a></p>\n<p style="font-size:.85rem">${escapeHtml(copyLink)} ${escapeHtml(parts.action.url)}</p>` : ''}
 ${parts.details?.length ? `<ul>${parts.details.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : ''}
-${parts.statusLink ? `<p>${escapeHtml(statusLinkLabel)}: <a href="${escapeHtml(parts.statusLink)}">${escapeHtml(parts.statusLink)}</a></p>` : ''}
+${parts.statusLink ? `<p>${escapeHtml(statusLinkLabel)}${escapeHtml(colon)}<a href="${escapeHtml(parts.statusLink)}">${escapeHtml(parts.statusLink)}</a></p>` : ''}
 <p style="font-size:.8rem;color:#52606d">${escapeHtml(footer)}</p>
 </body></html>`;
   return { subject: parts.subject, text, html };

@@ -43,7 +43,7 @@ export function accessCompletedMail(input: RequesterMail & { link: string; expir
     heading: texts.accessCompleted.heading,
     paragraphs: [texts.accessCompleted.collected, texts.accessCompleted.linkValid(date(input.expiresAt))],
     action: { label: texts.accessCompleted.action, url: input.link },
-    details: input.outcomes.map((outcome) => `${input.storeNames[outcome.storeId] ?? outcome.storeId}: ${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`),
+    details: input.outcomes.map((outcome) => `${input.storeNames[outcome.storeId] ?? outcome.storeId}${texts.layout.colon}${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`),
   }));
 }
 
@@ -62,8 +62,8 @@ export function amendCompletedMail(input: RequesterMail & { corrections: readonl
     paragraphs: [texts.amendCompleted.asked(input.corrections.map((correction) => texts.fields[correction.field] ?? correction.field).join(', ')), texts.amendCompleted.whatChanged],
     details: succeeded(input.outcomes).map((outcome) =>
       outcome.note && outcome.updated === undefined
-        ? `${storeName(input.stores, outcome.storeId)}: ${outcome.note}`
-        : `${storeName(input.stores, outcome.storeId)}: ${counted(texts.amendCompleted.updated, outcome.updated ?? 0, texts.locale)}${outcome.updated === 0 ? texts.amendCompleted.alreadyCorrect : ''}`,
+        ? `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${outcome.note}`
+        : `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${counted(texts.amendCompleted.updated, outcome.updated ?? 0, texts.locale)}${outcome.updated === 0 ? texts.amendCompleted.alreadyCorrect : ''}`,
     ),
   }));
 }
@@ -80,7 +80,7 @@ export function deleteCompletedMail(input: RequesterMail & { outcomes: readonly 
         parts.push(`${counted(words.retained, outcome.retained, texts.locale)}${words.retainedWhy(store.erasure.legalBasis, store.erasure.retentionPeriod)}`);
       }
       if (parts.length === 0) parts.push(outcome.note ?? words.nothingHeld);
-      return `${store?.name ?? outcome.storeId}: ${parts.join('; ')}`;
+      return `${store?.name ?? outcome.storeId}${texts.layout.colon}${parts.join('; ')}`;
     });
     return { subject: words.subject, heading: words.heading, paragraphs: [words.erased, words.backups(input.backupDays), words.perSystem], details: lines };
   });
@@ -91,7 +91,7 @@ export function objectionCompletedMail(input: RequesterMail & { outcomes: readon
     subject: texts.objectionCompleted.subject,
     heading: texts.objectionCompleted.heading,
     paragraphs: [texts.objectionCompleted.recorded, texts.objectionCompleted.stillSent],
-    details: succeeded(input.outcomes).map((outcome) => `${storeName(input.stores, outcome.storeId)}: ${texts.objectionCompleted.switchedOff}`),
+    details: succeeded(input.outcomes).map((outcome) => `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${texts.objectionCompleted.switchedOff}`),
   }));
 }
 

@@ -18,7 +18,13 @@ export interface RequesterTexts {
   readonly locale: string;
   readonly requestTypes: Readonly<Record<RequestType, string>>;
   readonly fields: Readonly<Record<CorrectableField, string>>;
-  readonly layout: { readonly statusLink: string; readonly copyLink: string; readonly footer: (requestId: string) => string };
+  readonly layout: {
+    readonly statusLink: string;
+    readonly copyLink: string;
+    readonly footer: (requestId: string) => string;
+    /** Between a label and what it names: ": ", or " : " in French. */
+    readonly colon: string;
+  };
   readonly verification: {
     readonly subject: string;
     readonly heading: string;
@@ -107,6 +113,7 @@ const en: RequesterTexts = {
     statusLink: 'See where your request stands',
     copyLink: 'Or copy this address into your browser:',
     footer: (requestId) => `Request reference: ${requestId}. If you did not ask for this, you can ignore this email.`,
+    colon: ': ',
   },
   verification: {
     subject: 'Confirm your privacy request',
@@ -215,6 +222,7 @@ const fr: RequesterTexts = {
     statusLink: 'Voir où en est votre demande',
     copyLink: 'Ou copiez cette adresse dans votre navigateur :',
     footer: (requestId) => `Référence de la demande : ${requestId}. Si vous n'êtes pas à l'origine de cette demande, vous pouvez ignorer ce message.`,
+    colon: ' : ',
   },
   verification: {
     subject: 'Confirmez votre demande relative à vos données',
@@ -329,6 +337,7 @@ const de: RequesterTexts = {
     statusLink: 'Sehen Sie, wo Ihr Antrag steht',
     copyLink: 'Oder kopieren Sie diese Adresse in Ihren Browser:',
     footer: (requestId) => `Referenz des Antrags: ${requestId}. Wenn Sie diesen Antrag nicht gestellt haben, können Sie diese E-Mail ignorieren.`,
+    colon: ': ',
   },
   verification: {
     subject: 'Bestätigen Sie Ihren Datenschutzantrag',
@@ -443,6 +452,7 @@ const es: RequesterTexts = {
     statusLink: 'Vea en qué punto está su solicitud',
     copyLink: 'O copie esta dirección en su navegador:',
     footer: (requestId) => `Referencia de la solicitud: ${requestId}. Si usted no ha hecho esta solicitud, puede ignorar este mensaje.`,
+    colon: ': ',
   },
   verification: {
     subject: 'Confirme su solicitud sobre sus datos',

@@ -47,7 +47,7 @@ describe('requester mails in the request\'s language', () => {
       expect(mail.subject, name).not.toBe(english[name].subject);
       expect(mail.html, name).toContain(`<html lang="${language}">`);
       expect(mail.text, name).toContain(texts.layout.footer(requestId));
-      expect(mail.text, name).toContain(`${texts.layout.statusLink}: ${statusLink}`);
+      expect(mail.text, name).toContain(`${texts.layout.statusLink}${texts.layout.colon}${statusLink}`);
       // None of the English mail's own sentences is left in it.
       for (const line of english[name].text.split('\n').filter((line) => line.length > 30 && !line.includes('http'))) expect(mail.text, `${name}: ${line}`).not.toContain(line);
     }
@@ -59,6 +59,7 @@ describe('requester mails in the request\'s language', () => {
     expect(fr.verification.text).toContain('au plus tard le 23 décembre 2026');
     expect(fr.amendCompleted.text).toContain('rectifier : numéro de téléphone, fonction');
     expect(fr.amendCompleted.text).toContain('0 enregistrement mis à jour (déjà correct)'); // French counts 0 as singular
+    expect(fr.verification.text).toContain('Confirmer ma demande : https://privacy.example.com/verify#t=x'); // a space before the colon, as French writes it
     const de = everyMail('de');
     expect(de.accessCompleted.text).toContain('Customer accounts: 1 Datensatz');
     expect(de.accessCompleted.text).toContain('Usage events: 120 Datensätze');
