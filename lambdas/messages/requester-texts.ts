@@ -272,7 +272,7 @@ const fr: RequesterTexts = {
       other: '{n} enregistrements anonymisés (conservés uniquement à des fins statistiques, sans lien avec vous)',
     },
     retained: { one: '{n} enregistrement conservé', other: '{n} enregistrements conservés' },
-    retainedWhy: (legalBasis, until) => ` au motif suivant : ${legalBasis} ; jusqu'à : ${until} ; utilisés à cette seule fin`,
+    retainedWhy: (legalBasis, until) => ` — motif : ${legalBasis} ; durée : ${until} ; aucun autre usage`,
     nothingHeld: 'aucune donnée vous concernant',
   },
   objectionCompleted: {
@@ -502,7 +502,7 @@ const es: RequesterTexts = {
       other: '{n} registros anonimizados (se conservan solo como estadística, ya no vinculados a usted)',
     },
     retained: { one: '{n} registro conservado', other: '{n} registros conservados' },
-    retainedWhy: (legalBasis, until) => ` por este motivo: ${legalBasis}; hasta: ${until}; no se usan para nada más`,
+    retainedWhy: (legalBasis, until) => ` — motivo: ${legalBasis}; plazo: ${until}; sin ningún otro uso`,
     nothingHeld: 'no tenemos datos sobre usted',
   },
   objectionCompleted: {
