@@ -53,7 +53,8 @@ export interface StoreOutcome extends StoreResult {
 
 /** Why a request must be looked at by an officer even where a policy would approve it alone. */
 /** `confusable_address`: the address mixes scripts or uses look-alike characters (`domain/confusable.ts`). */
-export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found' | 'confusable_address';
+/** `repeated_requests`: the mailbox made several other confirmed requests this year (`domain/repeated-requests.ts`). */
+export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found' | 'confusable_address' | 'repeated_requests';
 
 /** What an amendment will change in one store, shown to the officer before approval. */
 export interface AmendmentPreview {

@@ -42,5 +42,7 @@ export const config = {
   exportTtlDays: Number(process.env.EXPORT_TTL_DAYS ?? 7),
   /** How long residual copies live in backups (DynamoDB point-in-time recovery keeps 35 days). */
   backupWindowDays: Number(process.env.BACKUP_WINDOW_DAYS ?? 35),
+  /** Other confirmed requests from one mailbox within a year that flag a request as repeated (GDPR Art. 12(5)); 0 turns it off. */
+  repeatedRequestsFlagAt: Number(process.env.REPEATED_REQUESTS_FLAG_AT ?? 3),
   defaultJurisdiction: (process.env.DEFAULT_JURISDICTION ?? 'gdpr') as 'gdpr' | 'ccpa',
 };

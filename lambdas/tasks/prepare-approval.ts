@@ -1,7 +1,9 @@
 import { isConfusableAddress } from '../domain/confusable.ts';
 import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
+import { isRepeatedRequest } from '../domain/repeated-requests.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
+import { config } from '../shared/config.ts';
 import { connectorFor } from '../shared/connectors.ts';
 import { catalog, now, requests, workflow, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
@@ -16,16 +18,23 @@ type Deps = Pick<Dependencies, 'requests' | 'workflow' | 'catalog' | 'connectorF
 /**
  * Gets the case ready for an officer: resolves the verified email into the keys the stores use,
  * flags what an officer must look at (a change of the email itself, more than one matching
- * subject), then parks the workflow on the task token. Request types the operator lets through
+ * subject, a mailbox that keeps asking), then parks the workflow on the task token. Request types the operator lets through
  * on their own (`AUTO_APPROVE`, e.g. `access`) go straight on when nothing is flagged.
  */
-export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, autoApprove: readonly RequestType[] = autoApprovedTypes()): Promise<void> {
+export async function prepareApproval(
+  deps: Deps,
+  input: PrepareApprovalInput,
+  autoApprove: readonly RequestType[] = autoApprovedTypes(),
+  repeatedRequestsFlagAt = config.repeatedRequestsFlagAt,
+): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   // Cancelled before this task could park: fail it by the name the state machine catches.
   if (request.status === 'cancelled') throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`);
   const subjectKeys = await resolveSubjectKeys(deps, request.emailCanonical);
-  const reviewFlags = flagsFor(request, subjectKeys);
+  const history = await deps.requests.listByRequester(request.emailCanonical, { limit: 50 });
+  const repeated = isRepeatedRequest(history.items, request.requestId, deps.now(), repeatedRequestsFlagAt);
+  const reviewFlags = [...flagsFor(request, subjectKeys), ...(repeated ? (['repeated_requests'] as const) : [])];
   const amendmentPreview = request.type === 'amend' ? await previewAmendment(deps, request, subjectKeys) : undefined;
   const at = deps.now().toISOString();
   const matches = Object.entries(subjectKeys)

@@ -28,11 +28,19 @@ const typeLabels = { access: 'Access', amend: 'Amend', delete: 'Delete', objecti
 const typeDescriptions = { access: 'a copy of their data', amend: 'corrections', delete: 'erasure', objection: 'stop direct marketing' };
 const policyLabels = { gdpr: 'GDPR (one month, extendable by two)', ccpa: 'CCPA/CPRA (45 days, extendable once by 45)' };
 
-const flagLabels = { email_change: 'Email change', multiple_subjects: 'Several subjects', no_subject_found: 'No subject found' };
+const flagLabels = {
+  email_change: 'Email change',
+  multiple_subjects: 'Several subjects',
+  no_subject_found: 'No subject found',
+  confusable_address: 'Look-alike address',
+  repeated_requests: 'Repeated requests',
+};
 const flagExplanations = {
   email_change: 'The requester asks to change the email address itself. That moves where their data and our mail go: make sure the new address is theirs before you approve.',
   multiple_subjects: 'The verified address matches more than one customer record. Check that every matching record belongs to the requester: an approval acts on all of them.',
   no_subject_found: 'No store holds data for this address. Approving finds nothing to change or delete; consider telling the requester instead.',
+  confusable_address: 'The address uses characters that look like others (mixed scripts, look-alike letters): it can pass for someone else\'s. Make sure the mailbox belongs to the person whose data this is.',
+  repeated_requests: 'This mailbox made several other confirmed requests in the last 12 months (listed below). GDPR Art. 12(5) lets you refuse, or charge for, a manifestly excessive request, but you must be able to show why; most repeated requests still deserve an answer.',
 };
 
 const taskStatusLabels = { running: 'Running', waiting: 'Waiting', succeeded: 'Succeeded', failed: 'Failed', skipped: 'Skipped' };

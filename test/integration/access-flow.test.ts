@@ -151,4 +151,22 @@ describe('an access request, end to end on the local stack', () => {
     expect(invalid.body.error).toMatch(/email/);
     expect((await client.get('/admin/requests?email=kofi.mensah%40example.org')).status).toBe(401);
   });
+
+  it('flags a request from a mailbox that made three other confirmed requests this year, for an officer to weigh', async () => {
+    const email = 'ama.owusu@example.org';
+    const earlier = [
+      await client.submitAndVerify({ type: 'access', email }),
+      await client.submitAndVerify({ type: 'delete', email }),
+      await client.submitAndVerify({ type: 'amend', email, corrections: [{ field: 'phone', value: '+233 30 000 0000' }] }),
+    ];
+    const latest = await client.submitAndVerify({ type: 'objection', email });
+    const officer = await client.officerHeaders();
+    const flagsOf = (requestId: string) =>
+      eventually(async () => (await client.get(`/admin/requests/${requestId}`, officer)).body.reviewFlags as string[] | undefined, 20_000, `${requestId} to be prepared`);
+    expect(await flagsOf(latest)).toContain('repeated_requests');
+    expect(await flagsOf(earlier[0]!)).not.toContain('repeated_requests');
+    const detail = await client.get(`/admin/requests/${latest}`, officer);
+    expect(detail.body.otherRequests.map((other: { requestId: string }) => other.requestId)).toEqual([...earlier].reverse());
+    expect(detail.body.events.find((event: { action: string }) => event.action === 'awaiting_approval').detail).toContain('flag: repeated_requests');
+  });
 });
