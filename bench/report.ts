@@ -101,6 +101,14 @@ export function renderReport(report: Any): string {
     const raised = api.runs.find((r: Any) => r.label.includes('raised'));
     const limited = api.runs.find((r: Any) => r.label.includes('default'));
     if (limited) out.push('', `With the default per-IP limit (20 submissions per 10 minutes, \`lambdas/shared/rate-limits.ts\`) every connection comes from 127.0.0.1, so after the first ${limited.statusCodes['202'] ?? 0} submissions the answers are 429: the limit at work, not a failure. The third run raises the limits by environment (\`RATE_LIMIT_IP_SUBMISSIONS\`, read on every call) to measure the submission path itself.`);
+    if (api.emailLimitTiming?.length) {
+      out.push(
+        '',
+        'Past the per-email limit (3 new requests a day) a submission stores, starts and mails nothing, so it would answer sooner than a new request and tell a watcher that the address is being flooded. One address submitting 12 distinct amendments in a row, answer times (median ms) with the answer floor off and at its default (`SUBMISSION_ANSWER_FLOOR_MS`):',
+        '',
+        table(['floor ms', 'new request (first 3)', 'held back (next 9)', 'difference'], api.emailLimitTiming.map((r: Any) => [r.floorMs, r.newRequestMs, r.heldBackMs, r.differenceMs])),
+      );
+    }
     if (health && raised) out.push('', `\`GET /health\` answers ${fixed(health.requestsPerSecond / raised.requestsPerSecond, 0)}× more calls per second than \`POST /requests\`: a submission writes the request (conditional writes, the abuse-guard counters) and starts an execution whose first task mails the verification link, all in the same process.`);
     out.push('');
   }

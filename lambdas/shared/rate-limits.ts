@@ -6,11 +6,17 @@ function positive(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+function zeroOrMore(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
 /**
  * Limits of the public routes, read on every call so an operator (or a test) can change them by
  * environment. Defaults: per source IP 20 submissions and 60 token posts per 10 minutes; per
  * canonical email 3 verification mails per 24 hours; identical submissions within 10 minutes are
- * one request.
+ * one request; a submission is answered no sooner than 400 ms after it arrived.
  */
 export const rateLimits = {
   get ipSubmissions(): LimitRule {
@@ -25,7 +31,22 @@ export const rateLimits = {
   get submissionDedupeSeconds(): number {
     return positive('SUBMISSION_DEDUPE_WINDOW_SECONDS', 600);
   },
+  /**
+   * A submission past the per-email limit, or repeating one already held, does less work than a new
+   * request: answering all of them no sooner than this keeps the time from telling them apart.
+   */
+  get submissionAnswerFloorMs(): number {
+    return zeroOrMore('SUBMISSION_ANSWER_FLOOR_MS', 400);
+  },
 };
+
+/** Waits until `floorMs` after `startedAt`: a quick outcome is not told apart from a slow one by the time it takes. */
+export async function answerNoSoonerThan(startedAt: number, floorMs: number, clock: () => number = Date.now, sleep: (ms: number) => Promise<void> = realSleep): Promise<void> {
+  const wait = startedAt + floorMs - clock();
+  if (wait > 0) await sleep(wait);
+}
+
+const realSleep = (ms: number) => new Promise<void>((resume) => setTimeout(resume, ms));
 
 /** The caller's address as the gateway saw the connection (API Gateway and the local gateway alike); never a header. */
 export function sourceIpOf(event: HttpEvent): string {
