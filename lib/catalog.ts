@@ -134,6 +134,13 @@ export const functionCatalog = {
     capabilities: ['requests:write', 'mail:send'],
     timeoutSeconds: 120,
   },
+  purgeClosedRequests: {
+    entry: 'lambdas/tasks/purge-closed-requests.ts',
+    kind: 'scheduled',
+    description: 'Deletes the records of requests closed more than the retention period ago (3 years by default)',
+    capabilities: ['requests:write'],
+    timeoutSeconds: 300,
+  },
   startVerification: {
     entry: 'lambdas/tasks/start-verification.ts',
     kind: 'task',

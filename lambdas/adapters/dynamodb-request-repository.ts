@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import { statusesAllowedBefore, type RequestStatus } from '../domain/status.ts';
 import type { DsrRequest } from '../domain/request.ts';
@@ -74,14 +74,14 @@ export class DynamoDbRequestRepository implements RequestRepository {
     return this.write(requestId, expected, options, 'cannot be changed now');
   }
 
-  async listByStatus(status: RequestStatus, options: { limit?: number; cursor?: string } = {}): Promise<RequestPage> {
+  async listByStatus(status: RequestStatus, options: { limit?: number; cursor?: string; dueBefore?: string } = {}): Promise<RequestPage> {
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: requestTableKeys.statusIndex,
-        KeyConditionExpression: '#gsi1pk = :status',
-        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk' },
-        ExpressionAttributeValues: { ':status': `STATUS#${status}` },
+        KeyConditionExpression: options.dueBefore ? '#gsi1pk = :status AND #gsi1sk < :dueBefore' : '#gsi1pk = :status',
+        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk', ...(options.dueBefore ? { '#gsi1sk': 'gsi1sk' } : {}) },
+        ExpressionAttributeValues: { ':status': `STATUS#${status}`, ...(options.dueBefore ? { ':dueBefore': options.dueBefore } : {}) },
         Limit: options.limit ?? 50,
         ...(options.cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) } : {}),
       }),
@@ -118,6 +118,47 @@ export class DynamoDbRequestRepository implements RequestRepository {
     if (unread.length > 0) throw new Error(`${unread.length} requests of a requester's history still unread after ${unprocessedReadRetries} retries`);
     const items = Items.map((pointer) => found.get(String(pointer.requestId))).filter((request): request is DsrRequest => request !== undefined);
     return { items, truncated: LastEvaluatedKey !== undefined };
+  }
+
+  async purge(request: DsrRequest, closedStatuses: readonly RequestStatus[], unchangedSince: string): Promise<boolean> {
+    const current = await this.get(request.requestId);
+    if (!current) return true;
+    if (!closedStatuses.includes(current.status) || current.updatedAt >= unchangedSince) return false;
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: requesterKey(current.emailCanonical), sk: `${current.receivedAt}#${current.requestId}` } }));
+    // Everything else under the request's key (its store tasks), every page of it.
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+          ExpressionAttributeValues: { ':pk': keyOf(request.requestId).pk },
+          ProjectionExpression: '#pk, #sk',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk !== 'REQUEST') await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const statusPlaceholders = Object.fromEntries(closedStatuses.map((status, index) => [`:closed${index}`, status]));
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keyOf(request.requestId),
+          ConditionExpression: `#status IN (${Object.keys(statusPlaceholders).join(', ')}) AND #updatedAt < :since`,
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ...statusPlaceholders, ':since': unchangedSince },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   private async write(requestId: string, expectedStatuses: readonly RequestStatus[], options: ChangeOptions, failure: string): Promise<StoredRequest> {

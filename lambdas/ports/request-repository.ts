@@ -56,13 +56,19 @@ export interface RequestRepository {
   transition(requestId: string, to: RequestStatus, options?: ChangeOptions): Promise<StoredRequest>;
   /** Changes attributes without moving the status; `expectedStatus` guards against stale callers. */
   update(requestId: string, expectedStatus: RequestStatus | readonly RequestStatus[], options: ChangeOptions): Promise<StoredRequest>;
-  /** Requests in one status, the earliest due first. */
-  listByStatus(status: RequestStatus, options?: { limit?: number; cursor?: string }): Promise<RequestPage>;
+  /** Requests in one status, the earliest due first; with `dueBefore`, only those due before it. */
+  listByStatus(status: RequestStatus, options?: { limit?: number; cursor?: string; dueBefore?: string }): Promise<RequestPage>;
   /**
    * The requests submitted from one mailbox (its canonical address), newest first: what an officer
    * weighs before calling a request repetitive (GDPR Art. 12(5)). `truncated` when there are more than `limit`.
    */
   listByRequester(emailCanonical: string, options?: { limit?: number }): Promise<{ items: DsrRequest[]; truncated: boolean }>;
+  /**
+   * Deletes a closed request for good: its history pointer and store tasks first, the request last,
+   * on condition that it is still in a closed status and unchanged since `unchangedSince`. False
+   * when that condition no longer holds (nothing of the request itself is deleted then).
+   */
+  purge(request: DsrRequest, closedStatuses: readonly RequestStatus[], unchangedSince: string): Promise<boolean>;
 }
 
 /** What officers and requesters may see: no token hashes, no task tokens. */

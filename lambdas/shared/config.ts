@@ -1,4 +1,5 @@
 import { envNames } from '../../lib/catalog.ts';
+import { defaultRecordRetentionDays } from '../domain/retention.ts';
 
 /**
  * Environment read once, failing fast with the variable's name: a function deployed without a
@@ -44,5 +45,7 @@ export const config = {
   backupWindowDays: Number(process.env.BACKUP_WINDOW_DAYS ?? 35),
   /** Other confirmed requests from one mailbox within a year that flag a request as repeated (GDPR Art. 12(5)); 0 turns it off. */
   repeatedRequestsFlagAt: Number(process.env.REPEATED_REQUESTS_FLAG_AT ?? 3),
+  /** Days a closed request's record is kept before the retention run deletes it (`domain/retention.ts`); 0 keeps it forever. */
+  recordRetentionDays: Number(process.env.REQUEST_RECORD_RETENTION_DAYS ?? defaultRecordRetentionDays),
   defaultJurisdiction: (process.env.DEFAULT_JURISDICTION ?? 'gdpr') as 'gdpr' | 'ccpa',
 };

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
@@ -199,6 +199,50 @@ describe('officer reminders', () => {
       expect(stored.remindersSent).toEqual([`${kind}@${stored.dueAt}`]);
       expect(stored.events.filter((event: { action: string }) => event.action === 'reminder_sent')).toHaveLength(1);
     }
+  });
+});
+
+describe('record retention', () => {
+  it('deletes a closed request with its store tasks and history pointer once three years have passed, and nothing else', async () => {
+    const { purgeClosedRequests } = await import('../../lambdas/tasks/purge-closed-requests.ts');
+    const { requests } = await import('../../lambdas/shared/dependencies.ts');
+    const email = 'retention.subject@example.org';
+    const officer = await client.officerHeaders();
+    const prepared = (requestId: string) =>
+      eventually(async () => ((await client.get(`/admin/requests/${requestId}`, officer)).body.reviewFlags ? true : undefined), 20_000, `${requestId} to be prepared`);
+
+    // Completed (with a store task per store), rejected, cancelled, and one left open.
+    const completed = await submitAndVerify(email);
+    await prepared(completed.requestId);
+    expect((await client.approve(completed.requestId)).status).toBe(200);
+    await client.completeManualTask(completed.requestId, 'paper-archive');
+    await client.waitForStatus(completed.requestId, 'completed');
+    const rejected = await submitAndVerify(email, { type: 'delete' });
+    await prepared(rejected.requestId);
+    expect((await client.post(`/admin/requests/${rejected.requestId}/reject`, { reason: 'We hold nothing for this address.' }, officer)).status).toBe(200);
+    const cancelled = await submit(email, { type: 'objection' });
+    expect((await client.post('/cancel', { token: cancelled.statusToken })).status).toBe(200);
+    const open = await submitAndVerify(email, { type: 'amend', corrections: [{ field: 'phone', value: '+44 20 7946 0002' }] });
+    await client.waitForStatus(cancelled.requestId, 'cancelled');
+    const closed = [completed, rejected, cancelled].map((request) => request.requestId);
+    const itemsUnder = async (requestId: string) =>
+      (await documents.send(new QueryCommand({ TableName: 'dsr-requests', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}` } }))).Items ?? [];
+    expect((await itemsUnder(completed.requestId)).length).toBeGreaterThan(10); // the request and its store tasks
+
+    const at = (days: number) => () => new Date(Date.now() + days * 86_400_000);
+    expect(await purgeClosedRequests({ requests: requests(), now: at(365) }, 1095)).toMatchObject({ purged: 0 });
+    expect((await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer)).body.requests).toHaveLength(4);
+
+    const run = await purgeClosedRequests({ requests: requests(), now: at(1095 + 40) }, 1095);
+    expect(run.purged).toBeGreaterThanOrEqual(3); // other test files' closed requests in this stack go too
+    for (const requestId of closed) {
+      expect((await client.get(`/admin/requests/${requestId}`, officer)).status).toBe(404);
+      expect(await itemsUnder(requestId)).toEqual([]);
+    }
+    const history = await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer);
+    expect(history.body.requests.map((request: { requestId: string }) => request.requestId)).toEqual([open.requestId]);
+    expect((await client.get(`/admin/requests/${open.requestId}`, officer)).body.status).toBe('pending_approval');
+    expect(await purgeClosedRequests({ requests: requests(), now: at(1095 + 40) }, 1095)).toMatchObject({ purged: 0 });
   });
 });
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -123,6 +123,38 @@ describe('the DynamoDB request repository', () => {
       const query = dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
       expect(query).toMatchObject({ ScanIndexForward: false, Limit: 3 });
       expect(query.IndexName).toBeUndefined();
+    });
+  });
+
+  describe('purging a closed request', () => {
+    const closed = ['completed', 'rejected', 'cancelled', 'expired'] as const;
+    const stored = { requestId, status: 'completed', emailCanonical: 'Jane.Doe@example.com', receivedAt: '2023-01-01T10:00:00.000Z', updatedAt: '2023-01-05T10:00:00.000Z', dueAt: '2023-02-01T23:59:59.999Z' };
+
+    it('deletes the history pointer and store tasks first, and the request last, on condition it is still closed and unchanged', async () => {
+      dynamo.on(GetCommand).resolves({ Item: { pk: `REQUEST#${requestId}`, sk: 'REQUEST', ...stored } });
+      dynamo.on(QueryCommand).resolves({ Items: [{ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }, { pk: `REQUEST#${requestId}`, sk: 'STORE#accounts' }, { pk: `REQUEST#${requestId}`, sk: 'STORE#crm-partner' }] });
+      dynamo.on(DeleteCommand).resolves({});
+      expect(await repository.purge(stored as never, closed, '2023-11-24T00:00:00.000Z')).toBe(true);
+      const deletes = dynamo.commandCalls(DeleteCommand).map((call) => call.args[0].input);
+      expect(deletes.map((input) => input.Key?.sk)).toEqual([`2023-01-01T10:00:00.000Z#${requestId}`, 'STORE#accounts', 'STORE#crm-partner', 'REQUEST']);
+      expect(deletes[0]!.Key?.pk).toMatch(/^REQUESTER#/);
+      expect(deletes.at(-1)!.ConditionExpression).toBe('#status IN (:closed0, :closed1, :closed2, :closed3) AND #updatedAt < :since');
+    });
+
+    it('leaves a request alone that changed, or is open again, since the cutoff', async () => {
+      dynamo.on(GetCommand).resolves({ Item: { ...stored, updatedAt: '2023-12-01T10:00:00.000Z' } });
+      expect(await repository.purge(stored as never, closed, '2023-11-24T00:00:00.000Z')).toBe(false);
+      dynamo.on(GetCommand).resolves({ Item: { ...stored, status: 'in_progress' } });
+      expect(await repository.purge(stored as never, closed, '2023-11-24T00:00:00.000Z')).toBe(false);
+      expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
+    });
+
+    it('reads only the part of a status queue due before the cutoff', async () => {
+      dynamo.on(QueryCommand).resolves({ Items: [] });
+      await repository.listByStatus('completed', { dueBefore: '2023-11-24T00:00:00.000Z' });
+      const query = dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
+      expect(query.KeyConditionExpression).toBe('#gsi1pk = :status AND #gsi1sk < :dueBefore');
+      expect(query.ExpressionAttributeValues).toMatchObject({ ':status': 'STATUS#completed', ':dueBefore': '2023-11-24T00:00:00.000Z' });
     });
   });
 });
