@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
+import { ConflictError, InvalidCursorError, RequestNotFoundError } from '../domain/errors.ts';
 import { statusesAllowedBefore, type RequestStatus } from '../domain/status.ts';
 import type { DsrRequest } from '../domain/request.ts';
 import { sendInBatches } from './connectors/batch-write.ts';
@@ -83,13 +83,17 @@ export class DynamoDbRequestRepository implements RequestRepository {
         ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk', ...(options.dueBefore ? { '#gsi1sk': 'gsi1sk' } : {}) },
         ExpressionAttributeValues: { ':status': `STATUS#${status}`, ...(options.dueBefore ? { ':dueBefore': options.dueBefore } : {}) },
         Limit: options.limit ?? 50,
-        ...(options.cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) } : {}),
+        ...(options.cursor ? { ExclusiveStartKey: statusIndexPosition(options.cursor, status) } : {}),
       }),
     );
     return {
       items: Items.map((item) => publicView(toRequest(item))),
-      ...(LastEvaluatedKey ? { nextCursor: Buffer.from(JSON.stringify(LastEvaluatedKey), 'utf8').toString('base64url') } : {}),
+      ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
     };
+  }
+
+  cursorAfter(request: DsrRequest): string {
+    return encodeCursor({ ...keyOf(request.requestId), ...statusIndexKeys(request.status, request.dueAt, request.requestId) });
   }
 
   async listByRequester(emailCanonical: string, options: { limit?: number } = {}): Promise<{ items: DsrRequest[]; truncated: boolean }> {
@@ -221,6 +225,24 @@ export class DynamoDbRequestRepository implements RequestRepository {
       throw error;
     }
   }
+}
+
+const encodeCursor = (position: Record<string, unknown>): string => Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+
+/** A status-index position from a cursor we gave out for this status; anything else is refused. */
+function statusIndexPosition(cursor: string, status: RequestStatus): Record<string, string> {
+  let position: unknown;
+  try {
+    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('cursor is not one this API gave out');
+  }
+  const keys = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+  const valid =
+    typeof position === 'object' && position !== null && Object.keys(position).length === keys.length &&
+    keys.every((key) => typeof (position as Record<string, unknown>)[key] === 'string') && (position as Record<string, string>).gsi1pk === `STATUS#${status}`;
+  if (!valid) throw new InvalidCursorError('cursor is not one this API gave out for this status');
+  return position as Record<string, string>;
 }
 
 function conditionFor(requirement: Requirement, index: number, names: Record<string, string>, values: Record<string, unknown>): string {

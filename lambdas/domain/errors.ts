@@ -47,3 +47,6 @@ export class RequestCancelled extends DomainError {}
 
 /** The jurisdiction's policy does not allow this extension of the due date (too late, too long, too often). */
 export class ExtensionRefusedError extends DomainError {}
+
+/** A paging cursor this API did not give out (or gave for another listing). */
+export class InvalidCursorError extends DomainError {}

@@ -58,6 +58,8 @@ export interface RequestRepository {
   update(requestId: string, expectedStatus: RequestStatus | readonly RequestStatus[], options: ChangeOptions): Promise<StoredRequest>;
   /** Requests in one status, the earliest due first; with `dueBefore`, only those due before it. */
   listByStatus(status: RequestStatus, options?: { limit?: number; cursor?: string; dueBefore?: string }): Promise<RequestPage>;
+  /** A `listByStatus` cursor that starts right after `request` in its status's queue. */
+  cursorAfter(request: DsrRequest): string;
   /**
    * The requests submitted from one mailbox (its canonical address), newest first: what an officer
    * weighs before calling a request repetitive (GDPR Art. 12(5)). `truncated` when there are more than `limit`.

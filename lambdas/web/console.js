@@ -73,7 +73,7 @@ const dueDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZo
 const $ = (id) => document.getElementById(id);
 
 let config;
-let queue = { requests: [], truncated: false };
+let queue = { requests: [], truncated: false, nextCursor: undefined, query: '' };
 let current; // the request shown in the detail view
 
 // ---------------------------------------------------------------------------------------------
@@ -440,8 +440,34 @@ async function loadQueue() {
     showAlert(errorText(body, `The queue could not be loaded (${status}).`));
     return;
   }
-  queue = { requests: Array.isArray(body.requests) ? body.requests : [], truncated: Boolean(body.truncated), requester: email || undefined };
+  queue = {
+    requests: Array.isArray(body.requests) ? body.requests : [],
+    truncated: Boolean(body.truncated),
+    requester: email || undefined,
+    nextCursor: typeof body.nextCursor === 'string' ? body.nextCursor : undefined,
+    query: query.toString(),
+  };
   renderQueue();
+}
+
+/** The next page of the same queue, added below what is shown; focus goes to the first new request. */
+async function loadMoreQueue() {
+  if (!queue.nextCursor) return;
+  const button = $('queue-more');
+  setBusy(button, true, 'Loading…');
+  const { status, body } = await api(`/admin/requests?${queue.query}&cursor=${encodeURIComponent(queue.nextCursor)}`);
+  setBusy(button, false);
+  if (status !== 200) {
+    showAlert(errorText(body, `More of the queue could not be loaded (${status}).`));
+    return;
+  }
+  const added = Array.isArray(body.requests) ? body.requests : [];
+  const firstNew = added[0]?.requestId;
+  queue = { ...queue, requests: [...queue.requests, ...added], truncated: Boolean(body.truncated), nextCursor: typeof body.nextCursor === 'string' ? body.nextCursor : undefined };
+  renderQueue();
+  announce(`${plural(added.length, 'more request')} loaded.`);
+  const link = firstNew ? [...document.querySelectorAll('#queue-rows a.request-id')].find((candidate) => candidate.textContent === firstNew) : undefined;
+  (link ?? $('queue-title')).focus();
 }
 
 function renderQueue() {
@@ -458,7 +484,8 @@ function renderQueue() {
   const filtered = shown.length === queue.requests.length ? plural(shown.length, 'request') : `${shown.length} of ${plural(queue.requests.length, 'request')}`;
   const summary = requester
     ? `${filtered} from ${requester}, newest first. ${overdue ? `${overdue} overdue.` : 'None overdue.'}${queue.truncated ? ' Only the newest 100 are listed.' : ''}`
-    : `${filtered}, earliest due first. ${overdue ? `${overdue} overdue.` : 'None overdue.'}${queue.truncated ? ' Only the first 100 of each status are listed.' : ''}`;
+    : `${filtered}, earliest due first. ${overdue ? `${overdue} overdue.` : 'None overdue.'}${queue.nextCursor ? ' More are due later.' : ''}`;
+  $('queue-more').hidden = !queue.nextCursor;
   $('queue-summary').textContent = summary;
   announce(summary);
 }
@@ -871,15 +898,26 @@ function bucketOf(buckets, value) {
   return buckets.find((bucket) => value <= bucket.upTo) ?? buckets.at(-1);
 }
 
+/** The dashboard counts at most this many pages of 100 requests. */
+const dashboardPages = 20;
+
 async function loadDashboard() {
   $('dashboard-summary').textContent = 'Loading…';
-  const { status, body } = await api(`/admin/requests?status=${allStatuses.join(',')}`);
-  if (status !== 200) {
-    $('dashboard-summary').textContent = '';
-    showAlert(errorText(body, `The dashboard could not be loaded (${status}).`));
-    return;
-  }
-  const requests = Array.isArray(body.requests) ? body.requests : [];
+  const requests = [];
+  let cursor;
+  let pages = 0;
+  do {
+    const { status, body } = await api(`/admin/requests?status=${allStatuses.join(',')}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (status !== 200) {
+      $('dashboard-summary').textContent = '';
+      showAlert(errorText(body, `The dashboard could not be loaded (${status}).`));
+      return;
+    }
+    requests.push(...(Array.isArray(body.requests) ? body.requests : []));
+    cursor = typeof body.nextCursor === 'string' ? body.nextCursor : undefined;
+    pages += 1;
+  } while (cursor && pages < dashboardPages);
+  const counted = { truncated: Boolean(cursor) };
   const now = Date.now();
   const count = (value) => plural(value, 'request');
 
@@ -916,7 +954,7 @@ async function loadDashboard() {
   const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : undefined;
 
   const overdue = daysLeft[0].value;
-  $('dashboard-summary').textContent = `${count(requests.length)} in all, ${open.length} open, ${overdue} overdue.${body.truncated ? ' Only the first 100 of each status are counted.' : ''}`;
+  $('dashboard-summary').textContent = `${count(requests.length)} in all, ${open.length} open, ${overdue} overdue.${counted.truncated ? ` Only the ${dashboardPages * 100} earliest due are counted.` : ''}`;
   $('charts').replaceChildren(
     barChart({ title: 'Requests by status', bars: byStatus, valueText: count, headers: ['Status', 'Requests'] }),
     barChart({ title: 'Requests by type', bars: byType, valueText: count, headers: ['Type', 'Requests'] }),
@@ -950,6 +988,7 @@ function wire() {
   $('sign-out').addEventListener('click', () => signOut());
   $('sign-in-button').addEventListener('click', guarded(startCognitoSignIn));
   $('queue-refresh').addEventListener('click', guarded(loadQueue));
+  $('queue-more').addEventListener('click', guarded(loadMoreQueue));
   $('detail-refresh').addEventListener('click', guarded(() => reloadDetail('Request reloaded.')));
   $('dashboard-refresh').addEventListener('click', guarded(loadDashboard));
   $('filter-status').addEventListener('change', guarded(async () => {

@@ -223,6 +223,34 @@ describe('the privacy-officer console', () => {
     await page.close();
   }, 120_000);
 
+  it('shows more of a long queue on demand, focus on the first request added', async () => {
+    const page = await session.browser.newPage();
+    const problems = watchProblems(page);
+    const queued = (id: string, day: number) => ({ requestId: id, type: 'access', status: 'pending_approval', receivedAt: '2026-11-20T10:00:00.000Z', dueAt: `2026-12-${String(day).padStart(2, '0')}T23:59:59.999Z`, reviewFlags: [] });
+    const asked: string[] = [];
+    await page.route('**/admin/requests?**', async (route) => {
+      const url = new URL(route.request().url());
+      asked.push(url.searchParams.get('cursor') ?? '');
+      const body = url.searchParams.get('cursor') === 'page-2'
+        ? { requests: [queued('req_third', 22)], truncated: false }
+        : { requests: [queued('req_first', 20), queued('req_second', 21)], truncated: true, nextCursor: 'page-2' };
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+    });
+    await page.goto(`${session.stack.apiUrl}/console#id_token=${await session.stack.issuer.issue()}`);
+    const rows = page.locator('#queue-rows tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('#queue-summary').textContent()).toMatch(/More are due later/);
+    await page.getByRole('button', { name: 'Show more requests' }).click();
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.locator('th a').allTextContents()).toEqual(['req_first', 'req_second', 'req_third']);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('req_third');
+    expect(await page.getByRole('button', { name: 'Show more requests' }).isHidden()).toBe(true);
+    expect(asked).toEqual(['', 'page-2']);
+    await expectAccessible(page, 'queue after showing more');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('returns to sign-in when the API refuses the token', async () => {
     const page = await session.browser.newPage();
     const problems = watchProblems(page);

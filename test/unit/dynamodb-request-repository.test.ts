@@ -149,6 +149,17 @@ describe('the DynamoDB request repository', () => {
       expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
     });
 
+    it('refuses a queue cursor it did not give out for that status, before asking DynamoDB', async () => {
+      const forged = Buffer.from(JSON.stringify({ pk: 'REQUEST#x', sk: 'REQUEST', gsi1pk: 'STATUS#completed', gsi1sk: 'x' })).toString('base64url');
+      await expect(repository.listByStatus('pending_approval', { cursor: forged })).rejects.toThrow(/for this status/);
+      await expect(repository.listByStatus('pending_approval', { cursor: '%%%' })).rejects.toThrow(/not one this API gave out/);
+      expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+      const after = repository.cursorAfter({ requestId, status: 'pending_approval', dueAt: '2026-12-23T23:59:59.999Z' } as never);
+      dynamo.on(QueryCommand).resolves({ Items: [] });
+      await repository.listByStatus('pending_approval', { cursor: after });
+      expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExclusiveStartKey).toEqual({ pk: `REQUEST#${requestId}`, sk: 'REQUEST', gsi1pk: 'STATUS#pending_approval', gsi1sk: `2026-12-23T23:59:59.999Z#${requestId}` });
+    });
+
     it('reads only the part of a status queue due before the cutoff', async () => {
       dynamo.on(QueryCommand).resolves({ Items: [] });
       await repository.listByStatus('completed', { dueBefore: '2023-11-24T00:00:00.000Z' });
