@@ -12,8 +12,8 @@ export const handler = httpHandler(async (event) => {
   const [request, tasks] = await Promise.all([requests().get(requestId), storeTasks().list(requestId)]);
   if (!request) throw new HttpError(404, 'No such request');
   const history = await requests().listByRequester(request.emailCanonical, { limit: 21 });
-  const otherRequests = history.items
-    .filter((other) => other.requestId !== requestId)
+  const others = history.items.filter((other) => other.requestId !== requestId);
+  const otherRequests = others
     .slice(0, 20)
     .map(({ requestId: id, type, status, receivedAt, dueAt, completedAt }) => ({ requestId: id, type, status, receivedAt, dueAt, ...(completedAt ? { completedAt } : {}) }));
   const kindOf = (storeId: string) => catalog.stores.find((store) => store.id === storeId)?.kind;
@@ -21,6 +21,6 @@ export const handler = httpHandler(async (event) => {
     ...publicView(request),
     storeTasks: tasks.map(({ taskToken: _taskToken, ...task }) => ({ ...task, storeKind: kindOf(task.storeId) })),
     otherRequests,
-    otherRequestsTruncated: history.truncated,
+    otherRequestsTruncated: history.truncated || others.length > 20,
   });
 });
