@@ -11,6 +11,15 @@ export function requireEnv(name: string): string {
   return value;
 }
 
+/** A whole number of 0 or more from the environment, the fallback when unset; anything else fails with the variable's name. */
+export function wholeNumberEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`Environment variable ${name} must be a whole number, 0 or more (got "${raw}")`);
+  return value;
+}
+
 export const config = {
   get requestTable() {
     return requireEnv(envNames.requestTable);
@@ -44,8 +53,12 @@ export const config = {
   /** How long residual copies live in backups (DynamoDB point-in-time recovery keeps 35 days). */
   backupWindowDays: Number(process.env.BACKUP_WINDOW_DAYS ?? 35),
   /** Other confirmed requests from one mailbox within a year that flag a request as repeated (GDPR Art. 12(5)); 0 turns it off. */
-  repeatedRequestsFlagAt: Number(process.env.REPEATED_REQUESTS_FLAG_AT ?? 3),
+  get repeatedRequestsFlagAt(): number {
+    return wholeNumberEnv('REPEATED_REQUESTS_FLAG_AT', 3);
+  },
   /** Days a closed request's record is kept before the retention run deletes it (`domain/retention.ts`); 0 keeps it forever. */
-  recordRetentionDays: Number(process.env.REQUEST_RECORD_RETENTION_DAYS ?? defaultRecordRetentionDays),
+  get recordRetentionDays(): number {
+    return wholeNumberEnv('REQUEST_RECORD_RETENTION_DAYS', defaultRecordRetentionDays);
+  },
   defaultJurisdiction: (process.env.DEFAULT_JURISDICTION ?? 'gdpr') as 'gdpr' | 'ccpa',
 };
