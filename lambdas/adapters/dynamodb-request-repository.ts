@@ -129,24 +129,6 @@ export class DynamoDbRequestRepository implements RequestRepository {
     if (!current) return true;
     if (!closedStatuses.includes(current.status) || current.updatedAt >= unchangedSince) return false;
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: requesterKey(current.emailCanonical), sk: `${current.receivedAt}#${current.requestId}` } }));
-    // Everything else under the request's key (its store tasks), every page of it.
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-          ExpressionAttributeValues: { ':pk': keyOf(request.requestId).pk },
-          ProjectionExpression: '#pk, #sk',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk !== 'REQUEST') await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
     const statusPlaceholders = Object.fromEntries(closedStatuses.map((status, index) => [`:closed${index}`, status]));
     try {
       await this.client.send(

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoreTask, StoreTaskRepository, StoreTaskResult } from '../ports/store-task-repository.ts';
 
 const keyOf = (requestId: string, storeId: string) => ({ pk: `REQUEST#${requestId}`, sk: `STORE#${storeId}` });
@@ -100,6 +100,12 @@ export class DynamoDbStoreTaskRepository implements StoreTaskRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return tasks;
+  }
+
+  async removeAll(requestId: string): Promise<void> {
+    for (const task of await this.list(requestId)) {
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(requestId, task.storeId) }));
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DsrRequest } from './request.ts';
-import type { RequestStatus } from './status.ts';
+import { terminalStatuses } from './status.ts';
 
 /**
  * How long we keep the record of a request once it is closed: the proof that we answered (GDPR
@@ -9,8 +9,8 @@ import type { RequestStatus } from './status.ts';
  */
 export const defaultRecordRetentionDays = 1095;
 
-/** The statuses a request never leaves: only these are ever purged. */
-export const closedStatuses: readonly RequestStatus[] = ['completed', 'rejected', 'cancelled', 'expired'];
+/** Only requests in a status they never leave are ever purged. */
+export const closedStatuses = terminalStatuses;
 
 /** Records that closed, and fell due, before this instant are past retention. */
 export function retentionCutoff(now: Date, retentionDays: number): Date {

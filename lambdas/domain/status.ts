@@ -31,6 +31,7 @@ const allowedTransitions: Record<RequestStatus, readonly RequestStatus[]> = {
 
 export const openStatuses: readonly RequestStatus[] = ['submitted', 'pending_verification', 'pending_approval'];
 
+
 /** Statuses in which the statutory clock runs: open, or being carried out (a partial run waits for a retry). */
 export const clockRunningStatuses: readonly RequestStatus[] = [...openStatuses, 'in_progress', 'partially_completed'];
 
@@ -50,6 +51,9 @@ export function statusesAllowedBefore(to: RequestStatus): RequestStatus[] {
 export function isTerminal(status: RequestStatus): boolean {
   return allowedTransitions[status].length === 0;
 }
+
+/** The statuses a request never leaves: completed, expired, rejected, cancelled. */
+export const terminalStatuses: readonly RequestStatus[] = requestStatuses.filter(isTerminal);
 
 export class InvalidTransitionError extends Error {
   override readonly name = 'InvalidTransitionError';

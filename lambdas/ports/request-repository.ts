@@ -66,9 +66,10 @@ export interface RequestRepository {
    */
   listByRequester(emailCanonical: string, options?: { limit?: number }): Promise<{ items: DsrRequest[]; truncated: boolean }>;
   /**
-   * Deletes a closed request for good: its history pointer and store tasks first, the request last,
-   * on condition that it is still in a closed status and unchanged since `unchangedSince`. False
-   * when that condition no longer holds (nothing of the request itself is deleted then).
+   * Deletes a closed request for good: its history pointer first, the request last, on condition
+   * that it is still in a closed status and unchanged since `unchangedSince`. False when that
+   * condition no longer holds (the request itself is kept then). Its store tasks are the store-task
+   * repository's to delete, before this.
    */
   purge(request: DsrRequest, closedStatuses: readonly RequestStatus[], unchangedSince: string): Promise<boolean>;
 }

@@ -39,4 +39,6 @@ export interface StoreTaskRepository {
   finish(requestId: string, storeId: string, result: StoreTaskResult): Promise<StoreTask | undefined>;
   get(requestId: string, storeId: string): Promise<StoreTask | undefined>;
   list(requestId: string): Promise<StoreTask[]>;
+  /** Deletes every store task of a request (record retention); safe to run twice. */
+  removeAll(requestId: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { closedStatuses, isPastRetention, retentionCutoff } from '../domain/retention.ts';
 import { config } from '../shared/config.ts';
-import { now, requests, type Dependencies } from '../shared/dependencies.ts';
+import { now, requests, storeTasks, type Dependencies } from '../shared/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface RetentionRun {
@@ -13,11 +13,12 @@ export interface RetentionRun {
 
 /**
  * The scheduled retention run (hourly in AWS, a timer locally): deletes the records of requests
- * closed, and due, more than `retentionDays` ago (`domain/retention.ts`). Each status's queue is
+ * closed, and due, more than `retentionDays` ago (`domain/retention.ts`): store tasks, history
+ * pointer, then the request. Each status's queue is
  * read only up to the cutoff, so a run costs little once the backlog is gone. Safe to run twice at
  * once: every delete is conditional, and a request already gone counts as purged. 0 keeps everything.
  */
-export async function purgeClosedRequests(deps: Pick<Dependencies, 'requests' | 'now'>, retentionDays: number): Promise<RetentionRun> {
+export async function purgeClosedRequests(deps: Pick<Dependencies, 'requests' | 'storeTasks' | 'now'>, retentionDays: number): Promise<RetentionRun> {
   if (retentionDays <= 0) return { checked: 0, purged: 0 };
   const cutoff = retentionCutoff(deps.now(), retentionDays);
   const since = cutoff.toISOString();
@@ -29,7 +30,10 @@ export async function purgeClosedRequests(deps: Pick<Dependencies, 'requests' | 
       const page = await deps.requests.listByStatus(status, { limit: 100, dueBefore: since, ...(cursor ? { cursor } : {}) });
       for (const request of page.items) {
         checked += 1;
-        if (isPastRetention(request, cutoff) && (await deps.requests.purge(request, closedStatuses, since))) purged += 1;
+        if (!isPastRetention(request, cutoff)) continue;
+        // The request goes last: a run that stops midway leaves it, and the next run finishes.
+        await deps.storeTasks.removeAll(request.requestId);
+        if (await deps.requests.purge(request, closedStatuses, since)) purged += 1;
       }
       cursor = page.nextCursor;
     } while (cursor);
@@ -40,4 +44,4 @@ export async function purgeClosedRequests(deps: Pick<Dependencies, 'requests' | 
 }
 
 /** Scheduled (EventBridge in AWS, a timer locally): the input is ignored. */
-export const handler = async (): Promise<RetentionRun> => purgeClosedRequests({ requests: requests(), now }, config.recordRetentionDays);
+export const handler = async (): Promise<RetentionRun> => purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now }, config.recordRetentionDays);

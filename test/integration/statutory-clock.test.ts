@@ -205,7 +205,7 @@ describe('officer reminders', () => {
 describe('record retention', () => {
   it('deletes a closed request with its store tasks and history pointer once three years have passed, and nothing else', async () => {
     const { purgeClosedRequests } = await import('../../lambdas/tasks/purge-closed-requests.ts');
-    const { requests } = await import('../../lambdas/shared/dependencies.ts');
+    const { requests, storeTasks } = await import('../../lambdas/shared/dependencies.ts');
     const email = 'retention.subject@example.org';
     const officer = await client.officerHeaders();
     const prepared = (requestId: string) =>
@@ -230,10 +230,10 @@ describe('record retention', () => {
     expect((await itemsUnder(completed.requestId)).length).toBeGreaterThan(10); // the request and its store tasks
 
     const at = (days: number) => () => new Date(Date.now() + days * 86_400_000);
-    expect(await purgeClosedRequests({ requests: requests(), now: at(365) }, 1095)).toMatchObject({ purged: 0 });
+    expect(await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(365) }, 1095)).toMatchObject({ purged: 0 });
     expect((await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer)).body.requests).toHaveLength(4);
 
-    const run = await purgeClosedRequests({ requests: requests(), now: at(1095 + 40) }, 1095);
+    const run = await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(1095 + 40) }, 1095);
     expect(run.purged).toBeGreaterThanOrEqual(3); // other test files' closed requests in this stack go too
     for (const requestId of closed) {
       expect((await client.get(`/admin/requests/${requestId}`, officer)).status).toBe(404);
@@ -242,7 +242,7 @@ describe('record retention', () => {
     const history = await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer);
     expect(history.body.requests.map((request: { requestId: string }) => request.requestId)).toEqual([open.requestId]);
     expect((await client.get(`/admin/requests/${open.requestId}`, officer)).body.status).toBe('pending_approval');
-    expect(await purgeClosedRequests({ requests: requests(), now: at(1095 + 40) }, 1095)).toMatchObject({ purged: 0 });
+    expect(await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(1095 + 40) }, 1095)).toMatchObject({ purged: 0 });
   });
 });
 

@@ -130,13 +130,12 @@ describe('the DynamoDB request repository', () => {
     const closed = ['completed', 'rejected', 'cancelled', 'expired'] as const;
     const stored = { requestId, status: 'completed', emailCanonical: 'Jane.Doe@example.com', receivedAt: '2023-01-01T10:00:00.000Z', updatedAt: '2023-01-05T10:00:00.000Z', dueAt: '2023-02-01T23:59:59.999Z' };
 
-    it('deletes the history pointer and store tasks first, and the request last, on condition it is still closed and unchanged', async () => {
+    it('deletes the history pointer first and the request last, on condition it is still closed and unchanged', async () => {
       dynamo.on(GetCommand).resolves({ Item: { pk: `REQUEST#${requestId}`, sk: 'REQUEST', ...stored } });
-      dynamo.on(QueryCommand).resolves({ Items: [{ pk: `REQUEST#${requestId}`, sk: 'REQUEST' }, { pk: `REQUEST#${requestId}`, sk: 'STORE#accounts' }, { pk: `REQUEST#${requestId}`, sk: 'STORE#crm-partner' }] });
       dynamo.on(DeleteCommand).resolves({});
       expect(await repository.purge(stored as never, closed, '2023-11-24T00:00:00.000Z')).toBe(true);
       const deletes = dynamo.commandCalls(DeleteCommand).map((call) => call.args[0].input);
-      expect(deletes.map((input) => input.Key?.sk)).toEqual([`2023-01-01T10:00:00.000Z#${requestId}`, 'STORE#accounts', 'STORE#crm-partner', 'REQUEST']);
+      expect(deletes.map((input) => input.Key?.sk)).toEqual([`2023-01-01T10:00:00.000Z#${requestId}`, 'REQUEST']);
       expect(deletes[0]!.Key?.pk).toMatch(/^REQUESTER#/);
       expect(deletes.at(-1)!.ConditionExpression).toBe('#status IN (:closed0, :closed1, :closed2, :closed3) AND #updatedAt < :since');
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertTransition, canTransition, InvalidTransitionError, isTerminal, requestStatuses, statusesAllowedBefore } from '../../lambdas/domain/status.ts';
+import { assertTransition, canTransition, InvalidTransitionError, isTerminal, requestStatuses, statusesAllowedBefore, terminalStatuses } from '../../lambdas/domain/status.ts';
 
 describe('request statuses', () => {
   it('follows the lifecycle from submission to completion', () => {
@@ -12,6 +12,7 @@ describe('request statuses', () => {
       expect(isTerminal(terminal)).toBe(true);
       for (const to of requestStatuses) expect(canTransition(terminal, to)).toBe(false);
     }
+    expect(terminalStatuses).toEqual(['completed', 'expired', 'rejected', 'cancelled']);
   });
 
   it('cannot skip verification or approval', () => {
