@@ -1,8 +1,8 @@
 import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Workflow, WorkflowInput } from '../ports/workflow.ts';
+import type { TaskCallbacks, WorkflowInput, WorkflowStarter } from '../ports/workflow.ts';
 
 /** The request workflow as a Step Functions Standard execution named after the request. */
-export class StepFunctionsWorkflow implements Workflow {
+export class StepFunctionsWorkflowStarter implements WorkflowStarter {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
@@ -18,6 +18,11 @@ export class StepFunctionsWorkflow implements Workflow {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
   }
+}
+
+/** Resumes or fails parked tasks by their token; needs no state machine ARN (IAM checks the token's). */
+export class StepFunctionsTaskCallbacks implements TaskCallbacks {
+  constructor(private readonly client: SFNClient) {}
 
   async resume(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void> {
     await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));

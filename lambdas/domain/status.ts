@@ -20,7 +20,7 @@ export type RequestStatus = (typeof requestStatuses)[number];
 const allowedTransitions: Record<RequestStatus, readonly RequestStatus[]> = {
   submitted: ['pending_verification', 'cancelled'],
   pending_verification: ['pending_approval', 'expired', 'cancelled'],
-  pending_approval: ['in_progress', 'rejected', 'cancelled'],
+  pending_approval: ['in_progress', 'rejected', 'cancelled', 'expired'],
   in_progress: ['completed', 'partially_completed'],
   partially_completed: ['in_progress'],
   completed: [],

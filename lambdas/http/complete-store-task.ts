@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validationErrorFrom } from '../domain/validation.ts';
 import { completeStoreTask } from '../use-cases/complete-store-task.ts';
-import { catalog, now, requests, storeTasks, workflow } from '../shared/dependencies.ts';
+import { catalog, now, requests, storeTasks, taskCallbacks } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
 const completion = z.strictObject({
@@ -28,7 +28,7 @@ export const handler = httpHandler(
       event: { at: now().toISOString(), actor: 'officer', actorId: officer.id, action: `store_${outcome}`, detail: store.id },
     });
     await completeStoreTask(
-      { storeTasks: storeTasks(), workflow: workflow() },
+      { storeTasks: storeTasks(), taskCallbacks: taskCallbacks() },
       requestId,
       store.id,
       outcome === 'done' ? { status: 'succeeded', note, ...(recordCount !== undefined ? { recordCount } : {}) } : { status: 'failed', error: note },

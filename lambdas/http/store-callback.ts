@@ -5,7 +5,7 @@ import { resolveWebhookSecret } from '../adapters/connectors/webhook-connector.t
 import { signatureHeader, verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
 import { collectedKey } from '../domain/object-keys.ts';
-import { catalog, objects, storeTasks, workflow } from '../shared/dependencies.ts';
+import { catalog, objects, storeTasks, taskCallbacks } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, type HttpEvent } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { completeStoreTask } from '../use-cases/complete-store-task.ts';
@@ -92,7 +92,7 @@ export const handler = httpHandler(async (event) => {
       await objects().putJson(collectedKey(callback.request_id, store.id), { storeId: store.id, records: callback.results.records });
     }
   }
-  await completeStoreTask({ storeTasks: storeTasks(), workflow: workflow() }, callback.request_id, store.id, toResult(callback));
+  await completeStoreTask({ storeTasks: storeTasks(), taskCallbacks: taskCallbacks() }, callback.request_id, store.id, toResult(callback));
   logger.info('Store callback settled the task', { storeId: store.id, status: callback.request_status });
   return json(200, { received: true });
 }, { maxBodyBytes: maxCallbackBytes });

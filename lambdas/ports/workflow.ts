@@ -8,13 +8,21 @@ export interface WorkflowInput {
   readonly phase?: 'retry';
 }
 
-export interface Workflow {
+/**
+ * Starts executions. Only this needs the state machine's ARN: it is split from `TaskCallbacks` so a
+ * function that merely resumes a parked task cannot depend on a setting its deployment lacks.
+ */
+export interface WorkflowStarter {
   /**
    * Starts the workflow for a request; starting it twice with the same execution name is harmless.
    * The name defaults to the request id; a retry names its own run.
    */
   start(input: WorkflowInput, executionName?: string): Promise<void>;
-  /** Resumes a task parked with waitForTaskToken. */
+}
+
+/** Answers tasks parked with waitForTaskToken: the token alone names the execution and the state. */
+export interface TaskCallbacks {
+  /** Resumes a parked task. */
   resume(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void>;
   /** Fails a parked task with a named error, so the state machine's Catch can route it. */
   fail(taskToken: string, error: string, cause: string): Promise<void>;

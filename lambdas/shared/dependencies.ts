@@ -5,7 +5,7 @@ import { DynamoDbRequestRepository } from '../adapters/dynamodb-request-reposito
 import { DynamoDbStoreTaskRepository } from '../adapters/dynamodb-store-task-repository.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
-import { StepFunctionsWorkflow } from '../adapters/step-functions-workflow.ts';
+import { StepFunctionsTaskCallbacks, StepFunctionsWorkflowStarter } from '../adapters/step-functions-workflow.ts';
 import type { StoreCatalog, StoreDefinition } from '../domain/store-catalog.ts';
 import type { AbuseGuard } from '../ports/abuse-guard.ts';
 import type { Mailer } from '../ports/mailer.ts';
@@ -13,14 +13,15 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import type { RequestRepository } from '../ports/request-repository.ts';
 import type { StoreConnector } from '../ports/store-connector.ts';
 import type { StoreTaskRepository } from '../ports/store-task-repository.ts';
-import type { Workflow } from '../ports/workflow.ts';
+import type { TaskCallbacks, WorkflowStarter } from '../ports/workflow.ts';
 import { documentClient, s3Client, sesClient, sfnClient } from './clients.ts';
 import { config } from './config.ts';
 
 /** Everything a use case may need; each use case names the part it uses, so tests pass only that. */
 export interface Dependencies {
   readonly requests: RequestRepository;
-  readonly workflow: Workflow;
+  readonly workflow: WorkflowStarter;
+  readonly taskCallbacks: TaskCallbacks;
   readonly mailer: Mailer;
   readonly objects: ObjectStore;
   readonly catalog: StoreCatalog;
@@ -37,8 +38,11 @@ export interface Dependencies {
 let requestRepository: RequestRepository | undefined;
 export const requests = (): RequestRepository => (requestRepository ??= new DynamoDbRequestRepository(documentClient(), config.requestTable));
 
-let stepFunctions: Workflow | undefined;
-export const workflow = (): Workflow => (stepFunctions ??= new StepFunctionsWorkflow(sfnClient(), config.stateMachineArn));
+let starter: WorkflowStarter | undefined;
+export const workflow = (): WorkflowStarter => (starter ??= new StepFunctionsWorkflowStarter(sfnClient(), config.stateMachineArn));
+
+let callbacks: TaskCallbacks | undefined;
+export const taskCallbacks = (): TaskCallbacks => (callbacks ??= new StepFunctionsTaskCallbacks(sfnClient()));
 
 let ses: Mailer | undefined;
 export const mailer = (): Mailer => (ses ??= new SesMailer(sesClient(), config.mailFrom));

@@ -5,7 +5,7 @@ import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { config } from '../shared/config.ts';
 import { connectorFor } from '../shared/connectors.ts';
-import { catalog, now, requests, workflow, type Dependencies } from '../shared/dependencies.ts';
+import { catalog, now, requests, taskCallbacks, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface PrepareApprovalInput {
@@ -13,7 +13,7 @@ export interface PrepareApprovalInput {
   readonly taskToken: string;
 }
 
-type Deps = Pick<Dependencies, 'requests' | 'workflow' | 'catalog' | 'connectorFor' | 'now'>;
+type Deps = Pick<Dependencies, 'requests' | 'taskCallbacks' | 'catalog' | 'connectorFor' | 'now'>;
 
 /**
  * Gets the case ready for an officer: resolves the verified email into the keys the stores use,
@@ -65,7 +65,7 @@ export async function prepareApproval(
       if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') return;
       throw error;
     }
-    await deps.workflow.resume(input.taskToken, { approved: true });
+    await deps.taskCallbacks.resume(input.taskToken, { approved: true });
   }
 }
 
@@ -118,4 +118,4 @@ function autoApprovedTypes(): RequestType[] {
   return (process.env.AUTO_APPROVE ?? '').split(',').map((type) => type.trim()).filter(Boolean) as RequestType[];
 }
 
-export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), workflow: workflow(), catalog, connectorFor, now }, input));
+export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), taskCallbacks: taskCallbacks(), catalog, connectorFor, now }, input));

@@ -8,7 +8,7 @@ import { isPending, type AttributeChange, type Pending, type StoreConnector, typ
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
 import { config } from '../shared/config.ts';
 import { connectorFor } from '../shared/connectors.ts';
-import { catalog, objects, requests, storeTasks, workflow, type Dependencies } from '../shared/dependencies.ts';
+import { catalog, objects, requests, storeTasks, taskCallbacks, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
 
 export interface RunStoreActionInput {
@@ -17,7 +17,7 @@ export interface RunStoreActionInput {
   readonly taskToken: string;
 }
 
-type Deps = Pick<Dependencies, 'requests' | 'storeTasks' | 'workflow' | 'catalog' | 'connectorFor' | 'objects' | 'publicBaseUrl'>;
+type Deps = Pick<Dependencies, 'requests' | 'storeTasks' | 'taskCallbacks' | 'catalog' | 'connectorFor' | 'objects' | 'publicBaseUrl'>;
 
 /**
  * Runs the request against one store, as a task the workflow waits on. A synchronous store
@@ -34,7 +34,7 @@ export async function runStoreAction(deps: Deps, input: RunStoreActionInput): Pr
 
   const task = await deps.storeTasks.begin(request.requestId, store.id, storeActionOf[request.type], input.taskToken);
   if ((task.status === 'succeeded' || task.status === 'skipped') && task.result) {
-    await deps.workflow.resume(input.taskToken, { storeId: store.id, ...task.result });
+    await deps.taskCallbacks.resume(input.taskToken, { storeId: store.id, ...task.result });
     return;
   }
 
@@ -47,7 +47,7 @@ export async function runStoreAction(deps: Deps, input: RunStoreActionInput): Pr
   }
   // Only the first settlement resumes the workflow (a processor's callback may race us).
   if (await deps.storeTasks.finish(request.requestId, store.id, outcome)) {
-    await deps.workflow.resume(input.taskToken, { storeId: store.id, ...outcome });
+    await deps.taskCallbacks.resume(input.taskToken, { storeId: store.id, ...outcome });
   }
 }
 
@@ -100,5 +100,5 @@ export function mappedChanges(store: StoreDefinition, corrections: readonly Corr
 }
 
 export const handler = taskHandler((input: RunStoreActionInput) =>
-  runStoreAction({ requests: requests(), storeTasks: storeTasks(), workflow: workflow(), catalog, connectorFor, objects: objects(), publicBaseUrl: config.publicBaseUrl }, input),
+  runStoreAction({ requests: requests(), storeTasks: storeTasks(), taskCallbacks: taskCallbacks(), catalog, connectorFor, objects: objects(), publicBaseUrl: config.publicBaseUrl }, input),
 );

@@ -20,7 +20,7 @@ const tooLate = 'This request can no longer be cancelled: we have already starte
  * or approval still being prepared) is ended by that task itself when it finds it cancelled.
  */
 export async function cancelRequest(
-  deps: Pick<Dependencies, 'requests' | 'workflow' | 'mailer' | 'now' | 'publicBaseUrl'>,
+  deps: Pick<Dependencies, 'requests' | 'taskCallbacks' | 'mailer' | 'now' | 'publicBaseUrl'>,
   token: unknown,
 ): Promise<{ requestId: string; status: 'cancelled' }> {
   let request = await findByStatusToken(deps, token);
@@ -49,7 +49,7 @@ export async function cancelRequest(
   const taskToken = from === 'pending_verification' ? cancelled.verificationTaskToken : from === 'pending_approval' ? cancelled.approvalTaskToken : undefined;
   if (taskToken) {
     try {
-      await deps.workflow.fail(taskToken, requestCancelledError, 'Cancelled by the requester');
+      await deps.taskCallbacks.fail(taskToken, requestCancelledError, 'Cancelled by the requester');
     } catch (error) {
       // The task may have ended meanwhile (timed out); the request is cancelled either way.
       logger.error('Could not end the parked task of a cancelled request', { errorName: (error as Error).name, from });

@@ -9,7 +9,7 @@ export const requestRejectedError = 'RequestRejected';
 const notReady = 'The request is still being prepared for approval; try again in a moment.';
 
 /** An officer approves: the workflow resumes into execution across the stores. */
-export async function approveRequest(deps: Pick<Dependencies, 'requests' | 'workflow' | 'now'>, requestId: string, officerId: string): Promise<DsrRequest> {
+export async function approveRequest(deps: Pick<Dependencies, 'requests' | 'taskCallbacks' | 'now'>, requestId: string, officerId: string): Promise<DsrRequest> {
   const now = deps.now().toISOString();
   const approved = await deps.requests
     .transition(requestId, 'in_progress', {
@@ -18,12 +18,12 @@ export async function approveRequest(deps: Pick<Dependencies, 'requests' | 'work
       event: { at: now, actor: 'officer', actorId: officerId, action: 'approved', from: 'pending_approval', to: 'in_progress' },
     })
     .catch((error: unknown) => rethrowNotReady(deps, requestId, error));
-  await deps.workflow.resume(approved.approvalTaskToken!, { approved: true });
+  await deps.taskCallbacks.resume(approved.approvalTaskToken!, { approved: true });
   return publicView(approved);
 }
 
 /** An officer rejects with a reason; the requester is told the reason and their rights. */
-export async function rejectRequest(deps: Pick<Dependencies, 'requests' | 'workflow' | 'now'>, requestId: string, officerId: string, body: unknown): Promise<DsrRequest> {
+export async function rejectRequest(deps: Pick<Dependencies, 'requests' | 'taskCallbacks' | 'now'>, requestId: string, officerId: string, body: unknown): Promise<DsrRequest> {
   const reason = typeof body === 'object' && body !== null ? (body as { reason?: unknown }).reason : undefined;
   if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 2000) {
     throw new ValidationError('reason: a rejection needs a reason of 3 to 2000 characters', [{ path: 'reason', message: 'a rejection needs a reason of 3 to 2000 characters' }]);
@@ -36,7 +36,7 @@ export async function rejectRequest(deps: Pick<Dependencies, 'requests' | 'workf
       event: { at: now, actor: 'officer', actorId: officerId, action: 'rejected', from: 'pending_approval', to: 'rejected' },
     })
     .catch((error: unknown) => rethrowNotReady(deps, requestId, error));
-  await deps.workflow.fail(rejected.approvalTaskToken!, requestRejectedError, 'Rejected by a privacy officer');
+  await deps.taskCallbacks.fail(rejected.approvalTaskToken!, requestRejectedError, 'Rejected by a privacy officer');
   return publicView(rejected);
 }
 

@@ -13,7 +13,7 @@ export const maxVerificationAttempts = 5;
  * Wrong tokens for a waiting request are counted (`verificationAttempts`, a conditional write on
  * the count read); the fifth removes the token's hash, so the link is dead.
  */
-export async function verifyRequest(deps: Pick<Dependencies, 'requests' | 'workflow' | 'now'>, token: unknown): Promise<{ requestId: string }> {
+export async function verifyRequest(deps: Pick<Dependencies, 'requests' | 'taskCallbacks' | 'now'>, token: unknown): Promise<{ requestId: string }> {
   const parsed = parseToken(token);
   if (!parsed) throw new InvalidLinkError(invalidLink);
   const now = deps.now().toISOString();
@@ -36,7 +36,7 @@ export async function verifyRequest(deps: Pick<Dependencies, 'requests' | 'workf
     throw error;
   }
   if (!verified.verificationTaskToken) throw new Error(`Request ${parsed.requestId} has no verification task to resume`);
-  await deps.workflow.resume(verified.verificationTaskToken, { verified: true });
+  await deps.taskCallbacks.resume(verified.verificationTaskToken, { verified: true });
   return { requestId: parsed.requestId };
 }
 

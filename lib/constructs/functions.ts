@@ -205,8 +205,7 @@ export class DsrFunctions extends Construct {
       case 'mail:send':
         fn.addEnvironment(envNames.mailFrom, targets.mail.mailFrom);
         if (officerMailFunctions.includes(name)) fn.addEnvironment(envNames.officerEmail, targets.officerEmail);
-        targets.mail.grantSend(fn);
-        return [];
+        return targets.mail.grantSend(role);
       case 'stores:read':
         fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
         return targets.stores.grantRead(role);

@@ -1,7 +1,9 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import { ConfigurationSet, ConfigurationSetTlsPolicy, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { resourceFinding, type WildcardAcknowledgement } from './nag-acknowledgements.ts';
 
 export interface MailProps {
   /** The sender address, e.g. `privacy@example.com`; its domain becomes the SES identity. */
@@ -50,11 +52,29 @@ export class Mail extends Construct {
     });
   }
 
-  /** `ses:SendEmail` on the identity and the configuration set it uses by default: no wildcard. */
-  grantSend(grantee: IGrantable): void {
+  /**
+   * `ses:SendEmail` on the sender identity and its configuration set; and, because an account in the
+   * SES sandbox also authorizes each recipient's identity, on the account's identities only when
+   * the mail comes from our own address. Returns the wildcard finding that second grant produces.
+   */
+  grantSend(grantee: IGrantable & IConstruct): WildcardAcknowledgement[] {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['ses:SendEmail'], resources: [this.identityArn, this.configurationSetArn] }),
     );
+    const recipientIdentities = Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [recipientIdentities],
+        conditions: { StringEquals: { 'ses:FromAddress': this.mailFrom } },
+      }),
+    );
+    return [
+      {
+        finding: resourceFinding(grantee, recipientIdentities),
+        reason: `In the SES sandbox, SES authorizes ses:SendEmail on each recipient's identity too (the verified test mailboxes): allowed only when the mail is sent from ${this.mailFrom}, our one sender.`,
+      },
+    ];
   }
 }
 

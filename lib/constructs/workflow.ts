@@ -99,6 +99,9 @@ const serviceRetry: RetryProps = {
   jitterStrategy: JitterType.FULL,
 };
 
+/** SES throttles and blinks: every task that mails retries for about a quarter of an hour before giving up. */
+const mailRetry: RetryProps = { errors: [workflowErrors.mailNotSent], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 5, jitterStrategy: JitterType.FULL };
+
 /**
  * The request workflow, a Standard state machine in JSONPath (the local engine ignores JSONata):
  *
@@ -144,8 +147,10 @@ export class Workflow extends Construct {
       taskTimeout: Timeout.duration(props.verificationTtl ?? Duration.hours(72)),
     })
       .addRetry(serviceRetry)
+      .addRetry(mailRetry)
       .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD })
-      .addCatch(expireRequest, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+      // Never confirmed in time, or the link could not be mailed at all: the request ends as expired.
+      .addCatch(expireRequest, { errors: ['States.Timeout', workflowErrors.mailNotSent], resultPath: JsonPath.DISCARD });
 
     const notifyRequester = LambdaInvoke.jsonPath(this, workflowStates.notifyRequester, {
       lambdaFunction: fns.notifyRequester,
@@ -156,7 +161,7 @@ export class Workflow extends Construct {
       resultPath: JsonPath.DISCARD,
     })
       .addRetry(serviceRetry)
-      .addRetry({ errors: [workflowErrors.mailNotSent], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 5, jitterStrategy: JitterType.FULL });
+      .addRetry(mailRetry);
 
     const awaitApproval = LambdaInvoke.jsonPath(this, workflowStates.awaitApproval, {
       lambdaFunction: fns.prepareApproval,
@@ -170,7 +175,9 @@ export class Workflow extends Construct {
       // Resolving the subject reads the stores: a store that blinks must not end the request.
       .addRetry({ ...serviceRetry, errors: [workflowErrors.storeUnavailable, ...lambdaServiceErrors] })
       .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD })
-      .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD });
+      .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD })
+      // Nobody decided within the approval window: the request ends as expired, not stranded.
+      .addCatch(expireRequest, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
 
     // One state for every store kind: synchronous stores resume it at once, processors by a signed
     // callback, manual systems when an officer marks the task done; a timeout becomes a failed store.
@@ -207,7 +214,10 @@ export class Workflow extends Construct {
       }),
       retryOnServiceExceptions: false,
       resultPath: JsonPath.DISCARD,
-    }).addRetry(serviceRetry);
+    })
+      .addRetry(serviceRetry)
+      // Art. 19 notices go out before the status settles: a throttled send is retried, not fatal.
+      .addRetry(mailRetry);
 
     runStores.next(finishRequest).next(notifyRequester);
     startVerification.next(awaitApproval).next(runStores);

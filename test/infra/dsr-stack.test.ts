@@ -336,16 +336,29 @@ describe('the state machine', () => {
   });
 
   it('expires an unverified request, and tells the requester when an officer rejects', () => {
-    expect(asl.States.StartVerification.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'ExpireRequest' }]));
+    expect(asl.States.StartVerification.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: ['States.Timeout', 'MailNotSentError'], ResultPath: null, Next: 'ExpireRequest' }]));
     expect(asl.States.ExpireRequest).toMatchObject({ Resource: 'fn:expireRequest', Parameters: { 'requestId.$': '$.requestId' }, Next: 'Expired' });
     expect(asl.States.Expired.Type).toBe('Succeed');
     expect(asl.States.AwaitApproval.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: [requestRejectedError], ResultPath: null, Next: 'NotifyRequester' }]));
   });
 
+  it('expires a request no officer decided within the approval window, instead of failing the execution', () => {
+    expect(asl.States.AwaitApproval.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'ExpireRequest' }]));
+  });
+
+  it('retries mail SES did not take in every task that mails, not only Lambda service errors', () => {
+    // One SES throttle used to fail StartVerification and FinishRequest outright and strand the request.
+    for (const state of ['StartVerification', 'FinishRequest', 'NotifyRequester']) {
+      const mailRetry = asl.States[state].Retry.find((retry: { ErrorEquals: string[] }) => retry.ErrorEquals.includes('MailNotSentError'));
+      expect(mailRetry, state).toMatchObject({ IntervalSeconds: 30, BackoffRate: 2, MaxAttempts: 5 });
+    }
+  });
+
   it('ends the execution as Cancelled when the requester cancels while it waits for them or an officer', () => {
     for (const state of ['StartVerification', 'AwaitApproval']) {
       expect(asl.States[state].Catch, state).toEqual(expect.arrayContaining([{ ErrorEquals: [requestCancelledError], ResultPath: null, Next: workflowStates.cancelled }]));
-      expect(asl.States[state].Catch, state).toHaveLength(2);
+      // Besides cancellation, each catches exactly one other way out (expiry, or the officer's rejection and the approval window's timeout).
+      expect(asl.States[state].Catch, state).toHaveLength(state === 'AwaitApproval' ? 3 : 2);
     }
     expect(asl.States[workflowStates.cancelled].Type).toBe('Succeed');
   });
@@ -597,12 +610,18 @@ describe('least privilege', () => {
     }
   });
 
-  it('sends mail only from the configured identity and configuration set', () => {
+  it('sends mail only from the configured identity and configuration set, to recipients the SES sandbox checks too', () => {
     expect(grantedTo('ses:SendEmail')).toEqual(withCapability('mail:send'));
-    for (const { statement } of statements().filter(({ statement }) => asList(statement.Action).includes('ses:SendEmail'))) {
-      expect(asList(statement.Resource)).toHaveLength(2);
-      expect(asList(statement.Resource)).not.toContain('*');
+    const sendStatements = statements().filter(({ statement }) => asList(statement.Action).includes('ses:SendEmail'));
+    for (const name of withCapability('mail:send')) {
+      const own = sendStatements.filter(({ owner }) => owner === name).map(({ statement }) => statement);
+      // The sender identity and configuration set, without condition.
+      expect(own.some((statement) => asList(statement.Resource).length === 2 && !statement.Condition), name).toBe(true);
+      // The sandbox checks each recipient's identity as well: any identity, only from our sender address.
+      const recipients = own.find((statement) => flattenReference(statement.Resource).endsWith(':identity/*'));
+      expect(recipients?.Condition, name).toEqual({ StringEquals: { 'ses:FromAddress': 'privacy@example.com' } });
     }
+    for (const { statement } of sendStatements) expect(asList(statement.Resource)).not.toContain('*');
   });
 
   it('lets only the functions with the workflow capabilities start or resume executions', () => {

@@ -14,7 +14,7 @@ vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({ ...(await 
 
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';
-process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:dsr';
+// No STATE_MACHINE_ARN: resuming a parked task needs only its token, and the deployed function has no such variable.
 process.env.MAIL_FROM = 'privacy@example.com';
 process.env.PUBLIC_BASE_URL = 'https://privacy.example.com';
 process.env.INTAKE_LINK_SECRET = 'unit-test-intake-key-0123456789abcdefghijklmnop';

@@ -17,7 +17,7 @@ import { documentClient, s3Client, sfnClient } from '../../lambdas/shared/client
 const secret = 'test-callback-secret-0123456789';
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';
-process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:dsr';
+// No STATE_MACHINE_ARN: resuming a parked task needs only its token, and the deployed function has no such variable.
 process.env.DSR_SECRET_CRM_PARTNER = secret;
 process.env.EXPORT_BUCKET_NAME = 'exports';
 const { handler } = await import('../../lambdas/http/store-callback.ts');
