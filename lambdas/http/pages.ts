@@ -170,6 +170,8 @@ const securityHeaders = {
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
+  // Deployed, the pages are served over https only: browsers must never try plain http. (Ignored over http locally.)
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
 };
 
 const send = (statusCode: number, body: string, contentType: string, cacheControl: string, extra: Record<string, string> = {}): Result => ({

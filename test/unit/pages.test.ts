@@ -48,6 +48,7 @@ function expectSecurityHeaders(result: APIGatewayProxyStructuredResultV2, expect
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
+    'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
   });
 }
 
