@@ -1,3 +1,5 @@
+import { bindings, officerGroup as officerGroupName, type SettingKey } from '../lambdas/shared/settings.ts';
+
 /**
  * The one function catalog and the one route table. The CDK stack builds a Lambda per function
  * and an API route per route from these; the local stack mounts the very same handlers from the
@@ -22,6 +24,12 @@ export type Capability =
   /** Count calls against the per-IP limits: only the table's LIMIT# counter items. */
   | 'limits:count';
 
+/**
+ * What a function reads besides its capabilities' bindings: operator settings, and the two
+ * deployment values that are not access (the links' base URL, the officers' address).
+ */
+export type FunctionSetting = SettingKey | 'publicBaseUrl' | 'officerEmail';
+
 export interface FunctionSpec {
   /** Source file, relative to the repository root; it exports `handler`. */
   readonly entry: string;
@@ -29,6 +37,8 @@ export interface FunctionSpec {
   readonly kind: 'http' | 'task' | 'scheduled';
   readonly description: string;
   readonly capabilities: readonly Capability[];
+  /** Exactly the settings its code reads: the stack gives it these and no others (a test scans each bundle). */
+  readonly settings?: readonly FunctionSetting[];
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
   /** Files beside the handler that the bundle must carry (copied next to it). */
@@ -41,6 +51,7 @@ export const functionCatalog = {
     kind: 'http',
     description: 'Serves the requester pages (form, verify, download) and their assets',
     capabilities: [],
+    settings: ['publicBaseUrl'],
     assets: 'lambdas/web',
   },
   submitRequest: {
@@ -48,18 +59,21 @@ export const functionCatalog = {
     kind: 'http',
     description: 'Takes a new request from the public form and starts its workflow',
     capabilities: ['requests:write', 'workflow:start'],
+    settings: ['publicBaseUrl', 'defaultJurisdiction', 'ipSubmissionsLimit', 'ipSubmissionsWindowSeconds', 'emailVerificationsLimit', 'emailVerificationsWindowSeconds', 'submissionDedupeWindowSeconds', 'submissionAnswerFloorMs'],
   },
   verifyRequest: {
     entry: 'lambdas/http/verify-request.ts',
     kind: 'http',
     description: 'Consumes a verification token and resumes the workflow',
     capabilities: ['requests:write', 'workflow:callback'],
+    settings: ['ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
   },
   downloadExport: {
     entry: 'lambdas/http/download-export.ts',
     kind: 'http',
     description: 'Exchanges a download token for short-lived links to the export',
     capabilities: ['requests:read', 'exports:read', 'limits:count'],
+    settings: ['ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
   },
   listRequests: {
     entry: 'lambdas/http/list-requests.ts',
@@ -108,30 +122,35 @@ export const functionCatalog = {
     kind: 'http',
     description: "The requester's view of their request, from the token in any of our emails",
     capabilities: ['requests:read', 'limits:count'],
+    settings: ['ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
   },
   cancelRequest: {
     entry: 'lambdas/http/cancel-request.ts',
     kind: 'http',
     description: 'The requester withdraws an open request; the workflow ends',
     capabilities: ['requests:write', 'workflow:callback', 'mail:send'],
+    settings: ['publicBaseUrl', 'ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
   },
   openIntakeLink: {
     entry: 'lambdas/http/open-intake-link.ts',
     kind: 'http',
     description: 'Checks a signed "manage my data" link and returns the address to pre-fill',
     capabilities: ['intake:secret', 'limits:count'],
+    settings: ['ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
   },
   extendRequest: {
     entry: 'lambdas/http/extend-request.ts',
     kind: 'http',
     description: 'Officer extends the due date within the policy, with a reason the requester is told',
     capabilities: ['requests:write', 'mail:send'],
+    settings: ['publicBaseUrl'],
   },
   sendReminders: {
     entry: 'lambdas/tasks/send-reminders.ts',
     kind: 'scheduled',
     description: 'Reminds officers of due dates and escalates overdue requests, once per event',
     capabilities: ['requests:write', 'mail:send'],
+    settings: ['publicBaseUrl', 'officerEmail'],
     timeoutSeconds: 120,
   },
   purgeClosedRequests: {
@@ -139,6 +158,7 @@ export const functionCatalog = {
     kind: 'scheduled',
     description: 'Deletes the records of requests closed more than the retention period ago (3 years by default)',
     capabilities: ['requests:write'],
+    settings: ['requestRecordRetentionDays'],
     timeoutSeconds: 300,
   },
   startVerification: {
@@ -146,18 +166,21 @@ export const functionCatalog = {
     kind: 'task',
     description: 'Parks the workflow until the requester proves the mailbox; emails the link',
     capabilities: ['requests:write', 'mail:send'],
+    settings: ['publicBaseUrl', 'verificationTtlHours'],
   },
   prepareApproval: {
     entry: 'lambdas/tasks/prepare-approval.ts',
     kind: 'task',
     description: 'Resolves the subject in the stores and parks the workflow for an officer',
     capabilities: ['requests:write', 'stores:read', 'workflow:callback'],
+    settings: ['autoApprove', 'repeatedRequestsFlagAt'],
   },
   runStoreAction: {
     entry: 'lambdas/tasks/run-store-action.ts',
     kind: 'task',
     description: 'Runs the request against one data store; asynchronous stores resume the workflow later',
     capabilities: ['requests:write', 'stores:read', 'stores:write', 'stores:secrets', 'exports:write', 'workflow:callback'],
+    settings: ['publicBaseUrl'],
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
@@ -174,6 +197,7 @@ export const functionCatalog = {
     kind: 'task',
     description: 'Tells the requester how the request ended',
     capabilities: ['requests:write', 'mail:send'],
+    settings: ['publicBaseUrl', 'exportTtlDays', 'backupWindowDays'],
   },
   expireRequest: {
     entry: 'lambdas/tasks/expire-request.ts',
@@ -222,19 +246,17 @@ export const routes: readonly Route[] = [
 ];
 
 /** The Cognito group (and local issuer claim) that makes a signed-in user a privacy officer. */
-export const officerGroup = 'privacy-officers';
+export const officerGroup = officerGroupName;
 
-/** Environment variable names, shared by the stack, the local stack and the handlers' config. */
+/** Environment variable names of the bindings (lambdas/shared/settings.ts is their one home). */
 export const envNames = {
-  requestTable: 'REQUEST_TABLE_NAME',
-  exportBucket: 'EXPORT_BUCKET_NAME',
-  stateMachineArn: 'STATE_MACHINE_ARN',
-  mailFrom: 'MAIL_FROM',
-  publicBaseUrl: 'PUBLIC_BASE_URL',
-  storeLocations: 'STORE_LOCATIONS',
-  webAssetsDir: 'WEB_ASSETS_DIR',
-  /** Where officers are told of reminders and escalations. */
-  officerEmail: 'OFFICER_EMAIL',
-  /** Secrets Manager name of the intake-link key (locally: INTAKE_LINK_SECRET holds the key itself). */
-  intakeSecretName: 'INTAKE_SECRET_NAME',
+  requestTable: bindings.requestTable.env,
+  exportBucket: bindings.exportBucket.env,
+  stateMachineArn: bindings.stateMachineArn.env,
+  mailFrom: bindings.mailFrom.env,
+  publicBaseUrl: bindings.publicBaseUrl.env,
+  storeLocations: bindings.storeLocations.env,
+  webAssetsDir: bindings.webAssetsDir.env,
+  officerEmail: bindings.officerEmail.env,
+  intakeSecretName: bindings.intakeSecretName.env,
 } as const;

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { envNames } from '../../lib/catalog.ts';
+import { intakeSecretNameBinding } from '../shared/settings.ts';
 
 /** Locally the key itself is in this variable; in AWS the function reads a Secrets Manager secret. */
 export const intakeKeyEnvName = 'INTAKE_LINK_SECRET';
@@ -14,8 +14,8 @@ export async function intakeLinkKey(): Promise<string> {
   const fromEnv = process.env[intakeKeyEnvName];
   if (fromEnv) return fromEnv;
   if (cached && cached.until > Date.now()) return cached.value;
-  const secretName = process.env[envNames.intakeSecretName];
-  if (!secretName) throw new Error(`Neither ${intakeKeyEnvName} nor ${envNames.intakeSecretName} is set`);
+  const secretName = process.env[intakeSecretNameBinding.env];
+  if (!secretName) throw new Error(`Neither ${intakeKeyEnvName} nor ${intakeSecretNameBinding.env} is set`);
   client ??= new SecretsManagerClient({});
   const value = client.send(new GetSecretValueCommand({ SecretId: secretName })).then(({ SecretString }) => {
     if (!SecretString) throw new Error(`Secret ${secretName} has no string value`);

@@ -1,17 +1,17 @@
-import { enforceIpLimit, rateLimits } from '../shared/rate-limits.ts';
+import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 import { InvalidLinkError } from '../domain/errors.ts';
 import { cancelRequest } from '../use-cases/cancel-request.ts';
-import { config } from '../shared/config.ts';
+import { publicBaseUrl } from '../shared/config.ts';
 import { mailer, now, requests, taskCallbacks, guard } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
 
 /** `POST /cancel {token}` (a status-page token): withdraws an open request; 409 once it can no longer be withdrawn. */
 export const handler = httpHandler(
   async (event) => {
-    await enforceIpLimit(guard(), rateLimits.ipTokenPosts, event);
+    await enforceIpLimit(guard(), ipTokenPostsRule(), event);
     try {
       const result = await cancelRequest(
-        { requests: requests(), taskCallbacks: taskCallbacks(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl },
+        { requests: requests(), taskCallbacks: taskCallbacks(), mailer: mailer(), now, publicBaseUrl: publicBaseUrl() },
         (event.body as { token?: unknown }).token,
       );
       return json(200, { ...result, message: 'Your request is cancelled. We have sent you a confirmation by email.' });

@@ -1,5 +1,5 @@
 import { extendRequest } from '../use-cases/extend-request.ts';
-import { config } from '../shared/config.ts';
+import { publicBaseUrl } from '../shared/config.ts';
 import { mailer, now, requests } from '../shared/dependencies.ts';
 import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
@@ -11,7 +11,7 @@ export const handler = httpHandler(
   async (event) => {
     const officer = requireOfficer(event);
     const { request, requesterNotified } = await extendRequest(
-      { requests: requests(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl },
+      { requests: requests(), mailer: mailer(), now, publicBaseUrl: publicBaseUrl() },
       pathParameter(event, 'id'),
       officer.id,
       event.body,

@@ -2,7 +2,7 @@ import { verifyIntakeLink } from '../domain/intake-link.ts';
 import { intakeLinkKey } from '../adapters/intake-link-key.ts';
 import { guard } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
-import { enforceIpLimit, rateLimits } from '../shared/rate-limits.ts';
+import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 
 /**
  * `POST /intake {token}` (from `/#intake=<token>`): the address a signed "manage my data" link
@@ -12,7 +12,7 @@ import { enforceIpLimit, rateLimits } from '../shared/rate-limits.ts';
 export const handler = httpHandler(
   async (event) => {
     // Tokens are unguessable, but guessing is still counted against the caller's network.
-    await enforceIpLimit(guard(), rateLimits.ipTokenPosts, event);
+    await enforceIpLimit(guard(), ipTokenPostsRule(), event);
     const claims = verifyIntakeLink((event.body as { token?: unknown }).token, await intakeLinkKey(), new Date());
     if (!claims) throw new HttpError(400, 'This link is not valid or has expired. You can still fill in the form yourself.');
     return json(200, { email: claims.email });

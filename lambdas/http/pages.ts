@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { envNames } from '../../lib/catalog.ts';
+import { publicBaseUrlBinding, webAssetsDirBinding } from '../shared/settings.ts';
 import { defaultRequesterLanguage, isRequesterLanguage, requesterLanguages, type RequesterLanguage } from '../domain/languages.ts';
 
 /**
@@ -20,7 +20,7 @@ import { defaultRequesterLanguage, isRequesterLanguage, requesterLanguages, type
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-const webDir = process.env[envNames.webAssetsDir] || fileURLToPath(new URL('../web/', import.meta.url));
+const webDir = process.env[webAssetsDirBinding.env] || fileURLToPath(new URL('../web/', import.meta.url));
 
 /** Route path → requester page template. */
 const pageFiles: Record<string, string> = {
@@ -191,7 +191,7 @@ const json = (statusCode: number, body: unknown, extra?: Record<string, string>)
 export function consoleConfig(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv = process.env): unknown {
   if (env.CONSOLE_AUTH_KIND !== 'cognito') return { signIn: { kind: 'local', url: '/local-auth/sign-in' } };
   const domain = (env.COGNITO_DOMAIN_URL ?? '').replace(/\/+$/, '');
-  const base = (env[envNames.publicBaseUrl] ?? '').replace(/\/+$/, '') || `https://${event.requestContext?.domainName ?? ''}`;
+  const base = (env[publicBaseUrlBinding.env] ?? '').replace(/\/+$/, '') || `https://${event.requestContext?.domainName ?? ''}`;
   return {
     signIn: {
       kind: 'cognito',

@@ -2,13 +2,13 @@ import { InvalidLinkError } from '../domain/errors.ts';
 import { requestStatus } from '../use-cases/request-status.ts';
 import { guard, now, requests } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
-import { enforceIpLimit, rateLimits } from '../shared/rate-limits.ts';
+import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 
 /** `POST /status {token}`: the requester's view of their request. Unknown and invalid tokens answer the same 404. */
 export const handler = httpHandler(
   async (event) => {
     // Tokens are unguessable, but guessing is still counted against the caller's network.
-    await enforceIpLimit(guard(), rateLimits.ipTokenPosts, event);
+    await enforceIpLimit(guard(), ipTokenPostsRule(), event);
     try {
       return json(200, await requestStatus({ requests: requests(), now }, (event.body as { token?: unknown }).token));
     } catch (error) {

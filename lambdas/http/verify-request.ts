@@ -1,11 +1,11 @@
-import { enforceIpLimit, rateLimits } from '../shared/rate-limits.ts';
+import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 import { verifyRequest } from '../use-cases/verify-request.ts';
 import { now, requests, taskCallbacks, guard } from '../shared/dependencies.ts';
 import { httpHandler, json } from '../shared/http.ts';
 
 export const handler = httpHandler(
   async (event) => {
-    await enforceIpLimit(guard(), rateLimits.ipTokenPosts, event);
+    await enforceIpLimit(guard(), ipTokenPostsRule(), event);
     const { requestId } = await verifyRequest({ requests: requests(), taskCallbacks: taskCallbacks(), now }, (event.body as { token?: unknown }).token);
     return json(200, {
       requestId,

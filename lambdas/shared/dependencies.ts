@@ -15,7 +15,7 @@ import type { StoreConnector } from '../ports/store-connector.ts';
 import type { StoreTaskRepository } from '../ports/store-task-repository.ts';
 import type { TaskCallbacks, WorkflowStarter } from '../ports/workflow.ts';
 import { documentClient, s3Client, sesClient, sfnClient } from './clients.ts';
-import { config } from './config.ts';
+import { exportBucketName, mailFrom, requestTableName, stateMachineArn } from './config.ts';
 
 /** Everything a use case may need; each use case names the part it uses, so tests pass only that. */
 export interface Dependencies {
@@ -36,26 +36,26 @@ export interface Dependencies {
  * so its bundle carries only those SDK clients and it reads only its capabilities' variables.
  */
 let requestRepository: RequestRepository | undefined;
-export const requests = (): RequestRepository => (requestRepository ??= new DynamoDbRequestRepository(documentClient(), config.requestTable));
+export const requests = (): RequestRepository => (requestRepository ??= new DynamoDbRequestRepository(documentClient(), requestTableName()));
 
 let starter: WorkflowStarter | undefined;
-export const workflow = (): WorkflowStarter => (starter ??= new StepFunctionsWorkflowStarter(sfnClient(), config.stateMachineArn));
+export const workflow = (): WorkflowStarter => (starter ??= new StepFunctionsWorkflowStarter(sfnClient(), stateMachineArn()));
 
 let callbacks: TaskCallbacks | undefined;
 export const taskCallbacks = (): TaskCallbacks => (callbacks ??= new StepFunctionsTaskCallbacks(sfnClient()));
 
 let ses: Mailer | undefined;
-export const mailer = (): Mailer => (ses ??= new SesMailer(sesClient(), config.mailFrom));
+export const mailer = (): Mailer => (ses ??= new SesMailer(sesClient(), mailFrom()));
 
 let exportBucket: ObjectStore | undefined;
-export const objects = (): ObjectStore => (exportBucket ??= new S3ObjectStore(s3Client(), config.exportBucket));
+export const objects = (): ObjectStore => (exportBucket ??= new S3ObjectStore(s3Client(), exportBucketName()));
 
 export const catalog: StoreCatalog = storeCatalog;
 
 export const now = (): Date => new Date();
 
 let storeTaskRepository: StoreTaskRepository | undefined;
-export const storeTasks = (): StoreTaskRepository => (storeTaskRepository ??= new DynamoDbStoreTaskRepository(documentClient(), config.requestTable));
+export const storeTasks = (): StoreTaskRepository => (storeTaskRepository ??= new DynamoDbStoreTaskRepository(documentClient(), requestTableName()));
 
 let abuseGuard: AbuseGuard | undefined;
-export const guard = (): AbuseGuard => (abuseGuard ??= new DynamoDbAbuseGuard(documentClient(), config.requestTable));
+export const guard = (): AbuseGuard => (abuseGuard ??= new DynamoDbAbuseGuard(documentClient(), requestTableName()));

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { officerGroup } from '../../lib/catalog.ts';
+import { officerGroup } from './settings.ts';
 import { ConflictError, DomainError, InvalidLinkError, RequestNotFoundError, ValidationError } from '../domain/errors.ts';
 import { logger } from './logger.ts';
 

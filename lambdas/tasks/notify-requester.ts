@@ -5,7 +5,7 @@ import { issueToken } from '../domain/tokens.ts';
 import { newStatusLink } from '../use-cases/status-link.ts';
 import { accessCompletedMail, amendCompletedMail, deleteCompletedMail, objectionCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
 import type { MailBody } from '../messages/layout.ts';
-import { config } from '../shared/config.ts';
+import { backupWindowDaysSetting, exportTtlDaysSetting, publicBaseUrl } from '../shared/config.ts';
 import { catalog, mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/task.ts';
@@ -17,7 +17,7 @@ import { taskHandler } from '../shared/task.ts';
 export async function notifyRequester(
   deps: Pick<Dependencies, 'requests' | 'mailer' | 'catalog' | 'now' | 'publicBaseUrl'>,
   input: { requestId: string },
-  exportTtlDays = config.exportTtlDays,
+  exportTtlDays = exportTtlDaysSetting(),
 ): Promise<{ notified: boolean }> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
@@ -54,7 +54,7 @@ export async function notifyRequester(
     } else if (request.type === 'amend') {
       mail = amendCompletedMail({ ...common, corrections: request.corrections ?? [], outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
     } else if (request.type === 'delete') {
-      mail = deleteCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores, backupDays: config.backupWindowDays });
+      mail = deleteCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores, backupDays: backupWindowDaysSetting() });
     } else if (request.type === 'objection') {
       mail = objectionCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
     }
@@ -71,4 +71,4 @@ export async function notifyRequester(
   return { notified: true };
 }
 
-export const handler = taskHandler((input: { requestId: string }) => notifyRequester({ requests: requests(), mailer: mailer(), catalog, now, publicBaseUrl: config.publicBaseUrl }, input));
+export const handler = taskHandler((input: { requestId: string }) => notifyRequester({ requests: requests(), mailer: mailer(), catalog, now, publicBaseUrl: publicBaseUrl() }, input));

@@ -3,7 +3,7 @@ import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain
 import { isRepeatedRequest } from '../domain/repeated-requests.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
-import { config } from '../shared/config.ts';
+import { autoApprovedTypes, repeatedRequestsFlagAtSetting } from '../shared/config.ts';
 import { connectorFor } from '../shared/connectors.ts';
 import { catalog, now, requests, taskCallbacks, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
@@ -25,7 +25,7 @@ export async function prepareApproval(
   deps: Deps,
   input: PrepareApprovalInput,
   autoApprove: readonly RequestType[] = autoApprovedTypes(),
-  repeatedRequestsFlagAt = config.repeatedRequestsFlagAt,
+  repeatedRequestsFlagAt = repeatedRequestsFlagAtSetting(),
 ): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
@@ -114,8 +114,5 @@ function flagsFor(request: StoredRequest, keys: SubjectKeys): ReviewFlag[] {
   return flags;
 }
 
-function autoApprovedTypes(): RequestType[] {
-  return (process.env.AUTO_APPROVE ?? '').split(',').map((type) => type.trim()).filter(Boolean) as RequestType[];
-}
 
 export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), taskCallbacks: taskCallbacks(), catalog, connectorFor, now }, input));

@@ -1,5 +1,5 @@
 import { closedStatuses, isPastRetention, retentionCutoff } from '../domain/retention.ts';
-import { config } from '../shared/config.ts';
+import { recordRetentionDaysSetting } from '../shared/config.ts';
 import { now, requests, storeTasks, type Dependencies } from '../shared/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -44,4 +44,4 @@ export async function purgeClosedRequests(deps: Pick<Dependencies, 'requests' | 
 }
 
 /** Scheduled (EventBridge in AWS, a timer locally): the input is ignored. */
-export const handler = async (): Promise<RetentionRun> => purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now }, config.recordRetentionDays);
+export const handler = async (): Promise<RetentionRun> => purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now }, recordRetentionDaysSetting());

@@ -6,7 +6,7 @@ import { storeActionOf } from '../domain/store-plan.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { isPending, type AttributeChange, type Pending, type StoreConnector, type Subject } from '../ports/store-connector.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
-import { config } from '../shared/config.ts';
+import { publicBaseUrl } from '../shared/config.ts';
 import { connectorFor } from '../shared/connectors.ts';
 import { catalog, objects, requests, storeTasks, taskCallbacks, type Dependencies } from '../shared/dependencies.ts';
 import { taskHandler } from '../shared/task.ts';
@@ -100,5 +100,5 @@ export function mappedChanges(store: StoreDefinition, corrections: readonly Corr
 }
 
 export const handler = taskHandler((input: RunStoreActionInput) =>
-  runStoreAction({ requests: requests(), storeTasks: storeTasks(), taskCallbacks: taskCallbacks(), catalog, connectorFor, objects: objects(), publicBaseUrl: config.publicBaseUrl }, input),
+  runStoreAction({ requests: requests(), storeTasks: storeTasks(), taskCallbacks: taskCallbacks(), catalog, connectorFor, objects: objects(), publicBaseUrl: publicBaseUrl() }, input),
 );

@@ -3,7 +3,7 @@ import type { DsrRequest } from '../domain/request.ts';
 import { dueReminders, reminderKinds, type ReminderKind } from '../domain/reminders.ts';
 import { clockRunningStatuses } from '../domain/status.ts';
 import { reminderMail, type ReminderItem } from '../messages/officer-mails.ts';
-import { config } from '../shared/config.ts';
+import { officerEmail, publicBaseUrl } from '../shared/config.ts';
 import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 
@@ -88,4 +88,4 @@ async function claim(deps: Pick<Dependencies, 'requests'>, request: DsrRequest, 
 
 /** Scheduled (EventBridge in AWS, a timer locally): the input is ignored. */
 export const handler = async (): Promise<ReminderRun> =>
-  sendReminders({ requests: requests(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl }, config.officerEmail);
+  sendReminders({ requests: requests(), mailer: mailer(), now, publicBaseUrl: publicBaseUrl() }, officerEmail());

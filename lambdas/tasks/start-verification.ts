@@ -5,7 +5,7 @@ import { requestStatuses } from '../domain/status.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { verificationMail } from '../messages/requester-mails.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
-import { config } from '../shared/config.ts';
+import { publicBaseUrl, verificationTtlHoursSetting } from '../shared/config.ts';
 import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 import { taskHandler } from '../shared/task.ts';
@@ -25,7 +25,7 @@ export interface StartVerificationInput {
  * A request the requester cancelled before it was parked here fails this task with
  * `RequestCancelled`, which the state machine catches: the execution ends as Cancelled.
  */
-export async function startVerification(deps: Pick<Dependencies, 'requests' | 'mailer' | 'now' | 'publicBaseUrl'>, input: StartVerificationInput, ttlHours = config.verificationTtlHours): Promise<void> {
+export async function startVerification(deps: Pick<Dependencies, 'requests' | 'mailer' | 'now' | 'publicBaseUrl'>, input: StartVerificationInput, ttlHours = verificationTtlHoursSetting()): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   if (request.status === 'cancelled') throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`);
@@ -76,4 +76,4 @@ async function recordReceiptConfirmed(deps: Pick<Dependencies, 'requests'>, requ
   }
 }
 
-export const handler = taskHandler((input: StartVerificationInput) => startVerification({ requests: requests(), mailer: mailer(), now, publicBaseUrl: config.publicBaseUrl }, input));
+export const handler = taskHandler((input: StartVerificationInput) => startVerification({ requests: requests(), mailer: mailer(), now, publicBaseUrl: publicBaseUrl() }, input));

@@ -10,6 +10,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import { operatorSettings, settingsEnvironment, type SettingKey, type SettingValues } from '../../lambdas/shared/settings.ts';
 import type { DemoStores } from './demo-stores.ts';
 import type { IntakeLinks } from './intake-links.ts';
 import type { Mail } from './mail.ts';
@@ -29,12 +30,8 @@ const assetsDirInBundle = (spec: FunctionSpec) => `/var/task/${path.basename(spe
 const esmRequireShim = "import { createRequire as __dsrCreateRequire } from 'node:module'; const require = __dsrCreateRequire(import.meta.url);";
 
 export interface DsrFunctionsProps {
-  /** Links in emails point here; when unset, handlers use the base URL recorded with the request. */
-  readonly publicBaseUrl?: string;
-  /** How long a verification link works (the state machine waits as long). */
-  readonly verificationTtl: Duration;
-  /** How long an export can be downloaded (the bucket keeps it one day longer). */
-  readonly exportTtlDays: number;
+  /** Every operator setting's value (defaults filled in): each function gets the ones it reads. */
+  readonly settings: SettingValues;
   readonly logRetention?: RetentionDays;
   /** Powertools service name on every log line. */
   readonly serviceName?: string;
@@ -49,12 +46,17 @@ export interface CapabilityTargets {
   readonly stores: DemoStores;
   /** The key that signs "manage my data" intake links (capability `intake:secret`). */
   readonly intakeLinks: IntakeLinks;
-  /** Where officers receive reminders and escalations (`OFFICER_EMAIL`). */
+}
+
+/** The deployment values a function may read besides its capabilities (catalog `settings`). */
+export interface DeploymentValues {
+  /** The base of every link in emails: the custom domain, else the API's own URL. */
+  readonly publicBaseUrl: string;
+  /** Where officers receive reminders and escalations. */
   readonly officerEmail: string;
 }
 
-/** The functions that mail the officers (reminders, escalations), beside the requesters they may mail. */
-export const officerMailFunctions: readonly FunctionName[] = ['sendReminders'];
+const isOperatorSetting = (name: string): name is SettingKey => name in operatorSettings;
 
 /**
  * One Lambda per entry of the function catalog (construct id = catalog key): Node 24 on ARM64,
@@ -100,9 +102,8 @@ export class DsrFunctions extends Construct {
         environment: {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'dsr-workflow',
-          VERIFICATION_TTL_HOURS: String(props.verificationTtl.toHours()),
-          EXPORT_TTL_DAYS: String(props.exportTtlDays),
-          ...(props.publicBaseUrl ? { [envNames.publicBaseUrl]: props.publicBaseUrl } : {}),
+          // The operator settings this function reads, each given explicitly (defaults included).
+          ...settingsEnvironment(props.settings, (spec.settings ?? []).filter(isOperatorSetting)),
           ...(spec.assets ? { [envNames.webAssetsDir]: assetsDirInBundle(spec) } : {}),
         },
         bundling: {
@@ -133,6 +134,14 @@ export class DsrFunctions extends Construct {
     }
     this.functions = functions as Record<FunctionName, NodejsFunction>;
     this.roles = roles as Record<FunctionName, Role>;
+  }
+
+  /** Gives the functions that read them the links' base URL and the officers' address. Call once the API exists. */
+  bindDeploymentValues(values: DeploymentValues): void {
+    for (const [name, spec] of Object.entries(functionCatalog) as [FunctionName, FunctionSpec][]) {
+      if (spec.settings?.includes('publicBaseUrl')) this.functions[name].addEnvironment(envNames.publicBaseUrl, values.publicBaseUrl);
+      if (spec.settings?.includes('officerEmail')) this.functions[name].addEnvironment(envNames.officerEmail, values.officerEmail);
+    }
   }
 
   /** Applies every function's catalog capabilities. Call once, after the state machine exists. */
@@ -204,7 +213,6 @@ export class DsrFunctions extends Construct {
         return [];
       case 'mail:send':
         fn.addEnvironment(envNames.mailFrom, targets.mail.mailFrom);
-        if (officerMailFunctions.includes(name)) fn.addEnvironment(envNames.officerEmail, targets.officerEmail);
         return targets.mail.grantSend(role);
       case 'stores:read':
         fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));

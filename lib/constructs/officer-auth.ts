@@ -15,8 +15,8 @@ import { Construct } from 'constructs';
 import { officerGroup } from '../catalog.ts';
 
 export interface OfficerAuthProps {
-  /** Where the console may receive the authorization code. */
-  readonly callbackUrls?: readonly string[];
+  /** Where the console may receive the authorization code: `<public base URL>/console`, and any others given. */
+  readonly callbackUrls: readonly string[];
   /** Hosted UI domain prefix (`<prefix>.auth.<region>.amazoncognito.com`); globally unique per region. */
   readonly domainPrefix?: string;
 }
@@ -34,7 +34,7 @@ export class OfficerAuth extends Construct {
   /** The issuer the API's JWT authorizer trusts. */
   readonly issuerUrl: string;
 
-  constructor(scope: Construct, id: string, props: OfficerAuthProps = {}) {
+  constructor(scope: Construct, id: string, props: OfficerAuthProps) {
     super(scope, id);
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -63,7 +63,7 @@ export class OfficerAuth extends Construct {
       description: 'Privacy officers: may list, read, approve and reject data-subject requests',
     });
 
-    const callbackUrls = props.callbackUrls?.length ? [...props.callbackUrls] : ['https://localhost/console'];
+    const callbackUrls = [...props.callbackUrls];
     this.client = this.userPool.addClient('ConsoleClient', {
       generateSecret: false,
       authFlows: { userSrp: true },

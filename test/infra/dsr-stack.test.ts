@@ -1,11 +1,12 @@
 import { Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { operatorSettings, settingsEnvironment, type SettingKey } from '../../lambdas/shared/settings.ts';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
-import { envNames, functionCatalog, officerGroup, routes, type FunctionName } from '../../lib/catalog.ts';
+import { envNames, functionCatalog, officerGroup, routes, type FunctionName, type FunctionSpec } from '../../lib/catalog.ts';
 import { buildDsrApp, workflowStates, type DsrStack } from '../../lib/dsr-stack.ts';
 import { resolveDefinitionString } from '../../lib/local/resolve-definition.ts';
 import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
@@ -17,6 +18,7 @@ import { flattenReference } from '../../lib/constructs/nag-acknowledgements.ts';
 // Prepare: one stack for the whole file, without bundling (the handlers are not built here).
 const noBundling = { 'aws:cdk:bundling-stacks': [] };
 const catalogNames = Object.keys(functionCatalog) as FunctionName[];
+const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
 
 let stack: DsrStack;
 let template: Template;
@@ -138,7 +140,8 @@ describe('the officers', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlows: ['code'],
       GenerateSecret: false,
-      CallbackURLs: ['https://localhost/console'],
+      // Without a custom domain, the console is the API's own URL: a host the stack serves.
+      CallbackURLs: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOfConstruct(stack.api.httpApi), 'ApiEndpoint'] }, '/console']] }],
     });
     template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
   });
@@ -191,8 +194,46 @@ describe('the functions', () => {
       const expected = [...new Set(spec.capabilities.map((capability) => variableOf[capability]).filter(Boolean))].sort();
       expect(variables.filter((variable) => capabilityVariables.has(variable)).sort(), name).toEqual(expected);
       expect(variables, name).toEqual(expect.arrayContaining(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']));
-      expect(variables, name).not.toContain(envNames.publicBaseUrl);
     }
+  });
+
+  it('give each operator setting, default included, to exactly the functions the catalog says read it', () => {
+    for (const name of catalogNames) {
+      const variables = resources[logicalIdOf[name]]!.Properties.Environment.Variables;
+      const reads = ((functionCatalog[name] as FunctionSpec).settings ?? []).filter((key): key is SettingKey => key in operatorSettings);
+      const given = Object.entries(operatorSettings).filter(([, spec]) => spec.env in variables).map(([key]) => key);
+      expect(given.sort(), name).toEqual([...reads].sort());
+      for (const key of reads) expect(variables[operatorSettings[key].env], `${name} ${key}`).toBe(settingsEnvironment({}, [key])[operatorSettings[key].env]);
+    }
+  });
+
+  it('take every operator setting from the deploy context, and refuse a bad value naming the context key', () => {
+    const { stack: tuned } = buildDsrApp({ context: { ...noBundling, autoApprove: 'access', ipSubmissionsLimit: '50', verificationTtlHours: '48' } });
+    const tunedResources = Template.fromStack(tuned).toJSON().Resources;
+    const variablesOf = (name: FunctionName) => tunedResources[tuned.resolve((tuned.functions.functions[name].node.defaultChild as CfnFunction).logicalId)].Properties.Environment.Variables;
+    expect(variablesOf('prepareApproval').AUTO_APPROVE).toBe('access');
+    expect(variablesOf('submitRequest').RATE_LIMIT_IP_SUBMISSIONS).toBe('50');
+    expect(variablesOf('startVerification').VERIFICATION_TTL_HOURS).toBe('48');
+    // The state machine waits exactly as long as the link works.
+    const tunedAsl = resolveDefinitionString(tuned.workflow.definitionString(), (id) => id) as { States: Record<string, { TimeoutSeconds?: number }> };
+    expect(tunedAsl.States.StartVerification!.TimeoutSeconds).toBe(48 * 3600);
+    expect(() => buildDsrApp({ context: { ...noBundling, autoApprove: 'everything' } })).toThrow('-c autoApprove must be "none" or a comma-separated list of access, amend, delete, objection (got "everything")');
+    expect(() => buildDsrApp({ context: { ...noBundling, backupWindowDays: '-3' } })).toThrow('-c backupWindowDays must be a whole number, 0 or more (got "-3")');
+  });
+
+  it('warn at synth about values that would deploy a product serving nobody, unless the demo is meant', () => {
+    const warnings = (context: Record<string, unknown>) => {
+      const { stack: built } = buildDsrApp({ context: { ...noBundling, ...context } });
+      return Annotations.fromStack(built).findWarning('*', Match.anyValue()).map((warning) => String(warning.entry.data));
+    };
+    const demo = warnings({});
+    expect(demo.join('\n')).toMatch(/mailFrom is privacy@example.com/);
+    expect(demo.join('\n')).toMatch(/creates demo stores/);
+    expect(demo.join('\n')).toMatch(/example addresses nobody reads/);
+    expect(demo.join('\n')).toMatch(/crm-partner have no endpoint/);
+    expect(demo.join('\n')).toMatch(/Reminders and escalations go to privacy-officers@example.com/);
+    const trial = warnings({ allowDemo: 'true', mailFrom: 'privacy@acme-privacy.eu' });
+    expect(trial).toEqual([]);
   });
 
   it('tell the officers\' address only to the functions that mail officers, from the context', () => {
@@ -233,22 +274,37 @@ describe('the functions', () => {
     expect(JSON.stringify(variables.COGNITO_DOMAIN_URL)).toMatch(/amazoncognito\.com/);
   });
 
-  it('let the console sign in at <publicBaseUrl>/console when a public URL is given', () => {
-    const { stack: withUrl } = buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/', officerCallbackUrls: 'https://other.example.com/console' } });
-    Template.fromStack(withUrl).hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      CallbackURLs: ['https://other.example.com/console', 'https://privacy.example.com/console'],
-    });
+  it('serve a custom domain with its certificate, and let the console sign in there', () => {
+    const { stack: withDomain } = buildDsrApp({ context: { ...noBundling, domainName: 'privacy.example.com', certificateArn, officerCallbackUrls: 'https://other.example.com/console' } });
+    const served = Template.fromStack(withDomain);
+    served.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'privacy.example.com', DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn })] });
+    served.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { DomainName: { Ref: Match.anyValue() }, Stage: '$default' });
+    served.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://privacy.example.com/console', 'https://other.example.com/console'] });
+    served.hasOutput('PublicDomainTarget', {});
+  });
+
+  it('refuse a public URL the stack would not serve (no certificate), naming what is missing', () => {
+    // Links and sign-in used to point at https://privacy.your-domain.example with nothing serving it.
+    expect(() => buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/' } })).toThrow(/needs certificateArn/);
+    expect(() => buildDsrApp({ context: { ...noBundling, domainName: 'privacy.example.com' } })).toThrow(/needs certificateArn/);
+    expect(() => buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/app', certificateArn } })).toThrow(/nothing after the host/);
   });
 
   it('tell the pages function where its copied web assets are', () => {
     expect(resources[logicalIdOf.pages]!.Properties.Environment.Variables[envNames.webAssetsDir]).toBe('/var/task/web');
   });
 
-  it('pass PUBLIC_BASE_URL only when the context gives one', () => {
-    const { stack: withUrl } = buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/' } });
-    for (const [, fn] of Object.entries(Template.fromStack(withUrl).findResources('AWS::Lambda::Function'))) {
-      expect(fn.Properties.Environment.Variables[envNames.publicBaseUrl]).toBe('https://privacy.example.com');
+  it('pass PUBLIC_BASE_URL, the API\'s own URL or the custom domain, to exactly the functions that write links', () => {
+    const linkWriters = catalogNames.filter((name) => (functionCatalog[name] as FunctionSpec).settings?.includes('publicBaseUrl'));
+    expect(linkWriters).toEqual(expect.arrayContaining(['submitRequest', 'startVerification', 'notifyRequester', 'sendReminders']));
+    for (const name of catalogNames) {
+      const variables = resources[logicalIdOf[name]]!.Properties.Environment.Variables;
+      if (linkWriters.includes(name)) expect(JSON.stringify(variables[envNames.publicBaseUrl]), name).toContain(logicalIdOfConstruct(stack.api.httpApi));
+      else expect(variables[envNames.publicBaseUrl], name).toBeUndefined();
     }
+    const { stack: withDomain } = buildDsrApp({ context: { ...noBundling, domainName: 'privacy.example.com', certificateArn } });
+    const functions = Template.fromStack(withDomain).findResources('AWS::Lambda::Function');
+    expect(Object.values(functions).filter((fn) => fn.Properties.Environment.Variables[envNames.publicBaseUrl] === 'https://privacy.example.com')).toHaveLength(linkWriters.length);
   });
 
   it('map the id of every store with an AWS resource (tables, buckets) to its physical name, and nothing else', () => {
