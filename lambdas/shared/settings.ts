@@ -100,7 +100,7 @@ export const defaultJurisdiction = /* @__PURE__ */ setting<'gdpr' | 'ccpa'>({
   env: 'DEFAULT_JURISDICTION',
   description: 'The policy (due dates, extensions) of a request whose form does not choose one.',
   defaultValue: 'gdpr',
-  parse: oneOf(['gdpr', 'ccpa'] as const),
+  parse: /* @__PURE__ */ oneOf(['gdpr', 'ccpa'] as const),
   format: asText,
 });
 
@@ -109,7 +109,7 @@ export const repeatedRequestsFlagAt = /* @__PURE__ */ setting<number>({
   env: 'REPEATED_REQUESTS_FLAG_AT',
   description: 'Other confirmed requests from one mailbox within a year that flag a request as repeated (GDPR Art. 12(5)); 0 turns the flag off.',
   defaultValue: 3,
-  parse: wholeNumber(0),
+  parse: /* @__PURE__ */ wholeNumber(0),
   format: asText,
 });
 
@@ -118,7 +118,7 @@ export const requestRecordRetentionDays = /* @__PURE__ */ setting<number>({
   env: 'REQUEST_RECORD_RETENTION_DAYS',
   description: 'Days a closed request\'s record is kept before the hourly retention run deletes it; 0 keeps records forever.',
   defaultValue: defaultRecordRetentionDays,
-  parse: wholeNumber(0),
+  parse: /* @__PURE__ */ wholeNumber(0),
   format: asText,
 });
 
@@ -127,7 +127,7 @@ export const backupWindowDays = /* @__PURE__ */ setting<number>({
   env: 'BACKUP_WINDOW_DAYS',
   description: 'Days erased data may live on in backups, as the erasure email tells the requester (DynamoDB point-in-time recovery keeps 35).',
   defaultValue: 35,
-  parse: wholeNumber(0),
+  parse: /* @__PURE__ */ wholeNumber(0),
   format: asText,
 });
 
@@ -136,7 +136,7 @@ export const verificationTtlHours = /* @__PURE__ */ setting<number>({
   env: 'VERIFICATION_TTL_HOURS',
   description: 'Hours a verification link works; the state machine waits exactly as long before the request expires.',
   defaultValue: 72,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -145,7 +145,7 @@ export const exportTtlDays = /* @__PURE__ */ setting<number>({
   env: 'EXPORT_TTL_DAYS',
   description: 'Days an access export can be downloaded; the bucket deletes it a day later.',
   defaultValue: 7,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -154,7 +154,7 @@ export const ipSubmissionsLimit = /* @__PURE__ */ setting<number>({
   env: 'RATE_LIMIT_IP_SUBMISSIONS',
   description: 'Submissions one source IP may make per window; past it, 429 with Retry-After.',
   defaultValue: 20,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -163,7 +163,7 @@ export const ipSubmissionsWindowSeconds = /* @__PURE__ */ setting<number>({
   env: 'RATE_LIMIT_IP_SUBMISSIONS_WINDOW_SECONDS',
   description: 'The window of the per-IP submission limit.',
   defaultValue: 600,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -172,7 +172,7 @@ export const ipTokenPostsLimit = /* @__PURE__ */ setting<number>({
   env: 'RATE_LIMIT_IP_TOKEN_POSTS',
   description: 'Link-token posts (verify, download, status, cancel, intake together) one source IP may make per window.',
   defaultValue: 60,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -181,7 +181,7 @@ export const ipTokenPostsWindowSeconds = /* @__PURE__ */ setting<number>({
   env: 'RATE_LIMIT_IP_TOKEN_POSTS_WINDOW_SECONDS',
   description: 'The window of the per-IP token-post limit.',
   defaultValue: 600,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -190,7 +190,7 @@ export const emailVerificationsLimit = /* @__PURE__ */ setting<number>({
   env: 'RATE_LIMIT_EMAIL_VERIFICATIONS',
   description: 'Verification mails one mailbox may receive per window; past it, submissions answer 202 and store nothing.',
   defaultValue: 3,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -199,7 +199,7 @@ export const emailVerificationsWindowSeconds = /* @__PURE__ */ setting<number>({
   env: 'RATE_LIMIT_EMAIL_VERIFICATIONS_WINDOW_SECONDS',
   description: 'The window of the per-mailbox verification-mail limit.',
   defaultValue: 86_400,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -208,7 +208,7 @@ export const submissionDedupeWindowSeconds = /* @__PURE__ */ setting<number>({
   env: 'SUBMISSION_DEDUPE_WINDOW_SECONDS',
   description: 'Identical submissions (mailbox, type, corrections) within this window are one request.',
   defaultValue: 600,
-  parse: wholeNumber(1),
+  parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
 });
 
@@ -217,7 +217,7 @@ export const submissionAnswerFloorMs = /* @__PURE__ */ setting<number>({
   env: 'SUBMISSION_ANSWER_FLOOR_MS',
   description: 'Every accepted submission is answered no sooner than this, so a held-back one is not told apart by its time; 0 turns it off.',
   defaultValue: 400,
-  parse: wholeNumber(0),
+  parse: /* @__PURE__ */ wholeNumber(0),
   format: asText,
 });
 

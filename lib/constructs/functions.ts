@@ -112,6 +112,8 @@ export class DsrFunctions extends Construct {
           mainFields: ['module', 'main'],
           banner: esmRequireShim,
           minify: true,
+          // Step Functions retries and catches by error name: minified classes must keep theirs.
+          keepNames: true,
           sourceMap: true,
           sourceMapMode: SourceMapMode.DEFAULT,
           sourcesContent: false,

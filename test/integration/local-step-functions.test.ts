@@ -621,7 +621,13 @@ describe('resolveDefinitionString', () => {
   });
 
   it('names the intrinsic it cannot resolve', () => {
-    const synthesized = { 'Fn::Join': ['', ['{"a":"', { 'Fn::Sub': 'x' }, '"}']] };
-    expect(() => resolveDefinitionString(synthesized, () => '')).toThrow(/unsupported intrinsic Fn::Sub/);
+    const synthesized = { 'Fn::Join': ['', ['{"a":"', { 'Fn::ImportValue': 'OtherStack:Name' }, '"}']] };
+    expect(() => resolveDefinitionString(synthesized, () => '')).toThrow(/unsupported intrinsic Fn::ImportValue/);
+  });
+
+  it('resolves Fn::Sub with pseudo parameters, logical ids, attributes and its own variables', () => {
+    const synthesized = { 'Fn::Sub': ['{"a":"${AWS::Region}/${Table}/${Fn.Arn}/${extra}/${!Literal}"}', { extra: { Ref: 'Other' } }] };
+    const definition = resolveDefinitionString(synthesized, (logicalId, attribute) => (attribute ? `${logicalId}.${attribute}` : `ref:${logicalId}`));
+    expect(definition).toEqual({ a: 'us-east-1/ref:Table/Fn.Arn/ref:Other/${Literal}' });
   });
 });
