@@ -80,8 +80,15 @@ export interface LocalStack {
   readonly partner: PartnerCrm;
   readonly issuer: OfficerIssuer;
   readonly stepFunctions: LocalStepFunctions;
+  /** The request table and the state machine, as the functions find them. */
+  readonly requestTableName: string;
+  readonly stateMachineArn: string;
+  /** The key that signs intake links (locally a file; in deployed mode also the template secret's value). */
+  readonly intakeLinkKey: string;
   /** The physical table or bucket of a DynamoDB or S3 store, as its functions find it. */
   storeLocation(storeId: string): string;
+  /** Invokes a function as Lambda would (scheduled functions, tests). */
+  invoke(name: FunctionName, event: unknown): Promise<any>;
   /** The deployed-bundles mode's functions (their environments, IAM denials); undefined in process. */
   readonly deployed?: DeployedFunctions;
   stop(): Promise<void>;
@@ -180,7 +187,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       invoke: (functionName, payload) => functions.invoke(functions.catalogNameOf(functionName), payload),
       port: options.stepFunctionsPort ?? 0,
       // Waiting executions survive a restart when there is a data folder.
-      ...(options.dataDir ? { persistDir: join(options.dataDir, 'step-functions') } : {}),
+      // Each mode has its own state machine ARN and functions: each keeps its own executions.
+      ...(options.dataDir ? { persistDir: join(options.dataDir, deployedMode ? 'step-functions-deployed' : 'step-functions') } : {}),
       ...(options.retryIntervalScale !== undefined ? { retryIntervalScale: options.retryIntervalScale } : {}),
     });
     const { url: stepFunctionsUrl } = await stepFunctions.start();
@@ -208,7 +216,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       partner,
       issuer,
       stepFunctions,
+      requestTableName: functions.requestTableName,
+      stateMachineArn: functions.stateMachineArn,
+      intakeLinkKey: intakeKey,
       storeLocation: functions.storeLocation,
+      invoke: (name, event) => functions.invoke(name, event),
       ...(functions.deployed ? { deployed: functions.deployed } : {}),
       stop,
     };
@@ -222,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 interface LocalFunctions {
   readonly definition: object;
   readonly stateMachineArn: string;
+  readonly requestTableName: string;
   readonly tables: CreateTableCommandInput[];
   readonly buckets: { name: string; versioned: boolean }[];
   storeLocation(storeId: string): string;
@@ -252,6 +265,7 @@ function inProcessFunctions(): LocalFunctions {
   return {
     definition,
     stateMachineArn: localNames.stateMachineArn,
+    requestTableName: localNames.requestTable,
     tables: [
       requestTableDefinition(localNames.requestTable),
       ...demoStores.flatMap((store) => (store.kind === 'dynamodb' ? [storeTableDefinition(store)] : [])),
@@ -318,6 +332,7 @@ async function deployedFunctions(
   return {
     definition: functions.definition,
     stateMachineArn: functions.stateMachineArn,
+    requestTableName: resources.tableName(resources.ofType('AWS::DynamoDB::Table').find(([, table]) => table.Metadata?.['aws:cdk:path'] === `${dsrStackName}/Requests/Table/Resource`)![0]),
     tables: resources.ofType('AWS::DynamoDB::Table').map(([logicalId, table]) => templateTableDefinition(resources.tableName(logicalId), table.Properties ?? {})),
     buckets: resources.ofType('AWS::S3::Bucket').map(([logicalId, bucket]) => ({ name: resources.bucketName(logicalId), versioned: bucket.Properties?.VersioningConfiguration?.Status === 'Enabled' })),
     storeLocation,

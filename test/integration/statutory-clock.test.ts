@@ -6,7 +6,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@a
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
 import { createIntakeLink } from '../../lambdas/domain/intake-link.ts';
-import { eventually, isolatedStack, LocalClient } from '../fixtures/local-client.ts';
+import { eventually, isolatedStack, LocalClient, localMode } from '../fixtures/local-client.ts';
 
 const officerEmail = 'privacy-officers@example.com';
 const repositoryRoot = resolve(import.meta.dirname, '../..');
@@ -47,13 +47,13 @@ async function submitAndVerify(email: string, extra: Record<string, unknown> = {
   return submitted;
 }
 
-const item = async (requestId: string) => (await documents.send(new GetCommand({ TableName: 'dsr-requests', Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' } }))).Item!;
+const item = async (requestId: string) => (await documents.send(new GetCommand({ TableName: stack.requestTableName, Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' } }))).Item!;
 
 /** Moves the due date the way an extension does: the attribute and the status index's sort key together. */
 async function setDueAt(requestId: string, dueAt: Date): Promise<void> {
   await documents.send(
     new UpdateCommand({
-      TableName: 'dsr-requests',
+      TableName: stack.requestTableName,
       Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' },
       UpdateExpression: 'SET dueAt = :due, gsi1sk = :sk',
       ExpressionAttributeValues: { ':due': dueAt.toISOString(), ':sk': `${dueAt.toISOString()}#${requestId}` },
@@ -99,7 +99,7 @@ describe('cancelling', () => {
     expect(cancelled.body.status).toBe('cancelled');
 
     const execution = await eventually(async () => {
-      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:dsr-requests' }));
+      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }));
       const found = executions.find((candidate) => candidate.name === requestId);
       return found && found.status !== 'RUNNING' ? found : undefined;
     }, 10_000, 'the execution to end');
@@ -125,7 +125,7 @@ describe('cancelling', () => {
     expect((await client.post('/cancel', { token: statusToken })).status).toBe(200);
     expect((await client.post('/verify', { token: verifyToken })).status).toBe(400);
     await eventually(async () => {
-      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:dsr-requests' }));
+      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }));
       return executions.find((candidate) => candidate.name === requestId && candidate.status === 'SUCCEEDED');
     }, 10_000, 'the execution to end as cancelled');
   });
@@ -169,7 +169,7 @@ describe('extending the due date', () => {
 
 describe('officer reminders', () => {
   it('sends each reminder event once, even when two runs race and a third follows', async () => {
-    const { handler } = await import('../../lambdas/tasks/send-reminders.ts');
+    const handler = (): Promise<{ sent: Record<string, string[] | undefined> }> => stack.invoke('sendReminders', {});
     const now = Date.now();
     const soon = await submitAndVerify('jane.doe@example.com', { type: 'delete' });
     const tomorrow = await submitAndVerify('john.smith@example.org', { type: 'amend', corrections: [{ field: 'phone', value: '+44 20 7946 0001' }] });
@@ -203,7 +203,8 @@ describe('officer reminders', () => {
 });
 
 describe('record retention', () => {
-  it('deletes a closed request with its store tasks and history pointer once three years have passed, and nothing else', async () => {
+  // Three years pass by calling the purge with a moved clock in this process; a bundle in its worker has no such seam.
+  it.skipIf(localMode === 'deployed')('deletes a closed request with its store tasks and history pointer once three years have passed, and nothing else', async () => {
     const { purgeClosedRequests } = await import('../../lambdas/tasks/purge-closed-requests.ts');
     const { requests, storeTasks } = await import('../../lambdas/shared/dependencies.ts');
     const email = 'retention.subject@example.org';
@@ -226,7 +227,7 @@ describe('record retention', () => {
     await client.waitForStatus(cancelled.requestId, 'cancelled');
     const closed = [completed, rejected, cancelled].map((request) => request.requestId);
     const itemsUnder = async (requestId: string) =>
-      (await documents.send(new QueryCommand({ TableName: 'dsr-requests', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}` } }))).Items ?? [];
+      (await documents.send(new QueryCommand({ TableName: stack.requestTableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}` } }))).Items ?? [];
     expect((await itemsUnder(completed.requestId)).length).toBeGreaterThan(10); // the request and its store tasks
 
     const at = (days: number) => () => new Date(Date.now() + days * 86_400_000);
@@ -248,7 +249,7 @@ describe('record retention', () => {
 
 describe('intake links', () => {
   it('round-trips an address from a signed link, made by the library and by the CLI', async () => {
-    const key = process.env.INTAKE_LINK_SECRET!;
+    const key = stack.intakeLinkKey;
     expect(key).toBeTruthy();
     const link = createIntakeLink(stack.apiUrl, 'jane.doe@example.com', key);
     const token = link.split('#intake=')[1]!;
