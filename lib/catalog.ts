@@ -9,12 +9,19 @@ import { bindings, officerGroup as officerGroupName, type SettingKey } from '../
 export type Capability =
   | 'requests:read'
   | 'requests:write'
+  /** Delete closed requests (record retention): DeleteItem, which no other role has. */
+  | 'requests:purge'
   | 'workflow:start'
   | 'workflow:callback'
+  /** Read finished exports (exports/), to presign their download. */
   | 'exports:read'
+  /** Put one store's collected records under work/; nothing else in the export bucket. */
+  | 'exports:collect'
   | 'exports:write'
   | 'mail:send'
   | 'stores:read'
+  /** Read the stores resolved before approval (identity resolvers, amendment previews) only. */
+  | 'stores:preview'
   /** Change and delete the subject's data in the declared stores (amend, erase, objection). */
   | 'stores:write'
   /** Read the signing secrets of webhook stores (processors). */
@@ -103,7 +110,7 @@ export const functionCatalog = {
     entry: 'lambdas/http/store-callback.ts',
     kind: 'http',
     description: "Takes a processor's signed asynchronous answer and resumes the workflow",
-    capabilities: ['requests:write', 'workflow:callback', 'stores:secrets', 'exports:write'],
+    capabilities: ['requests:write', 'workflow:callback', 'stores:secrets', 'exports:collect'],
   },
   completeStoreTask: {
     entry: 'lambdas/http/complete-store-task.ts',
@@ -157,7 +164,7 @@ export const functionCatalog = {
     entry: 'lambdas/tasks/purge-closed-requests.ts',
     kind: 'scheduled',
     description: 'Deletes the records of requests closed more than the retention period ago (3 years by default)',
-    capabilities: ['requests:write'],
+    capabilities: ['requests:read', 'requests:purge'],
     settings: ['requestRecordRetentionDays'],
     timeoutSeconds: 300,
   },
@@ -172,14 +179,14 @@ export const functionCatalog = {
     entry: 'lambdas/tasks/prepare-approval.ts',
     kind: 'task',
     description: 'Resolves the subject in the stores and parks the workflow for an officer',
-    capabilities: ['requests:write', 'stores:read', 'workflow:callback'],
+    capabilities: ['requests:write', 'stores:preview', 'workflow:callback'],
     settings: ['autoApprove', 'repeatedRequestsFlagAt'],
   },
   runStoreAction: {
     entry: 'lambdas/tasks/run-store-action.ts',
     kind: 'task',
     description: 'Runs the request against one data store; asynchronous stores resume the workflow later',
-    capabilities: ['requests:write', 'stores:read', 'stores:write', 'stores:secrets', 'exports:write', 'workflow:callback'],
+    capabilities: ['requests:write', 'stores:read', 'stores:write', 'stores:secrets', 'exports:collect', 'workflow:callback'],
     settings: ['publicBaseUrl'],
     timeoutSeconds: 300,
     memoryMb: 1024,

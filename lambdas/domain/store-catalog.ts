@@ -111,7 +111,11 @@ export interface WebhookStore extends StoreBase {
   readonly kind: 'webhook';
   /** The processor's endpoint; `{ env: NAME }` reads it from an environment variable at run time. */
   readonly endpoint: string | { readonly env: string };
-  /** Secrets Manager secret holding the shared HMAC key (locally: env DSR_SECRET_<STORE_ID>). */
+  /**
+   * Secrets Manager secret holding the shared HMAC key (locally: env DSR_SECRET_<STORE_ID>). For a
+   * `demo` store the stack generates the secret under a name of its own (so a redeploy after a
+   * destroy never meets the old one in its recovery window) and passes its ARN in STORE_LOCATIONS.
+   */
   readonly secretName: string;
   /** How long to wait for an asynchronous answer before the store is marked failed. */
   readonly callbackTimeoutHours: number;
@@ -141,6 +145,17 @@ export interface IdentityResolver {
 export interface StoreCatalog {
   readonly identityResolvers: readonly IdentityResolver[];
   readonly stores: readonly StoreDefinition[];
+}
+
+/**
+ * The stores read before an officer approves (lambdas/tasks/prepare-approval.ts): those that
+ * resolve identities, and the DynamoDB stores whose fields an amendment previews. The stack grants
+ * the approval step read access to these only.
+ */
+export function storesReadBeforeApproval(catalog: StoreCatalog): string[] {
+  const resolvers = catalog.identityResolvers.map((resolver) => resolver.storeId);
+  const previewed = catalog.stores.filter((store) => store.kind === 'dynamodb' && store.fields && Object.keys(store.fields).length > 0).map((store) => store.id);
+  return [...new Set([...resolvers, ...previewed])];
 }
 
 const storeIdPattern = /^[a-z][a-z0-9-]{1,40}$/;

@@ -6,6 +6,7 @@ import { signatureHeader, verifyWebhookSignature } from '../domain/webhook-signa
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
 import { collectedKey } from '../domain/object-keys.ts';
 import { catalog, objects, storeTasks, taskCallbacks } from '../shared/dependencies.ts';
+import { storeLocations } from '../shared/config.ts';
 import { HttpError, httpHandler, json, type HttpEvent } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { completeStoreTask } from '../use-cases/complete-store-task.ts';
@@ -64,7 +65,7 @@ export const handler = httpHandler(async (event) => {
   if (!store || store.kind !== 'webhook') throw new HttpError(404, 'No such store');
   const raw = rawBodyOf(event);
 
-  const secret = await resolveWebhookSecret(store);
+  const secret = await resolveWebhookSecret(store, storeLocations()[store.id]);
   if (!verifyWebhookSignature(secret, raw, event.headers[signatureHeader], Math.floor(Date.now() / 1000))) {
     logger.warn('Callback signature refused', { storeId: store.id });
     throw new HttpError(401, 'Missing or invalid signature');

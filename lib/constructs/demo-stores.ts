@@ -27,6 +27,7 @@ export interface DemoStoresProps {
 type StoreGrant = (role: IRole & IConstruct) => WildcardAcknowledgement[];
 
 interface StoreGrants {
+  readonly storeId: string;
   readonly read?: StoreGrant;
   readonly write?: StoreGrant;
   readonly secrets?: StoreGrant;
@@ -85,9 +86,13 @@ export class DemoStores extends Construct {
     this.checkWebhookEndpoints();
   }
 
-  /** Query (tables and their lookup indexes) and read (the subjects' prefixes) on every store. */
-  grantRead(role: IRole & IConstruct): WildcardAcknowledgement[] {
-    return this.grants.flatMap((grant) => grant.read?.(role) ?? []);
+  /** Query (tables and their lookup indexes) and read (the subjects' prefixes) on every store, or on the given ones. */
+  grantRead(role: IRole & IConstruct, storeIds?: readonly string[]): WildcardAcknowledgement[] {
+    return this.grants.filter((grant) => !storeIds || storeIds.includes(grant.storeId)).flatMap((grant) => grant.read?.(role) ?? []);
+  }
+
+  get catalog(): StoreCatalog {
+    return this.props.catalog;
   }
 
   /**
@@ -135,6 +140,7 @@ export class DemoStores extends Construct {
     const indexFinding = (scope: IConstruct, why: string): WildcardAcknowledgement[] =>
       indexName ? [{ finding: resourceFinding(scope, `${table.tableArn}/index/*`), reason: why }] : [];
     this.grants.push({
+      storeId: store.id,
       read: (role) => {
         table.grantReadData(role);
         return indexFinding(
@@ -196,6 +202,7 @@ export class DemoStores extends Construct {
     const keyPattern = `${fixedPrefix}*`;
     const prefixFinding = (scope: IConstruct, why: string): WildcardAcknowledgement => ({ finding: resourceFinding(scope, bucket.arnForObjects(keyPattern)), reason: why });
     this.grants.push({
+      storeId: store.id,
       read: (role) => {
         bucket.grantRead(role, keyPattern);
         return [
@@ -236,7 +243,8 @@ export class DemoStores extends Construct {
     const secret: ISecret =
       store.provision === 'demo'
         ? new Secret(this, `${store.id}Secret`, {
-            secretName: store.secretName,
+            // No fixed name: a deleted secret keeps its name for its recovery window (7-30 days),
+            // so a redeploy after a destroy would fail. Functions find it by ARN (STORE_LOCATIONS).
             description: `dsr-workflow: HMAC key shared with the processor behind store "${store.id}" (signs requests and callbacks)`,
             encryptionKey: this.props.encryptionKey,
             generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
@@ -248,6 +256,7 @@ export class DemoStores extends Construct {
           // managed key, that key's policy must allow kms:Decrypt via Secrets Manager to these roles.
           Secret.fromSecretNameV2(this, `${store.id}Secret`, store.secretName);
     this.secrets[store.id] = secret;
+    if (secret instanceof Secret) this.locations[store.id] = secret.secretArn;
     if (secret instanceof Secret) {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -261,6 +270,7 @@ export class DemoStores extends Construct {
         ? secret.secretArn
         : Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${store.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.grants.push({
+      storeId: store.id,
       secrets: (role) => {
         role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArnForPolicy] }));
         if (store.provision === 'demo') {

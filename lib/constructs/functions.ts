@@ -10,6 +10,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import { storesReadBeforeApproval } from '../../lambdas/domain/store-catalog.ts';
 import { operatorSettings, settingsEnvironment, type SettingKey, type SettingValues } from '../../lambdas/shared/settings.ts';
 import type { DemoStores } from './demo-stores.ts';
 import type { IntakeLinks } from './intake-links.ts';
@@ -167,12 +168,17 @@ export class DsrFunctions extends Construct {
     switch (capability) {
       case 'requests:read':
         fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
-        targets.requestTable.grantReadData(fn);
+        grantRequestTable(role, targets.requestTable, requestTableReads, tableKeyReads);
         return [requestIndexWildcard(role, targets.requestTable)];
       case 'requests:write':
         fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
-        targets.requestTable.grantReadWriteData(fn);
+        // Item reads and writes: no Scan, no BatchWriteItem, no DeleteItem (only the purge deletes).
+        grantRequestTable(role, targets.requestTable, [...requestTableReads, 'dynamodb:PutItem', 'dynamodb:UpdateItem'], tableKeyWrites);
         return [requestIndexWildcard(role, targets.requestTable), ...kmsWriteWildcards];
+      case 'requests:purge':
+        fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [targets.requestTable.tableArn] }));
+        return [];
       case 'limits:count':
         fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
         // The per-IP counters only: an atomic ADD on items whose partition key starts with LIMIT#.
@@ -183,17 +189,34 @@ export class DsrFunctions extends Construct {
             conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } },
           }),
         );
-        targets.requestTable.encryptionKey?.grantEncryptDecrypt(fn);
+        grantRequestTable(role, targets.requestTable, [], tableKeyWrites);
         return [...kmsWriteWildcards];
       case 'exports:read':
         fn.addEnvironment(envNames.exportBucket, targets.exportBucket.bucketName);
-        targets.exportBucket.grantRead(fn);
-        return [...exportObjectWildcards(role, targets.exportBucket), ...s3ReadWildcards];
+        // Finished exports only (exports/<id>/): never the work files of requests in progress.
+        targets.exportBucket.grantRead(fn, `${exportsPrefix}*`);
+        return [...exportObjectWildcards(role, targets.exportBucket, exportsPrefix), ...s3ReadWildcards];
+      case 'exports:collect':
+        fn.addEnvironment(envNames.exportBucket, targets.exportBucket.bucketName);
+        // Writes one store's collected records under work/: reads and deletes nothing.
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [targets.exportBucket.arnForObjects(`${workPrefix}*`)] }));
+        if (targets.exportBucket.encryptionKey) {
+          // SSE-KMS: a data key for the new object, asked for by S3 on this role's behalf only.
+          const stack = Stack.of(role);
+          role.addToPrincipalPolicy(
+            new PolicyStatement({
+              actions: ['kms:GenerateDataKey'],
+              resources: [targets.exportBucket.encryptionKey.keyArn],
+              conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
+            }),
+          );
+        }
+        return exportObjectWildcards(role, targets.exportBucket, workPrefix);
       case 'exports:write':
         fn.addEnvironment(envNames.exportBucket, targets.exportBucket.bucketName);
         // grantReadWrite includes s3:DeleteObject*: work files and expired exports are deleted.
         targets.exportBucket.grantReadWrite(fn);
-        return [...exportObjectWildcards(role, targets.exportBucket), ...s3ReadWildcards, ...s3WriteWildcards, ...kmsWriteWildcards];
+        return [...exportObjectWildcards(role, targets.exportBucket, ''), ...s3ReadWildcards, ...s3WriteWildcards, ...kmsWriteWildcards];
       case 'workflow:start':
         fn.addEnvironment(envNames.stateMachineArn, targets.stateMachine.stateMachineArn);
         targets.stateMachine.grantStartExecution(fn);
@@ -219,12 +242,18 @@ export class DsrFunctions extends Construct {
       case 'stores:read':
         fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
         return targets.stores.grantRead(role);
+      case 'stores:preview':
+        // Only the stores read before approval: identity resolution and the amendment preview.
+        fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
+        return targets.stores.grantRead(role, storesReadBeforeApproval(targets.stores.catalog));
       case 'stores:write':
         // The same locations as stores:read: a function never writes to a store it cannot find.
         fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
         addWebhookEndpoints(fn, targets.stores);
         return targets.stores.grantWrite(role);
       case 'stores:secrets':
+        // A demo processor's secret is found by its ARN, which STORE_LOCATIONS carries.
+        fn.addEnvironment(envNames.storeLocations, Stack.of(this).toJsonString(targets.stores.locations));
         addWebhookEndpoints(fn, targets.stores);
         return targets.stores.grantSecrets(role);
       case 'intake:secret':
@@ -245,12 +274,37 @@ const requestIndexWildcard = (role: Role, table: ITable): WildcardAcknowledgemen
   reason: 'CDK table grants include the table\'s indexes as <table>/index/*, on the request table only; its one index is "by-status", the officer queue.',
 });
 
-const exportObjectWildcards = (role: Role, bucket: IBucket): WildcardAcknowledgement[] => [
+const exportsPrefix = 'exports/';
+const workPrefix = 'work/';
+
+const exportObjectWildcards = (role: Role, bucket: IBucket, prefix: string): WildcardAcknowledgement[] => [
   {
-    finding: resourceFinding(role, bucket.arnForObjects('*')),
-    reason: 'Exports and work files are keyed by request id (exports/<id>/, work/<id>/), unknown at deploy time: object access must cover the keys of this one bucket.',
+    finding: resourceFinding(role, bucket.arnForObjects(`${prefix}*`)),
+    reason: `Exports and work files are keyed by request id (exports/<id>/, work/<id>/), unknown at deploy time: object access must cover ${prefix ? `the keys under ${prefix}` : 'the keys'} of this one bucket.`,
   },
 ];
+
+const requestTableReads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const tableKeyReads = ['kms:Decrypt', 'kms:DescribeKey'];
+const tableKeyWrites = [...tableKeyReads, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+
+/**
+ * The request table's actions on the table and its indexes, and its key's actions through DynamoDB
+ * only (kms:ViaService): the data key also encrypts the exports, which these roles must not reach.
+ */
+function grantRequestTable(role: Role, table: ITable, actions: readonly string[], keyActions: readonly string[]): void {
+  if (actions.length) role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn, `${table.tableArn}/index/*`] }));
+  if (table.encryptionKey) {
+    const stack = Stack.of(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...keyActions],
+        resources: [table.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
+  }
+}
 
 const s3ReadWildcards: WildcardAcknowledgement[] = [
   { finding: 'Action::s3:GetObject*', reason: 'CDK grantRead on the export bucket: GetObject and its version/attribute variants, on that bucket\'s objects only.' },

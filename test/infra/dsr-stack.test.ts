@@ -12,7 +12,7 @@ import { resolveDefinitionString } from '../../lib/local/resolve-definition.ts';
 import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
 import { requestRejectedError } from '../../lambdas/use-cases/decide-request.ts';
 import { requestCancelledError } from '../../lambdas/use-cases/cancel-request.ts';
-import type { DynamoDbStore, S3Store, StoreCatalog, WebhookStore } from '../../lambdas/domain/store-catalog.ts';
+import { storesReadBeforeApproval, type DynamoDbStore, type S3Store, type StoreCatalog, type WebhookStore } from '../../lambdas/domain/store-catalog.ts';
 import { flattenReference } from '../../lib/constructs/nag-acknowledgements.ts';
 
 // Prepare: one stack for the whole file, without bundling (the handlers are not built here).
@@ -180,10 +180,14 @@ describe('the functions', () => {
       'requests:write': envNames.requestTable,
       'exports:read': envNames.exportBucket,
       'exports:write': envNames.exportBucket,
+      'exports:collect': envNames.exportBucket,
+      'requests:purge': envNames.requestTable,
       'workflow:start': envNames.stateMachineArn,
       'mail:send': envNames.mailFrom,
       'stores:read': envNames.storeLocations,
       'stores:write': envNames.storeLocations,
+      'stores:preview': envNames.storeLocations,
+      'stores:secrets': envNames.storeLocations,
       'intake:secret': envNames.intakeSecretName,
       'limits:count': envNames.requestTable,
     };
@@ -307,9 +311,12 @@ describe('the functions', () => {
     expect(Object.values(functions).filter((fn) => fn.Properties.Environment.Variables[envNames.publicBaseUrl] === 'https://privacy.example.com')).toHaveLength(linkWriters.length);
   });
 
-  it('map the id of every store with an AWS resource (tables, buckets) to its physical name, and nothing else', () => {
-    const withResource = storeCatalog.stores.filter((store) => store.kind === 'dynamodb' || store.kind === 's3').map((store) => store.id);
-    for (const name of withCapability('stores:read', 'stores:write')) {
+  it('map the id of every store with an AWS resource (tables, buckets, generated secrets) to its physical name, and nothing else', () => {
+    const withResource = storeCatalog.stores
+      .filter((store) => store.kind === 'dynamodb' || store.kind === 's3' || (store.kind === 'webhook' && store.provision === 'demo'))
+      .map((store) => store.id);
+    const resourceType = { dynamodb: 'AWS::DynamoDB::Table', s3: 'AWS::S3::Bucket', webhook: 'AWS::SecretsManager::Secret' } as Record<string, string>;
+    for (const name of withCapability('stores:read', 'stores:preview', 'stores:write', 'stores:secrets')) {
       const locations = resolveDefinitionString(
         resources[logicalIdOf[name]]!.Properties.Environment.Variables[envNames.storeLocations],
         (logicalId) => logicalId,
@@ -317,7 +324,7 @@ describe('the functions', () => {
       expect(Object.keys(locations).sort(), name).toEqual(withResource.sort());
       for (const [storeId, physical] of Object.entries(locations)) {
         const store = storeCatalog.stores.find((candidate) => candidate.id === storeId)!;
-        expect(resources[physical as string]?.Type, storeId).toBe(store.kind === 'dynamodb' ? 'AWS::DynamoDB::Table' : 'AWS::S3::Bucket');
+        expect(resources[physical as string]?.Type, storeId).toBe(resourceType[store.kind]);
       }
     }
   });
@@ -568,17 +575,25 @@ describe('the data', () => {
     }
   });
 
-  it('creates the demo webhook signing secrets, generated and encrypted with the data key', () => {
+  it('creates the demo webhook signing secrets, generated, encrypted with the data key, named by CloudFormation and found by ARN', () => {
     const dataKeyId = logicalIdOfConstruct(stack.node.findChild('DataKey').node.findChild('Key'));
-    for (const store of webhookStores.filter((candidate) => candidate.provision === 'demo')) {
-      const secret = resources[logicalIdOfConstruct(stack.stores.secrets[store.id]!)]!;
+    const demoWebhooks = webhookStores.filter((candidate) => candidate.provision === 'demo');
+    expect(demoWebhooks.length).toBeGreaterThan(0);
+    for (const store of demoWebhooks) {
+      const secretId = logicalIdOfConstruct(stack.stores.secrets[store.id]!);
+      const secret = resources[secretId]!;
       expect(secret.Type).toBe('AWS::SecretsManager::Secret');
       expect(secret.Properties).toMatchObject({
-        Name: store.secretName,
         KmsKeyId: { 'Fn::GetAtt': [dataKeyId, 'Arn'] },
         GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
       });
+      // A fixed name would stay taken for the recovery window after a destroy: the next deploy would fail.
+      expect(secret.Properties.Name).toBeUndefined();
       expect(secret.Properties.SecretString).toBeUndefined();
+      // Every function that reads the secret learns its ARN from STORE_LOCATIONS.
+      for (const name of ['storeCallback', 'runStoreAction', 'prepareApproval'] as const) {
+        expect(JSON.stringify(resources[logicalIdOf[name]]!.Properties.Environment.Variables[envNames.storeLocations]), name).toContain(`{"Ref":"${secretId}"}`);
+      }
     }
   });
 
@@ -755,6 +770,53 @@ describe('least privilege', () => {
       const dynamo = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
       expect(dynamo, name).toEqual([expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } } })]);
     }
+  });
+
+  it('gives no role Scan or BatchWriteItem on the request table, and DeleteItem to the retention purge only', () => {
+    const requestTable = `<${logicalIdOfConstruct(stack.requests.table)}.Arn>`;
+    const onRequestTable = (action: string) =>
+      [...new Set(statements().filter(({ statement }) => asList(statement.Action).includes(action) && resourcesOf(statement).some((resource) => resource.startsWith(requestTable))).map(({ owner }) => owner))].sort();
+    expect(onRequestTable('dynamodb:Scan')).toEqual([]);
+    expect(onRequestTable('dynamodb:BatchWriteItem')).toEqual([]);
+    expect(onRequestTable('dynamodb:DeleteItem')).toEqual(['purgeClosedRequests']);
+    expect(withCapability('requests:purge')).toEqual(['purgeClosedRequests']);
+  });
+
+  it('uses the data key for the request table through DynamoDB only', () => {
+    const dataKey = `<${logicalIdOfConstruct(stack.node.findChild('DataKey').node.findChild('Key'))}.Arn>`;
+    for (const name of withCapability('requests:read', 'requests:write', 'limits:count')) {
+      const keyStatements = statementsOf(name).filter((statement) => resourcesOf(statement).includes(dataKey));
+      const viaDynamoDb = keyStatements.filter((statement) => statement.Condition?.StringEquals?.['kms:ViaService'] !== undefined && JSON.stringify(statement.Condition).includes('dynamodb.'));
+      expect(viaDynamoDb.length, name).toBeGreaterThan(0);
+    }
+    // openIntakeLink touches nothing but its rate-limit counters: no unconditioned key use at all.
+    for (const statement of statementsOf('openIntakeLink').filter((candidate) => resourcesOf(candidate).includes(dataKey))) {
+      expect(JSON.stringify(statement.Condition ?? null), JSON.stringify(statement.Action)).toMatch(/kms:(ViaService|EncryptionContext)/);
+    }
+  });
+
+  it('lets storeCallback and runStoreAction only add work files to the export bucket: never read or delete an export', () => {
+    const exportBucket = `<${logicalIdOfConstruct(stack.exports.bucket)}.Arn>`;
+    expect(withCapability('exports:collect')).toEqual(['runStoreAction', 'storeCallback']);
+    for (const name of ['storeCallback', 'runStoreAction'] as const) {
+      const onExports = statementsOf(name).filter((statement) => resourcesOf(statement).some((resource) => resource.startsWith(exportBucket)));
+      expect(onExports, name).toEqual([expect.objectContaining({ Action: 's3:PutObject' })]);
+      expect(resourcesOf(onExports[0]!), name).toEqual([`${exportBucket}/work/*`]);
+    }
+    // The download route presigns finished exports only, never work files.
+    const downloads = statementsOf('downloadExport').filter((statement) => resourcesOf(statement).some((resource) => resource.startsWith(`${exportBucket}/`)));
+    expect(downloads.flatMap(resourcesOf).filter((resource) => resource.startsWith(`${exportBucket}/`))).toEqual([`${exportBucket}/exports/*`]);
+  });
+
+  it('lets prepareApproval read only the stores it resolves identities in or previews amendments from', () => {
+    const readable = new Set(storesReadBeforeApproval(storeCatalog).flatMap((storeId) => {
+      const store = storeCatalog.stores.find((candidate) => candidate.id === storeId)!;
+      return store.kind === 'dynamodb' ? [storeTableId(store.id)] : store.kind === 's3' ? [storeBucketId(store.id)] : [];
+    }));
+    const touched = new Set(statementsOf('prepareApproval').filter(onStoreResource).flatMap(resourcesOf).map((resource) => /^<([^.>]+)/.exec(resource)![1]!));
+    expect([...touched].sort()).toEqual([...readable].sort());
+    // None of the demo buckets: nothing before approval reads files.
+    for (const store of s3Stores) expect(touched.has(storeBucketId(store.id)), store.id).toBe(false);
   });
 
   it('lets prepareApproval read the stores but not change them', () => {

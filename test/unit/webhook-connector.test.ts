@@ -313,6 +313,13 @@ describe('resolveWebhookEndpoint and resolveWebhookSecret', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
+  it('reads the secret the deployment locates (a generated secret\'s ARN) in place of the catalog name', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:StorescrmpartnerSecret-AbCdEfGhIjKl-XyZ123';
+    secretsManager.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: 'generated' });
+    expect(await resolveWebhookSecret(variant('located'), arn)).toBe('generated');
+    expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId)).toEqual([arn]);
+  });
+
   it('a missing secret is a configuration error, and is not cached', async () => {
     secretsManager.on(GetSecretValueCommand).rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} })).resolves({ SecretString: 'created-later' });
     expect(await failure(resolveWebhookSecret(variant('missing')))).toBeInstanceOf(StoreConfigurationError);

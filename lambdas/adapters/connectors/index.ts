@@ -23,7 +23,7 @@ export function connectorFor(store: StoreDefinition, context: ConnectorContext):
     case 'webhook':
       return new WebhookConnector(store, {
         endpoint: resolveWebhookEndpoint(store),
-        secret: () => resolveWebhookSecret(store),
+        secret: () => resolveWebhookSecret(store, context.locations[store.id]),
         callbackUrl: `${context.callbackBaseUrl}/callbacks/${store.id}`,
       });
     case 'manual':

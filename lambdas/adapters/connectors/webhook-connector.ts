@@ -261,28 +261,29 @@ const secretCacheMs = 5 * 60 * 1000;
 
 /**
  * The store's shared HMAC key: `DSR_SECRET_<STORE_ID>` when set (the local stack), otherwise the
- * Secrets Manager secret `store.secretName`, cached per container for a few minutes.
+ * Secrets Manager secret `secretId` (the deployment's location for the store: a demo store's
+ * generated secret ARN; else the catalog's `secretName`), cached per container for a few minutes.
  */
-export async function resolveWebhookSecret(store: WebhookStore): Promise<string> {
+export async function resolveWebhookSecret(store: WebhookStore, secretId: string = store.secretName): Promise<string> {
   const fromEnv = process.env[webhookSecretEnvName(store.id)];
   if (fromEnv) return fromEnv;
-  const cached = secretCache.get(store.secretName);
+  const cached = secretCache.get(secretId);
   if (cached && cached.until > Date.now()) return cached.value;
-  const value = fetchSecret(store);
-  secretCache.set(store.secretName, { value, until: Date.now() + secretCacheMs });
+  const value = fetchSecret(store, secretId);
+  secretCache.set(secretId, { value, until: Date.now() + secretCacheMs });
   // A failed read is not cached: the next call (a retry) asks again.
-  value.catch(() => secretCache.delete(store.secretName));
+  value.catch(() => secretCache.delete(secretId));
   return value;
 }
 
-async function fetchSecret(store: WebhookStore): Promise<string> {
+async function fetchSecret(store: WebhookStore, secretId: string): Promise<string> {
   secretsManager ??= new SecretsManagerClient({});
   let secret: string | undefined;
   try {
-    secret = (await secretsManager.send(new GetSecretValueCommand({ SecretId: store.secretName }))).SecretString;
+    secret = (await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
     throw asStoreError(store.id, error);
   }
-  if (!secret) throw new StoreConfigurationError(`Store ${store.id}: secret ${store.secretName} has no string value`);
+  if (!secret) throw new StoreConfigurationError(`Store ${store.id}: secret ${secretId} has no string value`);
   return secret;
 }
