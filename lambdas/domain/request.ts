@@ -72,6 +72,8 @@ export interface RecipientNotice {
   readonly recipient: string;
   readonly channel: 'email' | 'webhook';
   readonly at: string;
+  /** The mail could not be sent (SES refused it after retries): an officer must tell this recipient. */
+  readonly notSent?: true;
 }
 
 /** The keys that identify the data subject in the stores, resolved after verification. */

@@ -20,6 +20,8 @@ export interface FinishRequestInput {
   readonly requestId: string;
   readonly type: RequestType;
   readonly outcomes: readonly MapOutcome[];
+  /** `failed`: sending recipient notices failed after every retry; record them unsent and settle. */
+  readonly recipientMail?: 'failed';
 }
 
 type Deps = Pick<Dependencies, 'requests' | 'catalog' | 'objects' | 'mailer' | 'now'>;
@@ -39,7 +41,8 @@ export async function finishRequest(deps: Deps, input: FinishRequestInput): Prom
 
   let exportKey: string | undefined;
   if (input.type === 'access') exportKey = await writeAccessExport(deps, request, outcomes, at);
-  const recipientNotices = input.type === 'access' ? [] : await noticeRecipients(deps, request, outcomes, at);
+  const recipientNotices = input.type === 'access' ? [] : await noticeRecipients(deps, request, outcomes, at, input.recipientMail !== 'failed');
+  const unsent = recipientNotices.filter((notice) => notice.notSent);
 
   try {
     await deps.requests.transition(request.requestId, status, {
@@ -55,7 +58,10 @@ export async function finishRequest(deps: Deps, input: FinishRequestInput): Prom
         action: status,
         from: 'in_progress',
         to: status,
-        detail: failed.length ? `failed stores: ${failed.map((outcome) => outcome.storeId).join(', ')}` : `${outcomes.length} store(s) done`,
+        detail: [
+          failed.length ? `failed stores: ${failed.map((outcome) => outcome.storeId).join(', ')}` : `${outcomes.length} store(s) done`,
+          ...(unsent.length ? [`recipient notices not sent (mail refused), to be sent by an officer: ${unsent.map((notice) => `${notice.recipient} (${notice.storeId})`).join(', ')}`] : []),
+        ].join('; '),
       },
     });
   } catch (error) {
@@ -97,8 +103,8 @@ async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: r
 }
 
 /** Art. 19: every recipient of a store whose data changed is told, once per request and store. */
-async function noticeRecipients(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], at: Date): Promise<RecipientNotice[]> {
-  const already = new Set((request.recipientNotices ?? []).map((notice) => `${notice.storeId}|${notice.recipient}`));
+async function noticeRecipients(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], at: Date, sendMail: boolean): Promise<RecipientNotice[]> {
+  const already = new Set((request.recipientNotices ?? []).filter((notice) => !notice.notSent).map((notice) => `${notice.storeId}|${notice.recipient}`));
   const notices: RecipientNotice[] = [];
   const subjectReference = Object.entries(request.subjectKeys ?? {})
     .filter(([identity]) => identity !== 'email')
@@ -116,6 +122,10 @@ async function noticeRecipients(deps: Deps, request: StoredRequest, outcomes: re
       const changedFields = (request.corrections ?? [])
         .filter((correction) => store.fields?.[correction.field])
         .map((correction) => `${store.fields![correction.field]}: ${correction.value}`);
+      if (!sendMail) {
+        notices.push({ storeId: store.id, recipient: recipient.name, channel: 'email', at: at.toISOString(), notSent: true });
+        continue;
+      }
       const mail = recipientNoticeMail({ requestId: request.requestId, type: request.type, recipient: recipient.name, storeName: store.name, subjectReference, outcome, changedFields });
       await deps.mailer.send({ to: recipient.email, requestId: request.requestId, ...mail });
       notices.push({ storeId: store.id, recipient: recipient.name, channel: 'email', at: at.toISOString() });

@@ -619,10 +619,10 @@ function renderDetail(request) {
   if (request.recipientNotices?.length || request.type === 'amend' || request.type === 'delete') {
     const notices = request.recipientNotices ?? [];
     parts.push(section('Recipients told (GDPR Art. 19)', 'detail-notices', notices.length
-      ? [table('Who was told of the rectification or erasure', ['Store', 'Recipient', 'Channel', 'Told at'], notices.map((notice) => el('tr', {}, [
+      ? [table('Who was told of the rectification or erasure', ['Store', 'Recipient', 'Channel', 'Told at'], notices.map((notice) => el('tr', notice.notSent ? { class: 'attention' } : {}, [
           el('th', { scope: 'row', text: notice.storeId }),
           el('td', { text: notice.recipient }),
-          el('td', { text: notice.channel }),
+          el('td', { text: notice.notSent ? `${notice.channel}: NOT SENT (mail refused), tell them yourself` : notice.channel }),
           el('td', {}, timeEl(notice.at)),
         ])))]
       : [el('p', { class: 'muted', text: 'No recipient has been told yet. Recipients are told when the request finishes.' })]));

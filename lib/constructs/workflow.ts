@@ -39,6 +39,7 @@ export const workflowStates = {
   runStoreAction: 'RunStoreAction',
   recordStoreFailure: 'RecordStoreFailure',
   finishRequest: 'FinishRequest',
+  finishWithoutRecipientMail: 'FinishWithoutRecipientMail',
   notifyRequester: 'NotifyRequester',
 } as const;
 
@@ -109,7 +110,7 @@ const mailRetry: RetryProps = { errors: [workflowErrors.mailNotSent], interval: 
  *   StartVerification (token) ─timeout─► ExpireRequest ─► Expired
  *     ► AwaitApproval (token) ─RequestRejected─► NotifyRequester
  *     ► RunStores (Map: RunStoreAction, failures recorded by RecordStoreFailure)
- *     ► FinishRequest ► NotifyRequester
+ *     ► FinishRequest ► NotifyRequester   (recipient mail refused: ─► FinishWithoutRecipientMail ► NotifyRequester)
  *
  * Execution input: `{ requestId, type, stores, phase? }`. Payloads carry ids only, never collected data.
  */
@@ -218,6 +219,23 @@ export class Workflow extends Construct {
       .addRetry(serviceRetry)
       // Art. 19 notices go out before the status settles: a throttled send is retried, not fatal.
       .addRetry(mailRetry);
+    // A recipient SES keeps refusing must not strand the request: it settles all the same, the
+    // unsent notices recorded for an officer to send by hand.
+    const finishWithoutRecipientMail = LambdaInvoke.jsonPath(this, workflowStates.finishWithoutRecipientMail, {
+      lambdaFunction: fns.finishRequest,
+      payloadResponseOnly: true,
+      taskTimeout: invocationTimeout('finishRequest'),
+      payload: TaskInput.fromObject({
+        requestId: JsonPath.stringAt('$.requestId'),
+        type: JsonPath.stringAt('$.type'),
+        outcomes: JsonPath.listAt('$.outcomes'),
+        recipientMail: 'failed',
+      }),
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+    }).addRetry(serviceRetry);
+    finishRequest.addCatch(finishWithoutRecipientMail, { errors: [workflowErrors.mailNotSent], resultPath: JsonPath.DISCARD });
+    finishWithoutRecipientMail.next(notifyRequester);
 
     runStores.next(finishRequest).next(notifyRequester);
     startVerification.next(awaitApproval).next(runStores);

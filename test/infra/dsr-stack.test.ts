@@ -478,6 +478,13 @@ describe('the state machine', () => {
       ResultPath: null,
       Next: 'NotifyRequester',
     });
+    // Mail SES keeps refusing (after the retries) settles the request all the same, notices recorded unsent.
+    expect(asl.States.FinishRequest.Catch).toEqual([{ ErrorEquals: ['MailNotSentError'], ResultPath: null, Next: 'FinishWithoutRecipientMail' }]);
+    expect(asl.States.FinishWithoutRecipientMail).toMatchObject({
+      Resource: 'fn:finishRequest',
+      Parameters: { 'requestId.$': '$.requestId', 'type.$': '$.type', 'outcomes.$': '$.outcomes', recipientMail: 'failed' },
+      Next: 'NotifyRequester',
+    });
     const notify = asl.States.NotifyRequester;
     expect(notify).toMatchObject({ Resource: 'fn:notifyRequester', Parameters: { 'requestId.$': '$.requestId' }, ResultPath: null, End: true });
     expect(notify.Retry.flatMap((retry: { ErrorEquals: string[] }) => retry.ErrorEquals)).toEqual(

@@ -123,6 +123,38 @@ describe('the deployed-bundles mode enforces the template', () => {
     expect(failed.cause).toContain('Environment variable MAIL_FROM is not set');
   });
 
+  it('settles an amendment whose recipient notices SES keeps refusing, recording them unsent for an officer', async () => {
+    // Without its sandbox grant on recipients' identities, finishRequest cannot mail any recipient.
+    stack = await startLocalStack({
+      ...isolatedStack,
+      retryIntervalScale: 0.001,
+      deployed: {
+        ...isolatedStack.deployed,
+        changes: {
+          policies: (name, policies) =>
+            name !== 'finishRequest'
+              ? policies
+              : policies.map((policy) => ({
+                  ...policy,
+                  document: { ...policy.document, Statement: ([] as any[]).concat(policy.document.Statement).filter((statement) => !JSON.stringify(statement.Resource).endsWith(':identity/*"')) },
+                })),
+        },
+      },
+    });
+    const client = new LocalClient(stack);
+    const requestId = await client.submitAndVerify({ type: 'amend', email: demoSubject.email, corrections: [{ field: 'phone', value: '+44 20 7946 0111' }] });
+    expect((await client.approve(requestId)).status).toBe(200);
+    await client.completeManualTask(requestId, 'paper-archive');
+
+    const request = await client.waitForStatus(requestId, 'completed');
+
+    expect(request.recipientNotices).toEqual(expect.arrayContaining([expect.objectContaining({ storeId: 'accounts', channel: 'email', notSent: true })]));
+    expect(request.events.at(-1)?.detail ?? request.events.find((event: { action: string }) => event.action === 'completed').detail).toMatch(/not sent/);
+    expect(stack.deployed!.denials.every((denial) => denial.functionName === 'finishRequest' && denial.action === 'ses:SendEmail')).toBe(true);
+    // The requester is still told how the request ended.
+    await client.waitForMail(demoSubject.email, /We corrected your personal data/);
+  });
+
   it('runs a full request with no denial at all', async () => {
     stack = await startLocalStack(isolatedStack);
     const client = new LocalClient(stack);
