@@ -3,17 +3,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildDsrStack, dsrStackName } from '../lib/dsr-stack.ts';
 
 /**
- * The CDK app: `npx cdk synth` / `npx cdk deploy`. Optional context:
- *   -c mailFrom=privacy@your-domain.example   (default privacy@example.com)
- *   -c publicBaseUrl=https://privacy.your-domain.example
- *   -c officerCallbackUrls=https://privacy.your-domain.example/console
- *   -c officerDomainPrefix=your-org-privacy
- *   -c webhookEndpoints='{"crm-partner":"https://crm.example.com/dsr"}'
- *       (processor URLs for webhook stores declared with `endpoint: { env: NAME }`; a store left
- *       out deploys without its variable and fails at run time with a clear configuration error)
- *   -c alarmEmail=ops@your-domain.example   (alarms go to an SNS topic emailing this address)
- *   -c officerEmail=privacy-officers@your-domain.example   (due-date reminders and escalations;
- *       default privacy-officers@example.com)
+ * The CDK app: `npx cdk synth` / `npm run deploy` (`cdk deploy --strict`). The deploy context
+ * (mailFrom, domainName, certificateArn, officerEmail, alarmEmail, webhookEndpoints, allowDemo...)
+ * and every operator setting (`-c autoApprove=access`, ...) are described in docs/configuration.md
+ * and read by `propsFromContext` in lib/dsr-stack.ts; docs/deploy.md walks through a deployment.
  * cdk-nag's AwsSolutions pack runs as a validation plugin: unacknowledged findings fail the synth.
  */
 const app = new App();

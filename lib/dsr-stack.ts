@@ -109,7 +109,7 @@ export class DsrStack extends Stack {
       ...(props.officerDomainPrefix ? { domainPrefix: props.officerDomainPrefix } : {}),
     });
 
-    this.functions = new DsrFunctions(this, 'Functions', { settings });
+    this.functions = new DsrFunctions(this, 'Functions', { settings, storeCatalog: catalog });
     // The state machine needs the task functions; the functions that start or resume it get its
     // ARN afterwards. Task functions that also resume it (prepareApproval, runStoreAction) get that
     // permission in a policy of its own, outside what the function resource depends on: no cycle.

@@ -50,7 +50,14 @@ export const mailer = (): Mailer => (ses ??= new SesMailer(sesClient(), mailFrom
 let exportBucket: ObjectStore | undefined;
 export const objects = (): ObjectStore => (exportBucket ??= new S3ObjectStore(s3Client(), exportBucketName()));
 
-export const catalog: StoreCatalog = storeCatalog;
+/** Set by the stack at bundling (esbuild `define`): the catalog it synthesized with, as JSON. */
+declare const DSR_STORE_CATALOG: string | undefined;
+
+/**
+ * The store catalog: in a bundle, the very catalog the stack granted access for (so the two can
+ * never disagree, whatever catalog the stack was given); from source, config/stores.ts.
+ */
+export const catalog: StoreCatalog = typeof DSR_STORE_CATALOG === 'string' ? (JSON.parse(DSR_STORE_CATALOG) as StoreCatalog) : storeCatalog;
 
 export const now = (): Date => new Date();
 

@@ -10,7 +10,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../catalog.ts';
-import { storesReadBeforeApproval } from '../../lambdas/domain/store-catalog.ts';
+import { storesReadBeforeApproval, type StoreCatalog } from '../../lambdas/domain/store-catalog.ts';
 import { operatorSettings, settingsEnvironment, type SettingKey, type SettingValues } from '../../lambdas/shared/settings.ts';
 import type { DemoStores } from './demo-stores.ts';
 import type { IntakeLinks } from './intake-links.ts';
@@ -33,6 +33,8 @@ const esmRequireShim = "import { createRequire as __dsrCreateRequire } from 'nod
 export interface DsrFunctionsProps {
   /** Every operator setting's value (defaults filled in): each function gets the ones it reads. */
   readonly settings: SettingValues;
+  /** The store catalog the stack grants access for: defined into every bundle, so both use the same. */
+  readonly storeCatalog: StoreCatalog;
   readonly logRetention?: RetentionDays;
   /** Powertools service name on every log line. */
   readonly serviceName?: string;
@@ -115,6 +117,7 @@ export class DsrFunctions extends Construct {
           minify: true,
           // Step Functions retries and catches by error name: minified classes must keep theirs.
           keepNames: true,
+          define: { DSR_STORE_CATALOG: JSON.stringify(JSON.stringify(props.storeCatalog)) },
           sourceMap: true,
           sourceMapMode: SourceMapMode.DEFAULT,
           sourcesContent: false,

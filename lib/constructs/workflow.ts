@@ -204,36 +204,26 @@ export class Workflow extends Construct {
       maxConcurrency: props.maxStoreConcurrency ?? 10,
     }).itemProcessor(runStoreAction);
 
-    const finishRequest = LambdaInvoke.jsonPath(this, workflowStates.finishRequest, {
-      lambdaFunction: fns.finishRequest,
-      payloadResponseOnly: true,
-      taskTimeout: invocationTimeout('finishRequest'),
-      payload: TaskInput.fromObject({
-        requestId: JsonPath.stringAt('$.requestId'),
-        type: JsonPath.stringAt('$.type'),
-        outcomes: JsonPath.listAt('$.outcomes'),
-      }),
-      retryOnServiceExceptions: false,
-      resultPath: JsonPath.DISCARD,
-    })
-      .addRetry(serviceRetry)
-      // Art. 19 notices go out before the status settles: a throttled send is retried, not fatal.
-      .addRetry(mailRetry);
+    // Both settle the request from ids and outcomes; the second after recipient mail kept failing.
+    const finishTask = (stateName: string, extra: Record<string, string>) =>
+      LambdaInvoke.jsonPath(this, stateName, {
+        lambdaFunction: fns.finishRequest,
+        payloadResponseOnly: true,
+        taskTimeout: invocationTimeout('finishRequest'),
+        payload: TaskInput.fromObject({
+          requestId: JsonPath.stringAt('$.requestId'),
+          type: JsonPath.stringAt('$.type'),
+          outcomes: JsonPath.listAt('$.outcomes'),
+          ...extra,
+        }),
+        retryOnServiceExceptions: false,
+        resultPath: JsonPath.DISCARD,
+      }).addRetry(serviceRetry);
+    // Art. 19 notices go out before the status settles: a throttled send is retried, not fatal.
+    const finishRequest = finishTask(workflowStates.finishRequest, {}).addRetry(mailRetry);
     // A recipient SES keeps refusing must not strand the request: it settles all the same, the
     // unsent notices recorded for an officer to send by hand.
-    const finishWithoutRecipientMail = LambdaInvoke.jsonPath(this, workflowStates.finishWithoutRecipientMail, {
-      lambdaFunction: fns.finishRequest,
-      payloadResponseOnly: true,
-      taskTimeout: invocationTimeout('finishRequest'),
-      payload: TaskInput.fromObject({
-        requestId: JsonPath.stringAt('$.requestId'),
-        type: JsonPath.stringAt('$.type'),
-        outcomes: JsonPath.listAt('$.outcomes'),
-        recipientMail: 'failed',
-      }),
-      retryOnServiceExceptions: false,
-      resultPath: JsonPath.DISCARD,
-    }).addRetry(serviceRetry);
+    const finishWithoutRecipientMail = finishTask(workflowStates.finishWithoutRecipientMail, { recipientMail: 'failed' });
     finishRequest.addCatch(finishWithoutRecipientMail, { errors: [workflowErrors.mailNotSent], resultPath: JsonPath.DISCARD });
     finishWithoutRecipientMail.next(notifyRequester);
 

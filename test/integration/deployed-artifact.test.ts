@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { storeCatalog } from '../../config/stores.ts';
 import { functionCatalog, type FunctionName } from '../../lib/catalog.ts';
 import { readCloudAssembly } from '../../lib/local/deployed/cloud-assembly.ts';
 import { LocalResources } from '../../lib/local/deployed/local-resources.ts';
@@ -62,6 +63,17 @@ describe('the synthesized bundles', () => {
     };
     walk(states);
     expect(lost).toEqual([]);
+  });
+
+  it('carry the store catalog the stack was synthesized with, in every function that reads stores', () => {
+    // esbuild folds the defined JSON into one JSON.parse('<literal>'): read that literal back.
+    const bundledCatalog = (bundle: string): unknown => {
+      const literal = /JSON\.parse\(('(?:[^'\\]|\\.)*\{"identityResolvers"(?:[^'\\]|\\.)*')\)/.exec(bundle)?.[1];
+      return literal === undefined ? undefined : JSON.parse(new Function(`return ${literal}`)() as string);
+    };
+    for (const name of ['prepareApproval', 'runStoreAction', 'storeCallback', 'finishRequest', 'completeStoreTask'] as const) {
+      expect(bundledCatalog(bundleOf(name)), name).toEqual(JSON.parse(JSON.stringify(storeCatalog)));
+    }
   });
 
   it('run with exactly the handler, timeout and memory of their catalog entry', () => {
