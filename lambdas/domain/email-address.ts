@@ -11,6 +11,13 @@ export interface EmailAddress {
   readonly address: string;
   /** What we compare and look up by. */
   readonly canonical: string;
+  /**
+   * The mailbox the address delivers to, for limits and duplicate submissions: the canonical form
+   * with the local part case-folded and any `+tag` dropped. Every provider we know treats those
+   * spellings as one mailbox; where one does not, counting them together only makes a limit
+   * stricter for that person, never lets a flood through. Never used to send mail or match data.
+   */
+  readonly mailbox: string;
 }
 
 const maxLength = 254;
@@ -23,9 +30,18 @@ export class InvalidEmailError extends Error {
   override readonly name = 'InvalidEmailError';
 }
 
+/**
+ * Characters that render as nothing (soft hyphen, zero-width space and joiners, the combining
+ * grapheme joiner, variation selectors, bidi controls...): IDNA would silently drop them from a
+ * domain, so `jane@exa\u00ADmple.com` would match Jane's records while looking like another
+ * address. Refused anywhere in an address.
+ */
+const invisible = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}]/u;
+
 export function parseEmailAddress(input: string): EmailAddress {
   const address = input.trim().normalize('NFC');
   if (address.length === 0) throw new InvalidEmailError('An email address is required');
+  if (invisible.test(address)) throw new InvalidEmailError('The email address contains invisible or control characters: please type it again');
   if (address.length > maxLength) throw new InvalidEmailError(`An email address has at most ${maxLength} characters`);
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) throw new InvalidEmailError('An email address looks like name@example.com');
@@ -38,5 +54,5 @@ export function parseEmailAddress(input: string): EmailAddress {
   if (!asciiDomain || !asciiDomainPattern.test(asciiDomain)) {
     throw new InvalidEmailError('The domain of the email address is not valid');
   }
-  return { address, canonical: `${localPart}@${asciiDomain}` };
+  return { address, canonical: `${localPart}@${asciiDomain}`, mailbox: `${localPart.split('+')[0]!.toLowerCase()}@${asciiDomain}` };
 }

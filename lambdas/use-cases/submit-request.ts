@@ -27,11 +27,14 @@ const stillRunning: readonly RequestStatus[] = ['submitted', 'pending_verificati
  * Records a new request and starts its workflow. Nothing here depends on whether the person is
  * known to us, and every valid submission gets the same answer: `202 {requestId, status}`.
  *
- * - Identical submissions (canonical email, type, corrections) within the dedupe window are one
- *   request: a conditional put of the submission's fingerprint names the request that holds it,
- *   and every repeat answers with that id (one request, one execution, one mail). A request that
- *   has ended gives its claim up, so asking again later makes a new one.
- * - At most `emailLimit` new requests (so verification mails) per canonical email and window.
+ * - Identical submissions (mailbox, type, corrections) within the dedupe window are one request:
+ *   a conditional put of the submission's fingerprint names the request that holds it. A repeat
+ *   creates nothing and is answered with a fresh id like any other, never the holder's: that id
+ *   would tell a stranger that the address asked, what and when (ids are time-ordered), and let
+ *   them aim wrong tokens at its link. The owner's link is in their mailbox. A request that has
+ *   ended gives its claim up, so asking again later makes a new one.
+ * - At most `emailLimit` new requests (so verification mails) per mailbox and window (spellings of
+ *   one mailbox count together: see EmailAddress.mailbox).
  *   Past it, the answer is a fresh request id exactly like a real one, but nothing is stored,
  *   started or mailed: a flood cannot mail-bomb an address, and the answer reveals neither the
  *   limit nor whether the address is known. (Such an id is never mailed, so no link can refer to it.)
@@ -44,15 +47,15 @@ export async function submitRequest(
   const submission = parseSubmission(input);
   const now = deps.now();
   const requestId = newRequestId(now);
-  const fingerprint = JSON.stringify([submission.email.canonical, submission.type, submission.corrections ?? []]);
+  const fingerprint = JSON.stringify([submission.email.mailbox, submission.type, submission.corrections ?? []]);
   const holder = await deps.guard.claimSubmission(fingerprint, requestId, context.dedupeSeconds, async (heldBy) => {
     const held = await deps.requests.get(heldBy);
     // Not stored (yet, or ever: a limited submission's id): the claim stands for its window.
     return !held || stillRunning.includes(held.status);
   });
-  if (holder !== requestId) return { requestId: holder, status: 'submitted' };
+  if (holder !== requestId) return { requestId, status: 'submitted' };
 
-  const allowed = await deps.guard.consume(context.emailLimit, submission.email.canonical);
+  const allowed = await deps.guard.consume(context.emailLimit, submission.email.mailbox);
   if (!allowed.allowed) return { requestId, status: 'submitted' };
 
   const jurisdiction = submission.jurisdiction ?? context.defaultJurisdiction;
