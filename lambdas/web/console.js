@@ -5,7 +5,10 @@
 import { barChart } from './console-charts.js';
 
 const tokenKey = 'dsr-console.id-token';
-const pkceKey = 'dsr-console.pkce';
+const pendingKey = 'dsr-console.sign-in';
+// Long enough for a hosted-UI sign-in with MFA; an older answer is treated as one never asked for.
+const pendingLifetimeMs = 15 * 60_000;
+const notStartedHere = 'A sign-in link that this console did not start was ignored. Your session did not change.';
 const dayMs = 86_400_000;
 
 const openStatuses = ['pending_approval', 'partially_completed', 'in_progress', 'pending_verification', 'submitted'];
@@ -57,6 +60,8 @@ const actionLabels = {
   rejected: 'Rejected',
   extended: 'Due date extended',
   retried: 'Failed stores retried',
+  retry_not_started: 'Retry could not start',
+  store_escalated: 'Escalated to manual handling',
   store_done: 'Manual task done',
   store_failed: 'Manual task failed',
   completed: 'Completed',
@@ -214,59 +219,116 @@ function currentToken() {
   return token;
 }
 
-/** Takes `#id_token=` (the local sign-in page) out of the address bar. */
-function takeFragmentToken() {
-  const parameters = new URLSearchParams(location.hash.slice(1));
-  const token = parameters.get('id_token');
-  if (!token) return;
-  history.replaceState(null, '', location.pathname + location.search);
-  if (claimsOf(token)) sessionStorage.setItem(tokenKey, token);
+// Every sign-in starts here: the console remembers a random state and nonce (and, for Cognito, the
+// PKCE verifier) in sessionStorage and keeps a token only from the answer that carries them. A
+// token in a link someone else made (session fixation, login CSRF) is never taken.
+
+const randomValue = () => base64UrlEncode(crypto.getRandomValues(new Uint8Array(32)));
+
+/** Remembers the sign-in being started; `kind` is the flow whose answer may complete it. */
+function beginSignIn(kind, extra = {}) {
+  const pending = { kind, state: randomValue(), nonce: randomValue(), startedAt: Date.now(), returnTo: location.hash.startsWith('#/') ? location.hash : '', ...extra };
+  sessionStorage.setItem(pendingKey, JSON.stringify(pending));
+  return pending;
+}
+
+/** The pending sign-in this answer's state belongs to, spent by taking it; a wrong state leaves it for the real answer. */
+function takePending(kind, state) {
+  let pending;
+  try {
+    pending = JSON.parse(sessionStorage.getItem(pendingKey) ?? 'null');
+  } catch {
+    pending = null;
+  }
+  if (!pending || typeof pending.state !== 'string' || !state || pending.state !== state || pending.kind !== kind) return undefined;
+  sessionStorage.removeItem(pendingKey);
+  if (typeof pending.startedAt !== 'number' || Date.now() - pending.startedAt > pendingLifetimeMs) return undefined;
+  return pending;
+}
+
+/** The local sign-in page, sent the state and nonce it must hand back. */
+function startLocalSignIn(event) {
+  event.preventDefault();
+  const pending = beginSignIn('local');
+  const url = new URL(config.signIn.url, location.origin);
+  url.search = new URLSearchParams({ state: pending.state, nonce: pending.nonce, redirect_uri: location.origin + location.pathname }).toString();
+  location.assign(url.toString());
 }
 
 async function startCognitoSignIn() {
   const signIn = config.signIn;
-  const verifier = base64UrlEncode(crypto.getRandomValues(new Uint8Array(32)));
-  const state = base64UrlEncode(crypto.getRandomValues(new Uint8Array(16)));
+  const verifier = randomValue();
   const challenge = base64UrlEncode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  sessionStorage.setItem(pkceKey, JSON.stringify({ verifier, state, returnTo: location.hash }));
+  const pending = beginSignIn('cognito', { verifier });
   const url = new URL(signIn.authorizeUrl);
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: signIn.clientId,
     redirect_uri: signIn.redirectUri,
     scope: 'openid email profile',
-    state,
+    state: pending.state,
+    nonce: pending.nonce,
     code_challenge: challenge,
     code_challenge_method: 'S256',
   }).toString();
   location.assign(url.toString());
 }
 
-/** Back from the hosted UI with `?code=&state=`: exchange the code (PKCE) for tokens. Returns a reason when it failed. */
-async function finishCognitoSignIn() {
-  const parameters = new URLSearchParams(location.search);
-  const code = parameters.get('code');
-  const error = parameters.get('error');
-  if (!code && !error) return undefined;
-  const saved = JSON.parse(sessionStorage.getItem(pkceKey) ?? 'null');
-  sessionStorage.removeItem(pkceKey);
-  history.replaceState(null, '', location.pathname + (saved?.returnTo ?? ''));
-  if (error) return `The sign-in did not complete (${parameters.get('error_description') ?? error}).`;
-  if (!saved || saved.state !== parameters.get('state')) return 'The sign-in answer did not match a sign-in started here. Please sign in again.';
-  const signIn = config.signIn;
-  try {
-    const response = await fetch(signIn.tokenUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: signIn.clientId, code, redirect_uri: signIn.redirectUri, code_verifier: saved.verifier }),
-    });
-    const tokens = await response.json().catch(() => ({}));
-    if (!response.ok || typeof tokens.id_token !== 'string') return 'The sign-in service did not issue a token. Please sign in again.';
-    sessionStorage.setItem(tokenKey, tokens.id_token);
-    return undefined;
-  } catch {
-    return 'The sign-in service could not be reached. Please try again.';
+/** A sign-in answer in the address bar: `#id_token=&state=` (local sign-in) or `?code=&state=` / `?error=` (Cognito). */
+function hasSignInAnswer() {
+  const query = new URLSearchParams(location.search);
+  return new URLSearchParams(location.hash.slice(1)).has('id_token') || query.has('code') || query.has('error');
+}
+
+/**
+ * Takes a sign-in answer out of the address bar and keeps its token only if it answers the
+ * pending sign-in of this console's kind: same state, and a token whose nonce is the one sent.
+ * Cognito answers with a code only (PKCE), so a fragment token there is never one. The token's
+ * signature is checked by the API on every call. Returns what to tell the officer, if anything.
+ */
+async function finishSignIn() {
+  if (!hasSignInAnswer()) return undefined;
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const query = new URLSearchParams(location.search);
+  const inFragment = fragment.has('id_token');
+  const pending = takePending(inFragment ? 'local' : 'cognito', (inFragment ? fragment : query).get('state'));
+  const rest = new URLSearchParams(location.search);
+  for (const name of ['code', 'state', 'error', 'error_description']) rest.delete(name);
+  history.replaceState(null, '', location.pathname + (rest.size ? `?${rest}` : '') + (pending?.returnTo ?? ''));
+  if (!pending || pending.kind !== config.signIn.kind) return notStartedHere;
+
+  let token;
+  if (inFragment) {
+    token = fragment.get('id_token');
+  } else {
+    const error = query.get('error');
+    if (error) return `The sign-in did not complete (${query.get('error_description') ?? error}).`;
+    const signIn = config.signIn;
+    try {
+      const response = await fetch(signIn.tokenUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: signIn.clientId, code: query.get('code'), redirect_uri: signIn.redirectUri, code_verifier: pending.verifier }),
+      });
+      const tokens = await response.json().catch(() => ({}));
+      if (!response.ok || typeof tokens.id_token !== 'string') return 'The sign-in service did not issue a token. Please sign in again.';
+      token = tokens.id_token;
+    } catch {
+      return 'The sign-in service could not be reached. Please try again.';
+    }
   }
+  if (claimsOf(token ?? '')?.nonce !== pending.nonce) return notStartedHere;
+  sessionStorage.setItem(tokenKey, token);
+  return undefined;
+}
+
+/** Settles any sign-in answer, then shows the sign-in page or the session's view, with the outcome. */
+async function enter() {
+  const message = await finishSignIn();
+  if (!currentToken()) return showSignIn(message);
+  showSession();
+  await route();
+  if (message) showAlert(message);
 }
 
 function signOut(reason) {
@@ -691,11 +753,40 @@ function failedStores(request) {
   return [...failed];
 }
 
-/** A store task an officer can settle: waiting on a manual store (or, when the API does not say the kind, any waiting task). */
+/**
+ * A store task an officer can settle: waiting on a manual store, or on a processor (webhook) an
+ * officer escalated to manual handling (or, when the API does not say the kind, any waiting task).
+ */
 function isManualWaiting(request, task) {
   if (task.status !== 'waiting' || request.status !== 'in_progress') return false;
   const kind = task.storeKind ?? task.kind;
-  return kind === undefined || kind === 'manual';
+  return kind === undefined || kind === 'manual' || (kind === 'webhook' && Boolean(task.escalatedToManual));
+}
+
+/** A processor's task still waiting for its answer: an officer may take it over by hand, once, with a reason. */
+function isEscalable(request, task) {
+  return task.status === 'waiting' && request.status === 'in_progress' && (task.storeKind ?? task.kind) === 'webhook' && !task.escalatedToManual;
+}
+
+/** The same bounds as the API's (domain/manual-handling.ts), counted after trimming. */
+const escalationReasonLength = { min: 10, max: 1000 };
+
+/** Who took a processor's task over, when and why; the reason is the officer's own text, shown as text. */
+function escalationNote(escalation) {
+  return el('p', { class: 'escalation-note' }, [
+    `Escalated to manual handling by ${escalation.by ?? 'an officer'} at `,
+    timeEl(escalation.at),
+    ': ',
+    el('span', { class: 'prewrap', text: escalation.reason ?? '' }),
+  ]);
+}
+
+/**
+ * Marks a processor's task an officer completed by hand, so it never reads as the processor's
+ * answer; one the officer marked failed was not "done", only settled by hand.
+ */
+function byHandBadge(status) {
+  return el('span', { class: 'badge by-hand', title: 'Completed by an officer after escalation, not answered by the processor', text: status === 'succeeded' ? 'Done by hand' : 'Settled by hand' });
 }
 
 function countsText(result) {
@@ -722,17 +813,26 @@ function storesSection(request) {
     const result = outcome ?? task?.result;
     const notes = [];
     if (task?.status === 'waiting' && task.note) notes.push(el('p', { class: 'task-note', text: task.note }));
+    // Kept after completion too: the record of why an officer, not the processor, settled it.
+    if (task?.escalatedToManual) notes.push(escalationNote(task.escalatedToManual));
     if (result?.note) notes.push(el('p', { text: result.note }));
     if (result?.error) notes.push(el('p', { class: 'error-text', text: `Error: ${result.error}` }));
-    const action = task && isManualWaiting(request, task)
-      ? el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Complete the ${storeId} task…`, text: 'Complete task…', onclick: () => openComplete(storeId, task) })
-      : null;
+    let action = null;
+    if (task && isManualWaiting(request, task)) {
+      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Complete the ${storeId} task…`, text: 'Complete task…', onclick: () => openComplete(storeId, task) });
+    } else if (task && isEscalable(request, task)) {
+      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Escalate to manual handling of the ${storeId} task…`, text: 'Escalate to manual…', onclick: () => openEscalate(storeId, task) });
+    }
     const taskStatus = task ? el('span', { class: `badge task-${task.status}`, text: taskStatusLabels[task.status] ?? task.status }) : el('span', { class: 'muted', text: 'Not started' });
+    // Until the request records its outcome, the task's own result tells that it was done by hand.
+    const taskByHand = !outcome && task?.result?.completedBy === 'officer';
     return el('tr', { class: task?.status === 'waiting' ? 'waiting' : undefined }, [
       el('th', { scope: 'row', text: storeId }),
       el('td', { text: task?.action ?? '—' }),
-      el('td', {}, [taskStatus, task?.attempts > 1 ? el('span', { class: 'muted', text: ` (${task.attempts} attempts)` }) : null]),
-      el('td', {}, outcome ? el('span', { class: `badge task-${outcome.status}`, text: taskStatusLabels[outcome.status] ?? outcome.status }) : el('span', { class: 'muted', text: '—' })),
+      el('td', {}, [taskStatus, taskByHand ? byHandBadge(task.result.status) : null, task?.attempts > 1 ? el('span', { class: 'muted', text: ` (${task.attempts} attempts)` }) : null]),
+      el('td', {}, outcome
+        ? [el('span', { class: `badge task-${outcome.status}`, text: taskStatusLabels[outcome.status] ?? outcome.status }), outcome.completedBy === 'officer' ? byHandBadge(outcome.status) : null]
+        : el('span', { class: 'muted', text: '—' })),
       el('td', { class: 'counts', text: countsText(result) }),
       el('td', { class: 'notes' }, notes),
       el('td', {}, action),
@@ -859,6 +959,12 @@ function openComplete(storeId, task) {
   openDialog('complete-dialog');
   $('complete-title').textContent = `Complete the ${storeId} task`;
   $('complete-instructions').textContent = task.note ?? '';
+  // Emptied, not only hidden, for a manual store: the note field's description names this paragraph.
+  const processor = (task.storeKind ?? task.kind) === 'webhook';
+  $('complete-by-hand').textContent = processor
+    ? `This is a processor's task, escalated to manual handling. Completing it records the processor's part as done by hand by you, not as ${storeId}'s own answer, in the outcome and the audit trail; the requester is told so.`
+    : '';
+  $('complete-by-hand').hidden = !processor;
   $('complete-note').focus();
 }
 
@@ -881,6 +987,34 @@ const submitComplete = guarded(async (event) => {
     fieldId: 'complete-note',
     busyLabel: 'Completing…',
     done: `The ${completingStore} task is recorded as ${payload.outcome}.`,
+  });
+});
+
+let escalatingStore;
+
+function openEscalate(storeId, task) {
+  escalatingStore = storeId;
+  openDialog('escalate-dialog');
+  $('escalate-title').textContent = `Escalate the ${storeId} task to manual handling`;
+  $('escalate-asked').textContent = task.note ?? '';
+  $('escalate-asked').hidden = !task.note;
+  $('escalate-reason').focus();
+}
+
+const submitEscalate = guarded(async (event) => {
+  event.preventDefault();
+  const reason = $('escalate-reason').value.trim();
+  const { min, max } = escalationReasonLength;
+  if (reason.length < min) return dialogError('escalate-error', 'escalate-reason', `Write why you take this task over (at least ${min} characters; ${reason.length} so far).`);
+  if (reason.length > max) return dialogError('escalate-error', 'escalate-reason', `Keep the reason to ${max} characters at most (it has ${reason.length}).`);
+  const storeId = escalatingStore;
+  await submitDialog($('escalate-dialog'), {
+    path: `/admin/requests/${encodeURIComponent(current.requestId)}/stores/${encodeURIComponent(storeId)}/escalate`,
+    payload: { reason },
+    errorId: 'escalate-error',
+    fieldId: 'escalate-reason',
+    busyLabel: 'Escalating…',
+    done: `The ${storeId} task is escalated to manual handling. Complete it once you have done the processor's part.`,
   });
 });
 
@@ -987,6 +1121,7 @@ async function loadConfig() {
 function wire() {
   $('sign-out').addEventListener('click', () => signOut());
   $('sign-in-button').addEventListener('click', guarded(startCognitoSignIn));
+  $('sign-in-link').addEventListener('click', startLocalSignIn);
   $('queue-refresh').addEventListener('click', guarded(loadQueue));
   $('queue-more').addEventListener('click', guarded(loadMoreQueue));
   $('detail-refresh').addEventListener('click', guarded(() => reloadDetail('Request reloaded.')));
@@ -1011,6 +1146,7 @@ function wire() {
   $('reject-form').addEventListener('submit', submitReject);
   $('extend-form').addEventListener('submit', submitExtend);
   $('complete-form').addEventListener('submit', submitComplete);
+  $('escalate-form').addEventListener('submit', submitEscalate);
   for (const dialog of document.querySelectorAll('dialog')) {
     dialog.querySelector('[data-close]').addEventListener('click', () => closeDialog(dialog));
     dialog.addEventListener('close', () => {
@@ -1026,7 +1162,8 @@ function wire() {
       }
     });
   }
-  window.addEventListener('hashchange', route);
+  // A sign-in answer can also arrive as a fragment change while the console is open.
+  window.addEventListener('hashchange', guarded(() => (hasSignInAnswer() ? enter() : route())));
 }
 
 async function start() {
@@ -1037,12 +1174,7 @@ async function start() {
     showAlert('The console could not load its sign-in settings. Reload the page to try again.');
     return;
   }
-  takeFragmentToken();
-  let reason;
-  if (config.signIn.kind === 'cognito') reason = await finishCognitoSignIn();
-  if (!currentToken()) return showSignIn(reason);
-  showSession();
-  await route();
+  await enter();
 }
 
 start();

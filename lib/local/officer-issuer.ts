@@ -43,8 +43,12 @@ export class OfficerIssuer {
     );
   }
 
-  async issue(options: { subject?: string; groups?: string[]; expiresIn?: string } = {}): Promise<string> {
-    return new SignJWT({ 'cognito:groups': options.groups ?? [officerGroup], token_use: 'id' })
+  /**
+   * `nonce`: the one the console sent to the sign-in page, echoed as Cognito does so the console
+   * can tell its own sign-in's token from any other. Tokens for API use (`npm run officer-token`) have none.
+   */
+  async issue(options: { subject?: string; groups?: string[]; expiresIn?: string; nonce?: string } = {}): Promise<string> {
+    return new SignJWT({ 'cognito:groups': options.groups ?? [officerGroup], token_use: 'id', ...(options.nonce !== undefined ? { nonce: options.nonce } : {}) })
       .setProtectedHeader({ alg: 'ES256', kid: 'local-1' })
       .setSubject(options.subject ?? 'local-officer-1')
       .setIssuer(localIssuer)

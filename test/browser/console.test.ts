@@ -236,7 +236,9 @@ describe('the privacy-officer console', () => {
         : { requests: [queued('req_first', 20), queued('req_second', 21)], truncated: true, nextCursor: 'page-2' };
       await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
     });
-    await page.goto(`${session.stack.apiUrl}/console#id_token=${await session.stack.issuer.issue()}`);
+    // Already signed in: the session lives in sessionStorage (a token in a link is never taken, see console-sign-in-attacks).
+    await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
+    await page.goto(`${session.stack.apiUrl}/console`);
     const rows = page.locator('#queue-rows tr');
     await expect.poll(() => rows.count()).toBe(2);
     expect(await page.locator('#queue-summary').textContent()).toMatch(/More are due later/);
@@ -254,7 +256,8 @@ describe('the privacy-officer console', () => {
   it('returns to sign-in when the API refuses the token', async () => {
     const page = await session.browser.newPage();
     const problems = watchProblems(page);
-    await page.goto(`${session.stack.apiUrl}/console#id_token=eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJmb3JnZWQifQ.c2lnbmF0dXJl`);
+    await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJmb3JnZWQifQ.c2lnbmF0dXJl');
+    await page.goto(`${session.stack.apiUrl}/console`);
     await expect.poll(() => page.getByText(/session has ended/i).isVisible()).toBe(true);
     expect(page.url()).toBe(`${session.stack.apiUrl}/console`);
     expect(await page.evaluate(() => sessionStorage.getItem('dsr-console.id-token'))).toBeNull();
