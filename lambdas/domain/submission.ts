@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isJurisdiction, jurisdictions, type Jurisdiction } from './deadline.ts';
 import { InvalidEmailError, parseEmailAddress, type EmailAddress } from './email-address.ts';
 import { ValidationError } from './errors.ts';
+import { maxQuotedLength, unsafeCharacterIn } from './untrusted-text.ts';
 import { validationErrorFrom } from './validation.ts';
 import { correctableFields, requestTypes, type Correction, type RequestType } from './request.ts';
 
@@ -14,7 +15,16 @@ const submissionSchema = z
       .array(
         z.strictObject({
           field: z.enum(correctableFields, { error: `field must be one of: ${correctableFields.join(', ')}` }),
-          value: z.string().trim().min(1, 'a correction needs a new value').max(500, 'a corrected value has at most 500 characters'),
+          value: z
+            .string()
+            .trim()
+            .min(1, 'a correction needs a new value')
+            .max(maxQuotedLength, `a corrected value has at most ${maxQuotedLength} characters`)
+            // Every correctable field is one line of visible text; the value is later quoted to recipients and processors.
+            .superRefine((value, context) => {
+              const unsafe = unsafeCharacterIn(value);
+              if (unsafe) context.addIssue({ code: 'custom', message: `contains ${unsafe}; type the value on one line, without control or invisible characters` });
+            }),
         }),
       )
       .max(correctableFields.length, `at most ${correctableFields.length} corrections`)

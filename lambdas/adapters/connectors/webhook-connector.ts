@@ -4,6 +4,7 @@ import { webhookCountSchema, webhookResultsSchema } from '../../domain/webhook-r
 import { StoreConfigurationError, StoreUnavailableError } from '../../domain/errors.ts';
 import type { Correction } from '../../domain/request.ts';
 import type { WebhookStore } from '../../domain/store-catalog.ts';
+import { quotableText } from '../../domain/untrusted-text.ts';
 import { requestIdHeader, signatureHeader, signWebhook } from '../../domain/webhook-signature.ts';
 import type {
   AmendResult,
@@ -95,7 +96,8 @@ export class WebhookConnector implements StoreConnector {
   async amend(subject: Subject, changes: readonly AttributeChange[], _corrections: readonly Correction[] = []): Promise<AmendResult | Pending> {
     // Nothing this processor holds is being corrected: telling it anyway would only disclose the request.
     if (changes.length === 0) return { matched: 0, updated: 0 };
-    const corrections = changes.map((change) => ({ field: change.attribute, value: change.value }));
+    // The processor stores and shows these values as if from us: only quotable text leaves (domain/untrusted-text.ts).
+    const corrections = changes.map((change) => ({ field: change.attribute, value: typeof change.value === 'string' ? quotableText(change.value) : change.value }));
     const outcome = await this.send('rectification', subject, { corrections });
     if (outcome.kind === 'pending') return this.pending();
     return { matched: outcome.answer.results?.matched ?? 0, updated: outcome.answer.results?.updated ?? 0 };
