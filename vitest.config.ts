@@ -10,6 +10,7 @@ const deployedModeFiles = [
   'test/integration/statutory-clock.test.ts',
   'test/integration/smoke.test.ts',
   'test/integration/deployed-artifact.test.ts',
+  'test/integration/local-exposure.test.ts',
 ];
 
 export default defineConfig({

@@ -4,29 +4,14 @@
  *
  * The key: `INTAKE_LINK_SECRET` when set (in AWS, the value of the secret named by the stack's
  * `IntakeSecretName` output), otherwise the local stack's key file `.local/intake-link.key`
- * (created on first use). The base URL: `--base`, else `PUBLIC_BASE_URL`, else the local stack.
+ * (created on first use). The base URL: `--base`; else with `INTAKE_LINK_SECRET` `PUBLIC_BASE_URL`;
+ * else the running local stack (the port `npm start` wrote to `.local/stack.json`), then
+ * `PUBLIC_BASE_URL`. `--days`: whole days, 1 to 365. See lib/local/intake-link-command.ts.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createIntakeLink } from '../lambdas/domain/intake-link.ts';
-import { intakeKeyEnvName } from '../lambdas/adapters/intake-link-key.ts';
-import { loadOrCreateIntakeKey } from '../lib/local/intake-key-file.ts';
+import { intakeLinkCommand } from '../lib/local/intake-link-command.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { days: { type: 'string', default: '30' }, base: { type: 'string' } },
-});
-const [email] = positionals;
-if (!email || positionals.length > 1) {
-  process.stderr.write('Usage: npm run --silent intake-link -- <email> [--days 30] [--base https://privacy.example.com]\n');
-  process.exit(2);
-}
-const days = Number(values.days);
-const baseUrl = values.base ?? process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-const key = process.env[intakeKeyEnvName] || loadOrCreateIntakeKey(resolve(import.meta.dirname, '../.local/intake-link.key'));
-try {
-  process.stdout.write(`${createIntakeLink(baseUrl, email, key, days)}\n`);
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
-  process.exit(1);
-}
+const result = intakeLinkCommand(process.argv.slice(2), process.env, resolve(import.meta.dirname, '../.local'));
+process.stdout.write(result.stdout);
+process.stderr.write(result.stderr);
+process.exitCode = result.code;

@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../lib/local/local-stack.ts';
+import { removeStackFile, writeStackFile } from '../lib/local/stack-file.ts';
 
 const { values: flags } = parseArgs({ options: { deployed: { type: 'boolean', default: false } } });
 const dataDir = resolve(import.meta.dirname, '../.local');
@@ -24,6 +25,8 @@ const stack = await startLocalStack({
   dataDir,
   log: (line) => console.log(`  ${line}`),
 });
+// Where the API really listens, for `npm run intake-link`; removed again on stop.
+writeStackFile(dataDir, stack.apiUrl);
 
 console.log(`
 dsr-workflow is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)${
@@ -34,7 +37,7 @@ dsr-workflow is running locally (ready in ${((Date.now() - started) / 1000).toFi
   Officer console     ${stack.apiUrl}/console  (local sign-in, no password${flags.deployed ? '; the Cognito hosted UI is not emulated' : ''})
   API                 ${stack.apiUrl}  (health: ${stack.apiUrl}/health)
   Mailbox (SES)       ${stack.mailUrl}/  (JSON: ${stack.mailUrl}/store)
-  S3 emulator         ${stack.s3Url}
+  S3 (signed only)    ${stack.s3Url}  (unsigned calls get 403; sign with the key local/local)
   Partner CRM (demo)  ${stack.partner.url}  (a processor reached by signed webhooks)
   Officer token       npm run --silent officer-token
   Data folder         ${dataDir}  (npm run reset to start afresh)
@@ -47,6 +50,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1);
     stopping = true;
     console.log('\nstopping...');
+    removeStackFile(dataDir);
     void stack.stop().then(() => process.exit(0));
   });
 }

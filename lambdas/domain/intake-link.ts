@@ -44,12 +44,40 @@ export function verifyIntakeLink(token: unknown, key: IntakeKey, now: Date = new
   return { email: claims.e };
 }
 
+/** The longest an intake link lives: it goes into the organisation's mails, which are kept for years. */
+export const maxIntakeLinkDays = 365;
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Where the form is: an https URL (plain http only to this machine, for the local stack), with
+ * nothing after the host but an optional path: no credentials, query or fragment, which would
+ * change where the link leads or what the form receives. Answers it without a trailing slash.
+ */
+export function parseIntakeBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new RangeError(`The base URL ${JSON.stringify(baseUrl)} is not a URL; give one like https://privacy.example.com`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+    throw new RangeError(`The base URL must use https (plain http only to localhost), not ${JSON.stringify(url.protocol)}`);
+  }
+  if (url.username || url.password || baseUrl.includes('?') || baseUrl.includes('#')) {
+    throw new RangeError('The base URL may hold a path after the host, but no credentials, query or fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /**
  * A link to the request form for `email`: `<baseUrl>/#intake=<token>` (in the fragment, which
- * browsers never send to a server or in a Referer). Refuses an address the form would refuse.
+ * browsers never send to a server or in a Referer). Refuses an address the form would refuse, a
+ * base URL `parseIntakeBaseUrl` refuses, and a lifetime that is not 1 to 365 whole days.
  */
 export function createIntakeLink(baseUrl: string, email: string, key: IntakeKey, ttlDays = 30, now: Date = new Date()): string {
-  if (!Number.isFinite(ttlDays) || ttlDays <= 0) throw new RangeError('ttlDays must be a positive number of days');
+  if (!Number.isInteger(ttlDays) || ttlDays < 1 || ttlDays > maxIntakeLinkDays) throw new RangeError(`The lifetime must be a whole number of days from 1 to ${maxIntakeLinkDays}`);
+  const base = parseIntakeBaseUrl(baseUrl);
   let address: string;
   try {
     address = parseEmailAddress(email).address;
@@ -58,5 +86,5 @@ export function createIntakeLink(baseUrl: string, email: string, key: IntakeKey,
     throw error;
   }
   const token = signIntakeLink({ email: address, expiresAt: new Date(now.getTime() + ttlDays * 86_400_000) }, key);
-  return `${baseUrl.replace(/\/+$/, '')}/#intake=${token}`;
+  return `${base}/#intake=${token}`;
 }

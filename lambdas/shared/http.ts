@@ -28,6 +28,8 @@ const baseHeaders = {
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  // API Gateway adds no HSTS of its own: the API answers say https-only as the pages do (browsers ignore it over http locally).
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
 };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {

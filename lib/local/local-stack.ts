@@ -7,7 +7,6 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startFauxqs } from 'fauxqs';
 import { storeCatalog } from '../../config/stores.ts';
 import { validateStoreCatalog } from '../../lambdas/domain/store-catalog.ts';
 import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
@@ -19,6 +18,7 @@ import { prepareDeployedFunctions, type ArtifactChanges, type DeployedFunctions,
 import { demoFiles, demoRecords } from './demo-data.ts';
 import { ensureActiveTable, storeTableDefinition } from './local-tables.ts';
 import { startPartnerCrm, type PartnerCrm } from './partner-crm-service.ts';
+import { startLocalS3 } from './local-s3.ts';
 import { LocalGateway, lambdaContext, type HttpLambda } from './local-gateway.ts';
 import { localSignIn } from './local-sign-in.ts';
 import { loadOrCreateIntakeKey } from './intake-key-file.ts';
@@ -36,7 +36,7 @@ export interface LocalStackOptions {
   readonly port?: number;
   /** The SES emulator's mailbox (`GET /store`). */
   readonly mailPort?: number;
-  /** The S3 emulator; presigned download links point here, so it must be reachable from the browser. */
+  /** The S3 endpoint (signed calls only); presigned download links point here, so it must be reachable from the browser. */
   readonly s3Port?: number;
   /** Where DynamoDB and S3 keep their data between runs; undefined keeps everything in memory. */
   readonly dataDir?: string;
@@ -141,10 +141,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => new Promise((done) => { mailServer.closeAllConnections(); mailServer.close(() => done()); }));
     const mailUrl = `http://localhost:${(mailServer.address() as AddressInfo).port}`;
 
-    // S3: fauxqs, persisted in SQLite when a data folder is given.
-    const s3Server = await startFauxqs({ port: options.s3Port ?? 4566, host: 'localhost', logger: false, ...(options.dataDir ? { dataDir: join(options.dataDir, 's3') } : {}) });
-    stops.push(() => s3Server.stop());
-    const s3Url = `http://localhost:${s3Server.port}`;
+    // S3: fauxqs, persisted in SQLite when a data folder is given, on 127.0.0.1 only, behind an
+    // endpoint that answers signed calls only (this process's credentials; presigned links).
+    const s3 = await startLocalS3({ port: options.s3Port ?? 4566, credentials: { [process.env.AWS_ACCESS_KEY_ID!]: process.env.AWS_SECRET_ACCESS_KEY! }, ...(options.dataDir ? { dataDir: join(options.dataDir, 's3') } : {}) });
+    stops.push(() => s3.stop());
+    const s3Url = s3.url;
 
     // The demo processor: a partner CRM with its own copy of contacts, reached by signed webhooks.
     // Its shared secret is made fresh for each run and never written down.
@@ -157,7 +158,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let apiUrl = '';
     let functions: LocalFunctions;
     if (deployedMode) {
-      functions = await deployedFunctions(options, { dynamoDbUrl, s3Url, mailUrl }, { partner, partnerSecret, intakeKey, apiUrl: () => apiUrl, localDir, log });
+      // The functions' IAM proxy checks their signatures itself, in front of the emulator.
+      functions = await deployedFunctions(options, { dynamoDbUrl, s3Url: s3.emulatorUrl, mailUrl }, { partner, partnerSecret, intakeKey, apiUrl: () => apiUrl, localDir, log });
       stops.push(() => functions.stop());
     } else {
       Object.assign(process.env, {

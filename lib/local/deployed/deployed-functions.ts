@@ -23,7 +23,8 @@ import type { CloudAssembly, DeployedFunction } from './cloud-assembly.ts';
 import { startIamProxy, type IamProxy, type ProxiedService } from './iam-proxy.ts';
 import { startLambdaRuntime, type LambdaRuntime } from './lambda-runtime.ts';
 import { LocalResources } from './local-resources.ts';
-import { PolicyEvaluator, type PolicyDocument, type Principal } from './policy-evaluator.ts';
+import { PolicyEvaluator, type Decision, type PolicyDocument, type Principal } from './policy-evaluator.ts';
+import { checkS3Signature, signatureDecision } from '../sigv4-check.ts';
 
 export interface EmulatorUrls {
   readonly dynamoDbUrl: string;
@@ -71,6 +72,9 @@ export interface DeployedFunctions {
   start(stepFunctionsUrl: string): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Every function's secret access key; its access key id is its own. */
+const functionSecretAccessKey = 'local-deployed-secret';
 
 const lambdaRuntimeVariables = (fn: DeployedFunction, physicalName: string, logGroup: string) => ({
   AWS_REGION: 'us-east-1',
@@ -121,9 +125,11 @@ export async function prepareDeployedFunctions(options: DeployedFunctionsOptions
   }
   const evaluator = new PolicyEvaluator({ principals, resourcePolicies: (arn) => resources.resourcePolicy(arn) });
   const denials: { functionName: string; action: string; resource: string; reason: string }[] = [];
-  const authorize = (toRequests: (call: HttpCall) => AuthorizationRequest[]) => async (call: HttpCall) => {
+  // `authenticate`: a check of the caller's signature, for an emulator that makes none.
+  const authorize = (toRequests: (call: HttpCall) => AuthorizationRequest[], authenticate?: (call: HttpCall) => Decision) => async (call: HttpCall) => {
     const accessKeyId = callerAccessKeyId(call);
-    const decision = await evaluator.authorize(accessKeyId, toRequests(call));
+    const authenticated = authenticate?.(call);
+    const decision = authenticated && !authenticated.allowed ? authenticated : await evaluator.authorize(accessKeyId, toRequests(call));
     if (!decision.allowed) {
       const functionName = (accessKeyId && principals.get(accessKeyId)?.functionName) || '(unknown caller)';
       denials.push({ functionName, action: decision.action, resource: decision.resource, reason: decision.reason });
@@ -165,15 +171,18 @@ export async function prepareDeployedFunctions(options: DeployedFunctionsOptions
       return runtime.invoke(name, event);
     },
     async start(stepFunctionsUrl) {
-      const proxy = async (service: ProxiedService, target: string, toRequests: (call: HttpCall) => AuthorizationRequest[]) => {
-        const started = await startIamProxy({ service, target, authorize: authorize(toRequests) });
+      const proxy = async (service: ProxiedService, target: string, toRequests: (call: HttpCall) => AuthorizationRequest[], authenticate?: (call: HttpCall) => Decision) => {
+        const started = await startIamProxy({ service, target, authorize: authorize(toRequests, authenticate) });
         proxies.push(started);
         return started.url;
       };
       const emailIdentities = resources.ofType('AWS::SES::EmailIdentity').map(([logicalId]) => resources.ref(logicalId)).filter((identity) => identity.includes('@'));
       const endpoints = {
         AWS_ENDPOINT_URL_DYNAMODB: await proxy('dynamodb', options.emulators.dynamoDbUrl, (call) => dynamoDbRequests(call, { tableKeys: (table) => resources.tableKeys(table) })),
-        AWS_ENDPOINT_URL_S3: await proxy('s3', options.emulators.s3Url, (call) => s3Requests(call, { bucketEncryption: (bucket) => resources.bucketEncryption(bucket) })),
+        AWS_ENDPOINT_URL_S3: await proxy('s3', options.emulators.s3Url, (call) => s3Requests(call, { bucketEncryption: (bucket) => resources.bucketEncryption(bucket) }), (call) =>
+          // The emulator checks no signature: a presigned export link is honoured only as signed, and until it expires.
+          signatureDecision(checkS3Signature(call, (accessKeyId) => (principals.has(accessKeyId) ? functionSecretAccessKey : undefined))),
+        ),
         // A first deployment is in the SES sandbox: recipients' identities are authorized too.
         AWS_ENDPOINT_URL_SESV2: await proxy('ses', options.emulators.mailUrl, (call) => sesRequests(call, { sandbox: true, emailIdentities })),
         AWS_ENDPOINT_URL_SFN: await proxy('states', stepFunctionsUrl, (call) => stepFunctionsRequests(call, { stateMachineOfTaskToken: () => stateMachineArn })),
@@ -194,7 +203,7 @@ export async function prepareDeployedFunctions(options: DeployedFunctionsOptions
               ...lambdaRuntimeVariables(fn, physicalName, logGroup),
               ...(options.logLevel ? { AWS_LAMBDA_LOG_LEVEL: options.logLevel } : {}),
               AWS_ACCESS_KEY_ID: accessKeys.get(fn.name)!,
-              AWS_SECRET_ACCESS_KEY: 'local-deployed-secret',
+              AWS_SECRET_ACCESS_KEY: functionSecretAccessKey,
               AWS_SESSION_TOKEN: 'local-deployed-session',
               ...endpoints,
             },

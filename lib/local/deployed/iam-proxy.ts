@@ -23,6 +23,8 @@ export interface IamProxyOptions {
   target: string;
   authorize: (call: HttpCall) => Promise<Decision>;
   host?: '127.0.0.1';
+  /** Default 0 (a free port); a fixed port keeps URLs handed out before a restart working. */
+  port?: number;
 }
 
 export interface IamProxy {
@@ -43,7 +45,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
