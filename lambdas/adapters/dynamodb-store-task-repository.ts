@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ManualEscalation } from '../domain/manual-handling.ts';
 import type { StoreTask, StoreTaskRepository, StoreTaskResult } from '../ports/store-task-repository.ts';
 
 const keyOf = (requestId: string, storeId: string) => ({ pk: `REQUEST#${requestId}`, sk: `STORE#${storeId}` });
@@ -20,12 +21,13 @@ export class DynamoDbStoreTaskRepository implements StoreTaskRepository {
           TableName: this.tableName,
           Key: keyOf(requestId, storeId),
           UpdateExpression:
-            'SET #requestId = :requestId, #storeId = :storeId, #action = :action, #status = :running, #taskToken = :taskToken, #startedAt = if_not_exists(#startedAt, :at), #updatedAt = :at, #attempts = if_not_exists(#attempts, :zero) + :one REMOVE #note',
+            'SET #requestId = :requestId, #storeId = :storeId, #action = :action, #status = :running, #taskToken = :taskToken, #startedAt = if_not_exists(#startedAt, :at), #updatedAt = :at, #attempts = if_not_exists(#attempts, :zero) + :one REMOVE #note, #escalated',
           // A finished task is never restarted: only a new or unfinished (or failed, for a retry) one is.
+          // A new run asks the processor again: an escalation of an earlier run no longer holds.
           ConditionExpression: 'attribute_not_exists(#status) OR NOT (#status IN (:succeeded, :skipped))',
           ExpressionAttributeNames: {
             '#requestId': 'requestId', '#storeId': 'storeId', '#action': 'action', '#status': 'status', '#taskToken': 'taskToken',
-            '#startedAt': 'startedAt', '#updatedAt': 'updatedAt', '#attempts': 'attempts', '#note': 'note',
+            '#startedAt': 'startedAt', '#updatedAt': 'updatedAt', '#attempts': 'attempts', '#note': 'note', '#escalated': 'escalatedToManual',
           },
           ExpressionAttributeValues: {
             ':requestId': requestId, ':storeId': storeId, ':action': action, ':running': 'running', ':taskToken': taskToken,
@@ -57,16 +59,36 @@ export class DynamoDbStoreTaskRepository implements StoreTaskRepository {
     });
   }
 
-  async finish(requestId: string, storeId: string, result: StoreTaskResult): Promise<StoreTask | undefined> {
+  async finish(requestId: string, storeId: string, result: StoreTaskResult, options: { readonly escalated?: true } = {}): Promise<StoreTask | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(requestId, storeId),
           UpdateExpression: 'SET #status = :status, #result = :result, #updatedAt = :at',
-          ConditionExpression: '#status IN (:running, :waiting)',
-          ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#updatedAt': 'updatedAt' },
+          ConditionExpression: options.escalated ? '#status IN (:running, :waiting) AND attribute_exists(#escalated)' : '#status IN (:running, :waiting)',
+          ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#updatedAt': 'updatedAt', ...(options.escalated ? { '#escalated': 'escalatedToManual' } : {}) },
           ExpressionAttributeValues: { ':status': result.status, ':result': result, ':running': 'running', ':waiting': 'waiting', ':at': this.now().toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTask(Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async escalate(requestId: string, storeId: string, escalation: ManualEscalation): Promise<StoreTask | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(requestId, storeId),
+          UpdateExpression: 'SET #escalated = :escalation, #updatedAt = :at',
+          ConditionExpression: '#status = :waiting AND attribute_not_exists(#escalated)',
+          ExpressionAttributeNames: { '#status': 'status', '#escalated': 'escalatedToManual', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':waiting': 'waiting', ':escalation': escalation, ':at': this.now().toISOString() },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -1,4 +1,5 @@
-import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
+import { ParkedTaskClosedError } from '../domain/errors.ts';
 import type { TaskCallbacks, WorkflowInput, WorkflowStarter } from '../ports/workflow.ts';
 
 /** The request workflow as a Step Functions Standard execution named after the request. */
@@ -25,10 +26,16 @@ export class StepFunctionsTaskCallbacks implements TaskCallbacks {
   constructor(private readonly client: SFNClient) {}
 
   async resume(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void> {
-    await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })).catch(closedTask);
   }
 
   async fail(taskToken: string, error: string, cause: string): Promise<void> {
-    await this.client.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+    await this.client.send(new SendTaskFailureCommand({ taskToken, error, cause })).catch(closedTask);
   }
+}
+
+/** Step Functions answers TaskTimedOut for any token whose task is closed, whatever closed it. */
+function closedTask(error: unknown): never {
+  if (error instanceof TaskTimedOut) throw new ParkedTaskClosedError('The workflow task this answers is already closed', { cause: error });
+  throw error;
 }

@@ -21,6 +21,8 @@ export interface ExportedStore {
   readonly name: string;
   /** `sent_separately`: a system only a person can search (paper); the officer sends its copy. */
   readonly status: 'included' | 'unavailable' | 'sent_separately';
+  /** A processor that did not answer, whose part our privacy team did by hand (and sends separately). */
+  readonly handledByHand?: true;
   readonly recordCount: number;
   readonly disclosure: StoreDisclosure;
   readonly records: readonly Readonly<Record<string, unknown>>[];
@@ -49,10 +51,12 @@ export function buildAccessExport(input: {
     stores: input.stores.map((store) => {
       const outcome = input.outcomes.find((candidate) => candidate.storeId === store.id);
       const records = input.recordsByStore.get(store.id) ?? [];
+      const byHand = outcome?.status === 'succeeded' && outcome.completedBy === 'officer';
       return {
         storeId: store.id,
         name: store.name,
-        status: outcome?.status !== 'succeeded' ? 'unavailable' : store.kind === 'manual' ? 'sent_separately' : 'included',
+        status: outcome?.status !== 'succeeded' ? 'unavailable' : store.kind === 'manual' || byHand ? 'sent_separately' : 'included',
+        ...(byHand ? { handledByHand: true as const } : {}),
         recordCount: records.length,
         disclosure: store.disclosure,
         records,

@@ -24,6 +24,9 @@ export class RequestNotFoundError extends DomainError {}
 /** The request is not in a state where this action makes sense (approve twice, verify late...). */
 export class ConflictError extends DomainError {}
 
+/** A parked workflow task that is already closed (timed out, or its execution ended): its token resumes nothing. */
+export class ParkedTaskClosedError extends ConflictError {}
+
 /** A verification or download link that is unknown, used, or past its expiry. */
 export class InvalidLinkError extends DomainError {}
 

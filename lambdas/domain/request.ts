@@ -43,6 +43,8 @@ export interface StoreResult {
   readonly remaining?: number;
   readonly note?: string;
   readonly error?: string;
+  /** `officer`: a processor's task an officer completed by hand after escalating it, not the processor's own answer. */
+  readonly completedBy?: 'officer';
 }
 
 /** A store's result as recorded on the request. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validationErrorFrom } from '../domain/validation.ts';
-import { completeStoreTask } from '../use-cases/complete-store-task.ts';
+import { completeStoreTaskByOfficer } from '../use-cases/complete-store-task.ts';
 import { catalog, now, requests, storeTasks, taskCallbacks } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
@@ -10,7 +10,10 @@ const completion = z.strictObject({
   recordCount: z.number().int().min(0).optional(),
 });
 
-/** An officer marks a manual system's task done (or failed) with a note; the workflow goes on. */
+/**
+ * An officer marks a manual system's task done (or failed) with a note; the workflow goes on. A
+ * processor's task only after `.../escalate`: it is then recorded as done by hand (409 before).
+ */
 export const handler = httpHandler(
   async (event) => {
     const officer = requireOfficer(event);
@@ -20,20 +23,14 @@ export const handler = httpHandler(
     if (!store) throw new HttpError(404, 'No such store');
     const parsed = completion.safeParse(event.body);
     if (!parsed.success) throw validationErrorFrom(parsed.error);
-    const { outcome, note, recordCount } = parsed.data;
-    const task = await storeTasks().get(requestId, store.id);
-    if (task?.status !== 'waiting') throw new HttpError(409, `Store ${store.id} is not waiting for an officer on this request`);
-    // Recorded before the workflow resumes: once resumed, the request may settle at once.
-    await requests().update(requestId, 'in_progress', {
-      event: { at: now().toISOString(), actor: 'officer', actorId: officer.id, action: `store_${outcome}`, detail: store.id },
-    });
-    await completeStoreTask(
-      { storeTasks: storeTasks(), taskCallbacks: taskCallbacks() },
+    const { byHand } = await completeStoreTaskByOfficer(
+      { requests: requests(), storeTasks: storeTasks(), taskCallbacks: taskCallbacks(), now },
       requestId,
-      store.id,
-      outcome === 'done' ? { status: 'succeeded', note, ...(recordCount !== undefined ? { recordCount } : {}) } : { status: 'failed', error: note },
+      store,
+      officer.id,
+      parsed.data,
     );
-    return json(200, { requestId, storeId: store.id, outcome });
+    return json(200, { requestId, storeId: store.id, outcome: parsed.data.outcome, ...(byHand ? { completedBy: 'officer' } : {}) });
   },
   { jsonBody: true },
 );

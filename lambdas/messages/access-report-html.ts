@@ -21,7 +21,9 @@ export function renderAccessReport(document: AccessExport): string {
         ? `<table><thead><tr>${columns.map((column) => `<th scope="col">${escapeHtml(column)}</th>`).join('')}</tr></thead><tbody>${store.records
             .map((record) => `<tr>${columns.map((column) => `<td>${escapeHtml(formatValue(record[column]))}</td>`).join('')}</tr>`)
             .join('')}</tbody></table>`
-        : `<p>${escapeHtml(store.status === 'included' ? words.nothingHeld : store.status === 'sent_separately' ? words.sentSeparately : words.unavailable)}</p>`;
+        : `<p>${escapeHtml(
+            store.status === 'included' ? words.nothingHeld : store.status === 'sent_separately' ? (store.handledByHand ? texts.handledByHand.report : words.sentSeparately) : words.unavailable,
+          )}</p>`;
       const d = store.disclosure;
       return `<section><h2>${escapeHtml(store.name)}</h2>
 <dl>

@@ -28,6 +28,9 @@ const succeeded = (outcomes: readonly StoreOutcome[]) => outcomes.filter((outcom
 
 const storeName = (stores: readonly StoreDefinition[], storeId: string) => stores.find((store) => store.id === storeId)?.name ?? storeId;
 
+/** A processor's part an officer did by hand says so after its result: it is not the processor's own answer. */
+const withHandling = (texts: RequesterTexts, outcome: StoreOutcome, line: string) => (outcome.completedBy === 'officer' ? `${line} (${texts.handledByHand.mailLine})` : line);
+
 export function verificationMail(input: RequesterMail & { type: RequestType; link: string; expiresAt: string; dueAt: string }): MailBody {
   return compose(input, (texts, date) => ({
     subject: texts.verification.subject,
@@ -43,7 +46,9 @@ export function accessCompletedMail(input: RequesterMail & { link: string; expir
     heading: texts.accessCompleted.heading,
     paragraphs: [texts.accessCompleted.collected, texts.accessCompleted.linkValid(date(input.expiresAt))],
     action: { label: texts.accessCompleted.action, url: input.link },
-    details: input.outcomes.map((outcome) => `${input.storeNames[outcome.storeId] ?? outcome.storeId}${texts.layout.colon}${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`),
+    details: input.outcomes.map((outcome) =>
+      withHandling(texts, outcome, `${input.storeNames[outcome.storeId] ?? outcome.storeId}${texts.layout.colon}${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`),
+    ),
   }));
 }
 
@@ -61,9 +66,13 @@ export function amendCompletedMail(input: RequesterMail & { corrections: readonl
     heading: texts.amendCompleted.heading,
     paragraphs: [texts.amendCompleted.asked(input.corrections.map((correction) => texts.fields[correction.field] ?? correction.field).join(', ')), texts.amendCompleted.whatChanged],
     details: succeeded(input.outcomes).map((outcome) =>
-      outcome.note && outcome.updated === undefined
-        ? `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${outcome.note}`
-        : `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${counted(texts.amendCompleted.updated, outcome.updated ?? 0, texts.locale)}${outcome.updated === 0 ? texts.amendCompleted.alreadyCorrect : ''}`,
+      withHandling(
+        texts,
+        outcome,
+        outcome.note && outcome.updated === undefined
+          ? `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${outcome.note}`
+          : `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${counted(texts.amendCompleted.updated, outcome.updated ?? 0, texts.locale)}${outcome.updated === 0 ? texts.amendCompleted.alreadyCorrect : ''}`,
+      ),
     ),
   }));
 }
@@ -80,7 +89,7 @@ export function deleteCompletedMail(input: RequesterMail & { outcomes: readonly 
         parts.push(`${counted(words.retained, outcome.retained, texts.locale)}${words.retainedWhy(store.erasure.legalBasis, store.erasure.retentionPeriod)}`);
       }
       if (parts.length === 0) parts.push(outcome.note ?? words.nothingHeld);
-      return `${store?.name ?? outcome.storeId}${texts.layout.colon}${parts.join('; ')}`;
+      return withHandling(texts, outcome, `${store?.name ?? outcome.storeId}${texts.layout.colon}${parts.join('; ')}`);
     });
     return { subject: words.subject, heading: words.heading, paragraphs: [words.erased, words.backups(input.backupDays), words.perSystem], details: lines };
   });
@@ -91,7 +100,7 @@ export function objectionCompletedMail(input: RequesterMail & { outcomes: readon
     subject: texts.objectionCompleted.subject,
     heading: texts.objectionCompleted.heading,
     paragraphs: [texts.objectionCompleted.recorded, texts.objectionCompleted.stillSent],
-    details: succeeded(input.outcomes).map((outcome) => `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${texts.objectionCompleted.switchedOff}`),
+    details: succeeded(input.outcomes).map((outcome) => withHandling(texts, outcome, `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${texts.objectionCompleted.switchedOff}`)),
   }));
 }
 

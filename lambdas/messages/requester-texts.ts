@@ -77,6 +77,11 @@ export interface RequesterTexts {
     readonly working: (type: string, reason: string) => string;
     readonly newDate: (due: string, previous: string, policy: string) => string;
   };
+  /**
+   * A processor did not answer and an officer handled its part by hand: said for that system in
+   * the closing mail (`mailLine`, after the system's result) and in the access report (`report`).
+   */
+  readonly handledByHand: { readonly mailLine: string; readonly report: string };
   readonly report: {
     readonly title: string;
     readonly intro: (requestId: string, received: string, made: string, email: string) => string;
@@ -179,6 +184,10 @@ const en: RequesterTexts = {
     heading: 'We need more time for your request',
     working: (type, reason) => `We are working on your request for ${type}, and we need more time to complete it properly, for this reason: ${reason}`,
     newDate: (due, previous, policy) => `We will now answer by ${due} at the latest, instead of ${previous}, as the law (${policy}) allows.`,
+  },
+  handledByHand: {
+    mailLine: "handled by hand by our privacy team, instead of the processor's automated answer",
+    report: "Our privacy team handled this system by hand, instead of the processor's automated answer; they send you what they found separately.",
   },
   report: {
     title: 'Your personal data',
@@ -295,6 +304,10 @@ const fr: RequesterTexts = {
     working: (type, reason) => `Nous traitons votre demande portant sur ${type} et avons besoin de plus de temps pour la mener à bien, pour la raison suivante : ${reason}`,
     newDate: (due, previous, policy) => `Nous vous répondrons désormais au plus tard le ${due}, au lieu du ${previous}, comme la loi (${policy}) le permet.`,
   },
+  handledByHand: {
+    mailLine: 'traité à la main par notre équipe chargée de la protection des données, au lieu de la réponse automatique du sous-traitant',
+    report: 'Notre équipe chargée de la protection des données a traité ce système à la main, au lieu de la réponse automatique du sous-traitant ; elle vous envoie séparément ce qu’elle a trouvé.',
+  },
   report: {
     title: 'Vos données personnelles',
     intro: (requestId, received, made, email) => `Demande ${requestId}, reçue le ${received}, rapport établi le ${made}, pour ${email}.`,
@@ -410,6 +423,10 @@ const de: RequesterTexts = {
     working: (type, reason) => `Wir bearbeiten Ihren Antrag auf ${type} und brauchen aus folgendem Grund mehr Zeit, um ihn sorgfältig abzuschließen: ${reason}`,
     newDate: (due, previous, policy) => `Wir antworten nun spätestens bis zum ${due} statt bis zum ${previous}, wie es das Gesetz (${policy}) erlaubt.`,
   },
+  handledByHand: {
+    mailLine: 'von unserem Datenschutzteam von Hand bearbeitet, statt durch die automatische Antwort des Auftragsverarbeiters',
+    report: 'Unser Datenschutzteam hat dieses System von Hand bearbeitet, statt durch die automatische Antwort des Auftragsverarbeiters; was es gefunden hat, sendet es Ihnen gesondert.',
+  },
   report: {
     title: 'Ihre personenbezogenen Daten',
     intro: (requestId, received, made, email) => `Antrag ${requestId}, eingegangen am ${received}, Bericht erstellt am ${made}, für ${email}.`,
@@ -524,6 +541,10 @@ const es: RequesterTexts = {
     heading: 'Necesitamos más tiempo para su solicitud',
     working: (type, reason) => `Estamos tramitando su solicitud de ${type} y necesitamos más tiempo para completarla correctamente, por el siguiente motivo: ${reason}`,
     newDate: (due, previous, policy) => `Ahora le responderemos a más tardar el ${due}, en lugar del ${previous}, como permite la ley (${policy}).`,
+  },
+  handledByHand: {
+    mailLine: 'gestionado a mano por nuestro equipo de privacidad, en lugar de la respuesta automática del encargado del tratamiento',
+    report: 'Nuestro equipo de privacidad ha gestionado este sistema a mano, en lugar de la respuesta automática del encargado del tratamiento; le enviará por separado lo que haya encontrado.',
   },
   report: {
     title: 'Sus datos personales',

@@ -1,3 +1,4 @@
+import type { ManualEscalation } from '../domain/manual-handling.ts';
 import type { StoreResult } from '../domain/request.ts';
 
 /** What one store did for one request: counts and notes only, never the records. */
@@ -22,6 +23,8 @@ export interface StoreTask {
   readonly result?: StoreTaskResult;
   /** Shown to officers while waiting: what the processor or person was asked to do. */
   readonly note?: string;
+  /** An officer took a processor's unanswered task over by hand; cleared when the store runs again. */
+  readonly escalatedToManual?: ManualEscalation;
 }
 
 export interface StoreTaskRepository {
@@ -34,9 +37,15 @@ export interface StoreTaskRepository {
   markWaiting(requestId: string, storeId: string, note: string): Promise<void>;
   /**
    * Settles a running or waiting task, once: returns the task (with its token) to the caller that
-   * won, and undefined to any later caller (a replayed callback, a double click).
+   * won, and undefined to any later caller (a replayed callback, a double click). With
+   * `escalated`, only a task an officer escalated (see `escalate`) is settled.
    */
-  finish(requestId: string, storeId: string, result: StoreTaskResult): Promise<StoreTask | undefined>;
+  finish(requestId: string, storeId: string, result: StoreTaskResult, options?: { readonly escalated?: true }): Promise<StoreTask | undefined>;
+  /**
+   * Records that an officer takes a waiting task over by hand (`escalated: true` on `finish` then
+   * requires it). Once only: undefined when the task is not waiting or already escalated.
+   */
+  escalate(requestId: string, storeId: string, escalation: ManualEscalation): Promise<StoreTask | undefined>;
   get(requestId: string, storeId: string): Promise<StoreTask | undefined>;
   list(requestId: string): Promise<StoreTask[]>;
   /** Deletes every store task of a request (record retention); safe to run twice. */

@@ -20,7 +20,10 @@ export interface WorkflowStarter {
   start(input: WorkflowInput, executionName?: string): Promise<void>;
 }
 
-/** Answers tasks parked with waitForTaskToken: the token alone names the execution and the state. */
+/**
+ * Answers tasks parked with waitForTaskToken: the token alone names the execution and the state.
+ * Both throw `ParkedTaskClosedError` (a ConflictError) when the task is already closed.
+ */
 export interface TaskCallbacks {
   /** Resumes a parked task. */
   resume(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<void>;

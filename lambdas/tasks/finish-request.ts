@@ -87,8 +87,9 @@ async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: r
   const recordsByStore = new Map<string, StoreRecord[]>();
   for (const outcome of outcomes.filter((candidate) => candidate.status === 'succeeded')) {
     const store = deps.catalog.stores.find((candidate) => candidate.id === outcome.storeId);
-    // A manual system's copy is sent by the officer who searched it; there is no file to merge.
-    if (store?.kind === 'manual') continue;
+    // A manual system's copy (or a processor's an officer took over by hand) is sent by the
+    // officer who searched it; there is no file to merge.
+    if (store?.kind === 'manual' || outcome.completedBy === 'officer') continue;
     const collected = await deps.objects.getJson<{ records: StoreRecord[] }>(collectedKey(request.requestId, outcome.storeId));
     recordsByStore.set(outcome.storeId, collected.records);
   }
@@ -121,7 +122,7 @@ async function noticeRecipients(deps: Deps, request: StoredRequest, outcomes: re
       if (already.has(`${store.id}|${recipient.name}`)) continue;
       const changedFields = (request.corrections ?? [])
         .filter((correction) => store.fields?.[correction.field])
-        .map((correction) => `${store.fields![correction.field]}: ${correction.value}`);
+        .map((correction) => ({ attribute: store.fields![correction.field]!, value: correction.value }));
       if (!sendMail) {
         notices.push({ storeId: store.id, recipient: recipient.name, channel: 'email', at: at.toISOString(), notSent: true });
         continue;

@@ -20,7 +20,8 @@ export interface PartnerContact {
   notes: string;
 }
 
-export type PartnerMode = 'sync' | 'async';
+/** `hold`: a processor that acknowledges and then does not answer, until `release()`. */
+export type PartnerMode = 'sync' | 'async' | 'hold';
 
 export interface PartnerCrm {
   /** Where the connector posts requests (DSR_PARTNER_CRM_URL). */
@@ -28,8 +29,10 @@ export interface PartnerCrm {
   stop(): Promise<void>;
   /** A copy of the contacts as the partner holds them now. */
   contacts(): PartnerContact[];
-  /** `async`: answer 202 and post the result to `callback_url` shortly after. */
+  /** `async`: answer 202 and post the result to `callback_url` shortly after; `hold`: answer 202 and keep the answer. */
   setMode(mode: PartnerMode): void;
+  /** Does the work held in `hold` mode now and posts each answer; resolves with each callback's HTTP status (0: not delivered). */
+  release(): Promise<number[]>;
   /** The next `n` requests answer 503, as in an outage. */
   failNext(n: number): void;
   /** Request ids of the signed requests received, oldest first (the last 1,000). */
@@ -115,7 +118,8 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
   let failures = 0;
   const receivedIds: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const deliveries = new Set<Promise<void>>();
+  const deliveries = new Set<Promise<unknown>>();
+  const held: { readonly request: PartnerRequest; readonly callbackUrl: string }[] = [];
   let stopped = false;
   // Cancels callbacks in flight, so stop() never waits for a slow or dead receiver.
   const stopping = new AbortController();
@@ -161,8 +165,10 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
     timers.add(timer);
   }
 
-  async function deliverCallback(callbackUrl: string, payload: Record<string, unknown>): Promise<void> {
+  /** The receiver's last HTTP status, 0 when it never answered. */
+  async function deliverCallback(callbackUrl: string, payload: Record<string, unknown>): Promise<number> {
     const body = JSON.stringify(payload);
+    let status = 0;
     // A few attempts with a short backoff, like a real processor; a 4xx (replay, bad signature) is final.
     for (let attempt = 0; attempt < 3 && !stopped; attempt += 1) {
       try {
@@ -178,12 +184,14 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
           signal: AbortSignal.any([AbortSignal.timeout(5_000), stopping.signal]),
         });
         await response.body?.cancel();
-        if (response.status < 500) return;
+        status = response.status;
+        if (response.status < 500) return status;
       } catch {
         // network error or timeout: try again
       }
       await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
     }
+    return status;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -213,11 +221,12 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
     if (receivedIds.length > maxReceived) receivedIds.shift();
 
     // A re-check is a read: always answered on the spot.
-    if (mode === 'async' && request.subject_request_type !== 'erasure_verification') {
+    if (mode !== 'sync' && request.subject_request_type !== 'erasure_verification') {
       const callbackUrl = request.callback_url;
       if (!callbackUrl || !isLoopbackUrl(callbackUrl)) return send(res, 400, { error: 'callback_url must be a loopback http(s) URL' });
-      if (timers.size + deliveries.size >= maxPendingCallbacks) return send(res, 503, { error: 'too many pending requests' });
-      scheduleCallback(request, callbackUrl);
+      if (timers.size + deliveries.size + held.length >= maxPendingCallbacks) return send(res, 503, { error: 'too many pending requests' });
+      if (mode === 'hold') held.push({ request, callbackUrl });
+      else scheduleCallback(request, callbackUrl);
       return send(res, 202, { request_status: 'pending' });
     }
     return send(res, 200, perform(request));
@@ -246,6 +255,7 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
       stopping.abort();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      held.length = 0;
       await Promise.allSettled([...deliveries]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -258,6 +268,10 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
       failures = Math.max(0, Math.floor(n));
     },
     received: () => [...receivedIds],
+    async release() {
+      // The work happens now, when the processor finally gets to it.
+      return Promise.all(held.splice(0).map(({ request, callbackUrl }) => deliverCallback(callbackUrl, { request_id: request.request_id, store_id: request.store_id, ...perform(request) })));
+    },
     async settled() {
       while (timers.size > 0 || deliveries.size > 0) {
         await Promise.allSettled([...deliveries]);
