@@ -98,7 +98,8 @@ export const functionCatalog = {
     entry: 'lambdas/http/approve-request.ts',
     kind: 'http',
     description: 'Officer approval: resumes the workflow into execution',
-    capabilities: ['requests:write', 'workflow:callback'],
+    // workflow:start: an approval that meets the closing of the approval window starts the run itself.
+    capabilities: ['requests:write', 'workflow:callback', 'workflow:start'],
   },
   rejectRequest: {
     entry: 'lambdas/http/reject-request.ts',
@@ -118,6 +119,13 @@ export const functionCatalog = {
     description: 'Officer marks a manual store task done (or failed) with a note',
     capabilities: ['requests:write', 'workflow:callback'],
   },
+  escalateStoreTask: {
+    entry: 'lambdas/http/escalate-store-task.ts',
+    kind: 'http',
+    description: "Officer takes a processor's unanswered task over by hand, with a reason",
+    // Only the store task and the audit trail change; the workflow keeps waiting on the same task.
+    capabilities: ['requests:write'],
+  },
   retryRequest: {
     entry: 'lambdas/http/retry-request.ts',
     kind: 'http',
@@ -129,6 +137,13 @@ export const functionCatalog = {
     kind: 'http',
     description: "The requester's view of their request, from the token in any of our emails",
     capabilities: ['requests:read', 'limits:count'],
+    settings: ['ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
+  },
+  confirmHeldRequest: {
+    entry: 'lambdas/http/confirm-held-request.ts',
+    kind: 'http',
+    description: 'The mailbox owner confirms a request the mail limit held back, from the status link of another request to that mailbox',
+    capabilities: ['requests:write', 'workflow:callback', 'limits:count'],
     settings: ['ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
   },
   cancelRequest: {
@@ -237,6 +252,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/console', function: 'pages', auth: 'public' },
   { method: 'GET', path: '/console/config', function: 'pages', auth: 'public' },
   { method: 'POST', path: '/status', function: 'requestStatus', auth: 'public' },
+  { method: 'POST', path: '/status/confirm', function: 'confirmHeldRequest', auth: 'public' },
   { method: 'POST', path: '/cancel', function: 'cancelRequest', auth: 'public' },
   { method: 'POST', path: '/intake', function: 'openIntakeLink', auth: 'public' },
   { method: 'POST', path: '/admin/requests/{id}/extend', function: 'extendRequest', auth: 'officer' },
@@ -249,6 +265,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/admin/requests/{id}/reject', function: 'rejectRequest', auth: 'officer' },
   { method: 'POST', path: '/admin/requests/{id}/retry', function: 'retryRequest', auth: 'officer' },
   { method: 'POST', path: '/admin/requests/{id}/stores/{storeId}/complete', function: 'completeStoreTask', auth: 'officer' },
+  { method: 'POST', path: '/admin/requests/{id}/stores/{storeId}/escalate', function: 'escalateStoreTask', auth: 'officer' },
   { method: 'POST', path: '/callbacks/{storeId}', function: 'storeCallback', auth: 'public' },
 ];
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mailboxOf } from '../domain/email-address.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, InvalidCursorError, RequestNotFoundError } from '../domain/errors.ts';
@@ -26,7 +27,10 @@ const keyOf = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST
 const statusIndexKeys = (status: RequestStatus, dueAt: string, requestId: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${dueAt}#${requestId}` });
 
 // Case-folded: mail providers treat the local part case-insensitively, so history does too.
-const requesterKey = (emailCanonical: string) => `REQUESTER#${createHash('sha256').update(emailCanonical.toLowerCase(), 'utf8').digest('base64url')}`;
+// Keyed by mailbox (local part case-folded, +tag dropped): a mailbox's history, and the held
+// requests its owner may confirm, whatever spelling each request used. (Equal to the earlier
+// case-folded canonical key for every address without a +tag.)
+const requesterKey = (emailCanonical: string) => `REQUESTER#${createHash('sha256').update(mailboxOf(emailCanonical), 'utf8').digest('base64url')}`;
 
 const internalAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
 

@@ -54,5 +54,12 @@ export function parseEmailAddress(input: string): EmailAddress {
   if (!asciiDomain || !asciiDomainPattern.test(asciiDomain)) {
     throw new InvalidEmailError('The domain of the email address is not valid');
   }
-  return { address, canonical: `${localPart}@${asciiDomain}`, mailbox: `${localPart.split('+')[0]!.toLowerCase()}@${asciiDomain}` };
+  const canonical = `${localPart}@${asciiDomain}`;
+  return { address, canonical, mailbox: mailboxOf(canonical) };
+}
+
+/** The mailbox of a canonical address (see EmailAddress.mailbox): also for requests already stored. */
+export function mailboxOf(canonical: string): string {
+  const at = canonical.lastIndexOf('@');
+  return `${canonical.slice(0, at).split('+')[0]!.toLowerCase()}${canonical.slice(at)}`;
 }

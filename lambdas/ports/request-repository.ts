@@ -29,6 +29,11 @@ export interface StoredRequest extends DsrRequest {
   readonly verificationTokenHash?: string;
   readonly verificationExpiresAt?: string;
   readonly verificationTaskToken?: string;
+  /**
+   * Past its mailbox's mail limit: no verification mail of its own. The mailbox owner confirms it
+   * from the status page of any request to that mailbox (use-cases/confirm-held-request.ts).
+   */
+  readonly verificationMailHeld?: boolean;
   readonly verificationAttempts?: number;
   readonly approvalTaskToken?: string;
   readonly downloadTokenHash?: string;
@@ -81,6 +86,7 @@ export function publicView(request: StoredRequest): DsrRequest {
     verificationTaskToken: _verificationTaskToken,
     verificationExpiresAt: _verificationExpiresAt,
     verificationAttempts: _verificationAttempts,
+    verificationMailHeld: _verificationMailHeld,
     approvalTaskToken: _approvalTaskToken,
     downloadTokenHash: _downloadTokenHash,
     downloadExpiresAt: _downloadExpiresAt,

@@ -30,10 +30,16 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   if (request.status === 'cancelled') throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`);
   const now = deps.now();
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
+  if (request.verificationMailHeld) {
+    // Past the mailbox's mail limit: parked without a mail or a link of its own, for the owner to
+    // confirm from the status page of another request to the same mailbox, or to expire.
+    await parkHeld(deps, request, input.taskToken, expiresAt, now);
+    return;
+  }
   const baseUrl = deps.publicBaseUrl ?? request.baseUrl;
   const { token, hash } = issueToken(request.requestId);
   const status = newStatusLink(request, baseUrl!);
-  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
   const change = {
     set: { verificationTokenHash: hash, verificationExpiresAt: expiresAt, verificationTaskToken: input.taskToken },
     append: { statusTokenHashes: [status.hash] },
@@ -53,6 +59,22 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
   const mail = verificationMail({ requestId: request.requestId, locale: request.locale, type: request.type, link: requesterPageLink(baseUrl!, 'verify', token, request.locale), expiresAt, dueAt: request.dueAt, statusLink: status.link });
   await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
   await recordReceiptConfirmed(deps, request, deps.now());
+}
+
+async function parkHeld(deps: Pick<Dependencies, 'requests'>, request: StoredRequest, taskToken: string, expiresAt: string, now: Date): Promise<void> {
+  const change = {
+    set: { verificationExpiresAt: expiresAt, verificationTaskToken: taskToken },
+    event: { at: now.toISOString(), actor: 'system' as const, action: 'verification_held', from: request.status, to: 'pending_verification' as const, detail: 'no mail: the mailbox had its mails for today' },
+  };
+  try {
+    if (request.status === 'submitted') await deps.requests.transition(request.requestId, 'pending_verification', change);
+    else await deps.requests.update(request.requestId, 'pending_verification', change);
+  } catch (error) {
+    if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') {
+      throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Records, once, that the requester was told we received the request: the verification mail says so. */

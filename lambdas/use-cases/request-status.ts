@@ -4,6 +4,7 @@ import { openStatuses, type RequestStatus } from '../domain/status.ts';
 import { hashesEqual, parseToken } from '../domain/tokens.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
+import { heldRequestsFor, type HeldRequestView } from './confirm-held-request.ts';
 
 /** One answer for every link we cannot honour: unknown request, unknown token, malformed token. */
 export const invalidStatusLink = 'This link to your request is not valid. Please use the link in the latest email we sent you.';
@@ -35,6 +36,8 @@ export interface RequestStatusView {
   readonly timeline: readonly { readonly at: string; readonly action: string }[];
   readonly canCancel: boolean;
   readonly downloadAvailable: boolean;
+  /** The mailbox's requests held back by its mail limit, which the holder of this link may confirm. */
+  readonly heldForMailbox: readonly HeldRequestView[];
 }
 
 /**
@@ -82,5 +85,6 @@ export async function requestStatus(deps: Pick<Dependencies, 'requests' | 'now'>
     downloadAvailable: Boolean(
       request.status === 'completed' && request.exportKey && request.downloadTokenHash && request.downloadExpiresAt && request.downloadExpiresAt > now,
     ),
+    heldForMailbox: await heldRequestsFor(deps, request),
   };
 }

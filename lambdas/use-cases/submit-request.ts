@@ -33,11 +33,12 @@ const stillRunning: readonly RequestStatus[] = ['submitted', 'pending_verificati
  *   would tell a stranger that the address asked, what and when (ids are time-ordered), and let
  *   them aim wrong tokens at its link. The owner's link is in their mailbox. A request that has
  *   ended gives its claim up, so asking again later makes a new one.
- * - At most `emailLimit` new requests (so verification mails) per mailbox and window (spellings of
- *   one mailbox count together: see EmailAddress.mailbox).
- *   Past it, the answer is a fresh request id exactly like a real one, but nothing is stored,
- *   started or mailed: a flood cannot mail-bomb an address, and the answer reveals neither the
- *   limit nor whether the address is known. (Such an id is never mailed, so no link can refer to it.)
+ * - At most `emailLimit` verification mails per mailbox and window (spellings of one mailbox count
+ *   together: see EmailAddress.mailbox). Past it, the request is still stored and started, but
+ *   sends no mail of its own (`verificationMailHeld`): a flood cannot mail-bomb an address, and
+ *   nothing is dropped. Every mail we send carries a status link, and the status page lists the
+ *   mailbox's held requests for its owner to confirm, so strangers using up the day's mails cannot
+ *   keep the owner from confirming their own request that day. The answer is the same either way.
  */
 export async function submitRequest(
   deps: Pick<Dependencies, 'requests' | 'workflow' | 'catalog' | 'now'> & { guard: AbuseGuard },
@@ -55,8 +56,7 @@ export async function submitRequest(
   });
   if (holder !== requestId) return { requestId, status: 'submitted' };
 
-  const allowed = await deps.guard.consume(context.emailLimit, submission.email.mailbox);
-  if (!allowed.allowed) return { requestId, status: 'submitted' };
+  const mailAllowed = (await deps.guard.consume(context.emailLimit, submission.email.mailbox)).allowed;
 
   const jurisdiction = submission.jurisdiction ?? context.defaultJurisdiction;
   const storeIds = planStores(deps.catalog, submission.type, submission.corrections).map((store) => store.id);
@@ -74,7 +74,16 @@ export async function submitRequest(
     updatedAt: now.toISOString(),
     baseUrl: context.baseUrl,
     storeIds,
-    events: [{ at: now.toISOString(), actor: 'requester', action: 'submitted', to: 'submitted', detail: `type ${submission.type}, policy ${jurisdiction}` }],
+    ...(mailAllowed ? {} : { verificationMailHeld: true }),
+    events: [
+      {
+        at: now.toISOString(),
+        actor: 'requester',
+        action: 'submitted',
+        to: 'submitted',
+        detail: `type ${submission.type}, policy ${jurisdiction}${mailAllowed ? '' : '; no verification mail: the mailbox had its mails for today (confirmable from the status page of its other requests)'}`,
+      },
+    ],
   });
   await deps.workflow.start({ requestId, type: submission.type, stores: storeIds });
   return { requestId, status: 'submitted' };

@@ -132,11 +132,51 @@ function render(request) {
   renderSteps(status, actions);
   renderTimeline(timeline);
 
+  renderHeld(Array.isArray(request.heldForMailbox) ? request.heldForMailbox : []);
+
   const cancelSection = $('cancel-section');
   cancelSection.hidden = request.canCancel !== true;
   if (cancelSection.hidden) closeCancelConfirm(false);
 
   live.textContent = $('status-text').textContent;
+}
+
+/** Requests the mail limit held back for this mailbox: the owner confirms the ones they made. */
+function renderHeld(held) {
+  const template = $('held-item-template');
+  $('held-section').hidden = held.length === 0;
+  $('held-list').replaceChildren(
+    ...held.map((request) => {
+      const item = template.content.firstElementChild.cloneNode(true);
+      const type = hasMessage(`type-${request.type}`) ? message(`type-${request.type}`) : String(request.type ?? '');
+      const received = new Date(request.receivedAt).toLocaleString(language, { dateStyle: 'long', timeStyle: 'short' });
+      item.querySelector('[data-slot="text"]').textContent = message('held-item', { type, received, until: formatDueDate(request.confirmBy) });
+      const button = item.querySelector('button');
+      button.addEventListener('click', () => confirmHeld(button, String(request.requestId)));
+      return item;
+    }),
+  );
+}
+
+async function confirmHeld(button, requestId) {
+  if (busy) return;
+  busy = true;
+  $('held-error').hidden = true;
+  setButtonBusy(button, true);
+  const { status, body } = await postJson('/status/confirm', { token, requestId });
+  setButtonBusy(button, false);
+  busy = false;
+  if (status >= 200 && status < 300) {
+    await load();
+    showNotice(message('held-done'), 'success');
+  } else if (status >= 400 && status < 500 && status !== 429) {
+    // Confirmed, cancelled or lapsed since the page loaded.
+    await load();
+    showNotice(typeof body.error === 'string' && body.error ? body.error : message('server-error'), 'error');
+  } else {
+    $('held-error').textContent = transientMessage(status);
+    $('held-error').hidden = false;
+  }
 }
 
 // --- Loading ---------------------------------------------------------------------------------

@@ -109,6 +109,9 @@ function publicRouteReason(spec: Route): string {
   if (spec.function === 'submitRequest') {
     return `${spec.method} ${spec.path} takes a request from a requester, who has no account: public by design. The body is validated, nothing reaches a store until the mailbox is proven by an emailed one-time link, the answer never reveals whether the person is known, and the stage throttle bounds the rate, and the handler limits submissions per source IP (429) and new requests per canonical email.`;
   }
+  if (spec.function === 'confirmHeldRequest') {
+    return `${spec.method} ${spec.path} lets a mailbox owner confirm a request our per-mailbox mail limit held back, with the status link from another email to that mailbox: public by design (requesters have no account). It needs an unguessable status token (stored hashed), acts only on a request held for that same mailbox, answers every refusal with the same 404, and is throttled per IP and by the stage.`;
+  }
   if (spec.function === 'requestStatus' || spec.function === 'cancelRequest') {
     return `${spec.method} ${spec.path} is reached from the status link in every email to the requester, who has no account: public by design. It acts only on presentation of an unguessable token from one of those emails (stored hashed, compared in constant time), answers every unknown or malformed token with the same 404, shows no personal data beyond the request's own status and dates, and is throttled by the stage.`;
   }

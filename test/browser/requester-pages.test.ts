@@ -276,6 +276,30 @@ describe('the status page', () => {
     await page.close();
   });
 
+  it('lists the requests the mail limit held back for this mailbox, and confirms the one the owner picks', async () => {
+    const { page, errors } = await openPage();
+    const heldId = 'req_01JDX4T2Z8Q9W0HELDBACK';
+    let held = [{ requestId: heldId, type: 'delete', receivedAt: '2026-03-02T11:00:00.000Z', confirmBy: '2026-03-05T11:00:00.000Z' }];
+    const confirmations: unknown[] = [];
+    await page.route('**/status', (route) => (route.request().method() === 'POST' ? fulfilJson(route, 200, statusAnswer({ heldForMailbox: held })) : route.continue()));
+    await page.route('**/status/confirm', (route) => {
+      confirmations.push(route.request().postDataJSON());
+      held = [];
+      return fulfilJson(route, 200, { requestId: heldId, status: 'pending_approval' });
+    });
+    await visit(page, `${session.stack.apiUrl}/status?lang=en#t=${fakeToken}`);
+    await expect.poll(() => page.locator('#held-section').isVisible()).toBe(true);
+    expect(await page.locator('#held-list li').textContent()).toMatch(/^Deletion of your data, received .+, confirm by March 5, 2026 Confirm: this was me$/);
+    await screenshot(page, 'requester-status-held-en');
+
+    await page.getByRole('button', { name: 'Confirm: this was me' }).click();
+    await expect.poll(() => page.locator('#notice').textContent()).toBe('Confirmed. We will review that request too.');
+    expect(confirmations).toEqual([{ token: fakeToken, requestId: heldId }]);
+    expect(await page.locator('#held-section').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps its link when the requester switches language, and says when cancelling came too late', async () => {
     const { page, errors } = await openPage();
     let status = statusAnswer();

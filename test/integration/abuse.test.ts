@@ -93,7 +93,7 @@ async function submitAndToken(email: string, body: Record<string, unknown> = { t
 describe('rate limits, enumeration and idempotent submissions', () => {
   it('answers a flood from one IP with 429 and Retry-After after 20 submissions, whatever X-Forwarded-For says', async () => {
     await withDefaultLimits(['RATE_LIMIT_IP_SUBMISSIONS'], async () => {
-      const answers = [];
+      const answers: Answer[] = [];
       for (let index = 0; index < 24; index++) {
         answers.push(await call('POST', '/requests', { body: { type: 'access', email: `ip-flood-${index}@example.com` }, ip: '127.0.0.2', headers: { 'x-forwarded-for': `198.51.100.${index}` } }));
       }
@@ -112,7 +112,7 @@ describe('rate limits, enumeration and idempotent submissions', () => {
   it('answers a flood of link tokens from one IP with 429 on every token route after 60 posts', async () => {
     await withDefaultLimits(['RATE_LIMIT_IP_TOKEN_POSTS'], async () => {
       const routes = ['/verify', '/download', '/status', '/cancel', '/intake'];
-      const answers = [];
+      const answers: Answer[] = [];
       for (let index = 0; index < 65; index++) {
         answers.push(await call('POST', routes[index % routes.length]!, { body: { token: `req_0000000000000000.${'a'.repeat(43)}` }, ip: '127.0.0.4' }));
       }
@@ -124,7 +124,7 @@ describe('rate limits, enumeration and idempotent submissions', () => {
   it('sends at most 3 verification mails a day to one address, answering every submission the same way', async () => {
     await withDefaultLimits(['RATE_LIMIT_EMAIL_VERIFICATIONS', 'SUBMISSION_ANSWER_FLOOR_MS'], async () => {
       const email = 'mail-bomb.target@example.com';
-      const answers = [];
+      const answers: Answer[] = [];
       const took: number[] = [];
       for (let index = 0; index < 8; index++) {
         const started = performance.now();
@@ -139,8 +139,12 @@ describe('rate limits, enumeration and idempotent submissions', () => {
       await eventually(async () => ((await mailsTo(email)).length >= 3 ? true : undefined), 15_000, 'three verification mails');
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await mailsTo(email)).toHaveLength(3);
-      const stored = await Promise.all(answers.map((answer) => requestItem(answer.body.requestId)));
-      expect(stored.filter(Boolean)).toHaveLength(3);
+      // Nothing is dropped: all 8 are stored; the 5 past the limit got no mail of their own.
+      const stored = await eventually(async () => {
+        const items = await Promise.all(answers.map((answer) => requestItem(answer.body.requestId)));
+        return items.every((item) => item?.status === 'pending_verification') ? items : undefined;
+      }, 15_000, 'all eight requests parked for verification');
+      expect(stored.filter((item) => item?.verificationMailHeld === true)).toHaveLength(5);
       // A flood of an unknown address looks exactly like a flood of a known one.
       const known = await call('POST', '/requests', { body: { type: 'access', email: 'john.smith@example.org' }, ip: '127.0.0.4' });
       const unknown = await call('POST', '/requests', { body: { type: 'access', email: 'nobody.known@example.com' }, ip: '127.0.0.4' });
@@ -192,6 +196,42 @@ describe('rate limits, enumeration and idempotent submissions', () => {
       await eventually(async () => ((await toTheMailbox()).length >= 3 ? true : undefined), 15_000, 'three mails');
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await toTheMailbox()).toHaveLength(3);
+    });
+  });
+
+  it('lets the owner confirm their own request the same day after strangers used up the mailbox\'s mails, from any of those mails', async () => {
+    await withDefaultLimits(['RATE_LIMIT_EMAIL_VERIFICATIONS', 'SUBMISSION_ANSWER_FLOOR_MS'], async () => {
+      const email = 'crowded.mailbox@example.com';
+      // A stranger spends the day's three mails on requests the owner never made.
+      for (let index = 0; index < 3; index++) {
+        const body = { type: 'amend', email, corrections: [{ field: 'phone', value: `+44 20 7946 020${index}` }] };
+        expect((await call('POST', '/requests', { body, ip: '127.0.0.10' })).status).toBe(202);
+      }
+      await eventually(async () => ((await mailsTo(email)).length >= 3 ? true : undefined), 15_000, 'the stranger\'s three mails');
+      // The owner asks for their data: no fourth mail, but the request is kept, not dropped.
+      const own = await call('POST', '/requests', { body: { type: 'access', email: 'Crowded.Mailbox@example.com' } });
+      expect(own.status).toBe(202);
+      const ownId: string = own.body.requestId;
+      await eventually(async () => ((await requestItem(ownId))?.status === 'pending_verification' ? true : undefined), 15_000, 'the owner\'s request parked');
+      expect(await mailsTo(email)).toHaveLength(3);
+
+      // Any of the day's mails carries a status link; its page lists the held request for confirmation.
+      const mail = (await mailsTo(email))[0]!;
+      const statusToken = /\/status(?:\?[^#\s]*)?#t=([A-Za-z0-9_.-]+)/.exec(mail.body.text ?? '')![1]!;
+      const page = await call('POST', '/status', { body: { token: statusToken } });
+      expect(page.status).toBe(200);
+      expect(page.body.heldForMailbox).toEqual([expect.objectContaining({ requestId: ownId, type: 'access' })]);
+
+      // Someone else's status link, or a request that was mailed, cannot be confirmed this way.
+      const other = await submitAndToken('someone.else@example.com');
+      const otherMail = await client.waitForMail('someone.else@example.com', new RegExp(`/status(?:\\?[^#\\s]*)?#t=(${other.requestId}\\.[A-Za-z0-9_-]+)`));
+      expect((await call('POST', '/status/confirm', { body: { token: otherMail.match[1], requestId: ownId } })).status).toBe(404);
+      expect((await call('POST', '/status/confirm', { body: { token: statusToken, requestId: String(page.body.requestId) } })).status).toBe(404);
+
+      const confirmed = await call('POST', '/status/confirm', { body: { token: statusToken, requestId: ownId } });
+      expect(confirmed.status).toBe(200);
+      await client.waitForStatus(ownId, 'pending_approval');
+      expect((await call('POST', '/status/confirm', { body: { token: statusToken, requestId: ownId } })).status).toBe(404);
     });
   });
 

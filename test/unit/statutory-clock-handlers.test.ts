@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -76,6 +76,8 @@ beforeEach(() => {
   dynamo.reset();
   sfn.reset();
   ses.reset();
+  // The mailbox's history (held requests on the status page): none unless a test says so.
+  dynamo.on(QueryCommand).resolves({ Items: [] });
 });
 
 describe('POST /status', () => {
@@ -83,7 +85,7 @@ describe('POST /status', () => {
     dynamo.on(GetCommand).resolves({ Item: stored({ extension: { dueAt: '2027-01-20T23:59:59.999Z', reason: 'Manual archive search', at: 'x', officerId: 'officer-secret-id', count: 1, totalMonths: 1 } }) });
     const answer = await call(statusHandler, { token: statusToken.token });
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ requestId, type: 'access', status: 'pending_approval', jurisdiction: 'gdpr', canCancel: true, downloadAvailable: false });
+    expect(answer.body).toMatchObject({ requestId, type: 'access', status: 'pending_approval', jurisdiction: 'gdpr', canCancel: true, downloadAvailable: false, heldForMailbox: [] });
     expect(answer.body.extension).toEqual({ dueAt: '2027-01-20T23:59:59.999Z', reason: 'Manual archive search' });
     expect(answer.body.timeline).toEqual([
       { at: '2026-11-20T10:00:00.000Z', action: 'submitted' },
