@@ -4,7 +4,7 @@ import { requesterPageLink } from '../domain/languages.ts';
 import { requestStatuses } from '../domain/status.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { verificationMail } from '../messages/requester-mails.ts';
-import type { StoredRequest } from '../ports/request-repository.ts';
+import type { ChangeOptions, StoredRequest } from '../ports/request-repository.ts';
 import { publicBaseUrl, verificationTtlHoursSetting } from '../shared/config.ts';
 import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
 import { logger } from '../shared/logger.ts';
@@ -45,16 +45,7 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
     append: { statusTokenHashes: [status.hash] },
     event: { at: now.toISOString(), actor: 'system' as const, action: 'verification_sent', from: request.status, to: 'pending_verification' as const },
   };
-  try {
-    if (request.status === 'submitted') await deps.requests.transition(request.requestId, 'pending_verification', change);
-    else await deps.requests.update(request.requestId, 'pending_verification', change);
-  } catch (error) {
-    // The requester cancelled between our read and this write: nobody else will end this task.
-    if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') {
-      throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`, { cause: error });
-    }
-    throw error;
-  }
+  await park(deps, request, change);
 
   const mail = verificationMail({ requestId: request.requestId, locale: request.locale, type: request.type, link: requesterPageLink(baseUrl!, 'verify', token, request.locale), expiresAt, dueAt: request.dueAt, statusLink: status.link });
   await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
@@ -62,14 +53,19 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
 }
 
 async function parkHeld(deps: Pick<Dependencies, 'requests'>, request: StoredRequest, taskToken: string, expiresAt: string, now: Date): Promise<void> {
-  const change = {
+  await park(deps, request, {
     set: { verificationExpiresAt: expiresAt, verificationTaskToken: taskToken },
-    event: { at: now.toISOString(), actor: 'system' as const, action: 'verification_held', from: request.status, to: 'pending_verification' as const, detail: 'no mail: the mailbox had its mails for today' },
-  };
+    event: { at: now.toISOString(), actor: 'system', action: 'verification_held', from: request.status, to: 'pending_verification', detail: 'no mail: the mailbox had its mails for today' },
+  });
+}
+
+/** Moves the request to (or keeps it in) pending_verification with the task token it waits on. */
+async function park(deps: Pick<Dependencies, 'requests'>, request: StoredRequest, change: ChangeOptions): Promise<void> {
   try {
     if (request.status === 'submitted') await deps.requests.transition(request.requestId, 'pending_verification', change);
     else await deps.requests.update(request.requestId, 'pending_verification', change);
   } catch (error) {
+    // The requester cancelled between our read and this write: nobody else will end this task.
     if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') {
       throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`, { cause: error });
     }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../fixtures/axe.ts';
-import { screenshot, useBrowserSession } from '../fixtures/browser.ts';
+import { screenshot, useBrowserSession, watchProblems } from '../fixtures/browser.ts';
 import { eventually } from '../fixtures/local-client.ts';
 
 const session = useBrowserSession();
@@ -28,15 +28,6 @@ beforeAll(async () => {
     await eventually(async () => ((await crmTask(requestId))?.status === 'waiting' ? true : undefined), 20_000, `the crm-partner task of ${requestId} to wait`);
   }
 }, 90_000);
-
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
 
 /**
  * A console page already signed in (the session lives in sessionStorage, see console.test.ts),

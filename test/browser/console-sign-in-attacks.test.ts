@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useBrowserSession } from '../fixtures/browser.ts';
+import { useBrowserSession, watchProblems } from '../fixtures/browser.ts';
 
 /**
  * Issue 9: the console took `#id_token=` from any link and silently replaced the signed-in
@@ -16,15 +16,6 @@ const tokenKey = 'dsr-console.id-token';
 
 const consoleUrl = () => `${session.stack.apiUrl}/console`;
 const storedToken = (page: Page) => page.evaluate((key) => sessionStorage.getItem(key), tokenKey);
-
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
 
 /** Signs in through the local sign-in page, as an officer does; answers the session's token. */
 async function signInLocally(page: Page): Promise<string> {

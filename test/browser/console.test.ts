@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../fixtures/axe.ts';
-import { screenshot, useBrowserSession } from '../fixtures/browser.ts';
+import { screenshot, useBrowserSession, watchProblems } from '../fixtures/browser.ts';
 import { eventually } from '../fixtures/local-client.ts';
 
 const session = useBrowserSession();
@@ -32,15 +32,6 @@ beforeAll(async () => {
     }, 20_000, `${requestId} to await approval`);
   }
 }, 90_000);
-
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
-}
 
 async function expectAccessible(page: Page, where: string): Promise<void> {
   expect(await seriousViolations(page), where).toEqual([]);

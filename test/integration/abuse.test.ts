@@ -1,3 +1,11 @@
+/**
+ * Everything an attacker tried against the public intake, reproduced. The attacks that need a
+ * browser, a second stack or another level live beside it, one file per surface:
+ * test/browser/console-sign-in-attacks.test.ts (session fixation, forged sign-in, DNS rebinding),
+ * test/integration/local-exposure.test.ts (listeners, unsigned S3), requester-text.test.ts (text
+ * smuggled to processors), processor-escalation.test.ts (faked processor answers),
+ * model-based.test.ts (officer and requester actions from every status).
+ */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
