@@ -64,7 +64,9 @@ function call(method: string, path: string, options: { body?: string | unknown; 
   const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method, localAddress: options.ip ?? '127.0.0.1', headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...options.headers } },
+      // agent: false: a fresh connection per call. A pooled keep-alive socket the server is closing
+      // just then fails the call with ECONNRESET on a loaded machine (seen in CI).
+      { host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method, localAddress: options.ip ?? '127.0.0.1', agent: false, headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...options.headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
