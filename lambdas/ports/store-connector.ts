@@ -59,6 +59,12 @@ export interface StoreConnector {
   verifyErased(subject: Subject): Promise<VerifyResult>;
   /** Records an objection to direct marketing where the store has its own verb for it (a processor); others get an amend. */
   optOut?(subject: Subject): Promise<AmendResult | Pending>;
+  /**
+   * Read only: how many items (or current objects) of the subject the store holds, for the
+   * officer's preview before approving. Stores that cannot be asked without acting (processors,
+   * people) have no preview.
+   */
+  count?(subject: Subject): Promise<number>;
 }
 
 export function isPending(result: object): result is Pending {

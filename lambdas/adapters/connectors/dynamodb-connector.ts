@@ -45,6 +45,10 @@ export class DynamoDbConnector implements StoreConnector {
     return { records };
   }
 
+  async count(subject: Subject): Promise<number> {
+    return (await this.findItems(subject.keys)).length;
+  }
+
   /** `changes` already name this store's attributes; the requester's corrections are not needed here. */
   async amend(subject: Subject, changes: readonly AttributeChange[], _corrections: readonly Correction[]): Promise<AmendResult> {
     this.refuseKeyAttributes(changes.map((change) => change.attribute));

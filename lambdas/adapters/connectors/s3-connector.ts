@@ -74,6 +74,10 @@ export class S3Connector implements StoreConnector {
     return { records };
   }
 
+  async count(subject: Subject): Promise<number> {
+    return (await this.listCurrent(this.prefixes(subject.keys))).length;
+  }
+
   /** Files are not amended field by field: the officer sees how many the subject has. */
   async amend(subject: Subject, _changes: readonly AttributeChange[], _corrections: readonly Correction[]): Promise<AmendResult> {
     return { matched: (await this.listCurrent(this.prefixes(subject.keys))).length, updated: 0 };
