@@ -58,7 +58,7 @@ export const functionCatalog = {
     kind: 'http',
     description: 'Serves the requester pages (form, verify, download) and their assets',
     capabilities: [],
-    settings: ['publicBaseUrl'],
+    settings: ['publicBaseUrl', 'organisationName', 'privacyNoticeUrl', 'privacyContact', 'offeredJurisdictions'],
     assets: 'lambdas/web',
   },
   submitRequest: {
@@ -93,6 +93,12 @@ export const functionCatalog = {
     kind: 'http',
     description: 'Officer view of one request with its audit trail',
     capabilities: ['requests:read'],
+  },
+  previewRequest: {
+    entry: 'lambdas/http/preview-request.ts',
+    kind: 'http',
+    description: 'What approving a request will do in each store, from a read-only dry run',
+    capabilities: ['requests:read', 'stores:read'],
   },
   approveRequest: {
     entry: 'lambdas/http/approve-request.ts',
@@ -151,7 +157,7 @@ export const functionCatalog = {
     kind: 'http',
     description: 'The requester withdraws an open request; the workflow ends',
     capabilities: ['requests:write', 'workflow:callback', 'mail:send'],
-    settings: ['publicBaseUrl', 'ipTokenPostsLimit', 'ipTokenPostsWindowSeconds'],
+    settings: ['publicBaseUrl', 'ipTokenPostsLimit', 'ipTokenPostsWindowSeconds', 'organisationName', 'privacyNoticeUrl', 'privacyContact'],
   },
   openIntakeLink: {
     entry: 'lambdas/http/open-intake-link.ts',
@@ -165,7 +171,7 @@ export const functionCatalog = {
     kind: 'http',
     description: 'Officer extends the due date within the policy, with a reason the requester is told',
     capabilities: ['requests:write', 'mail:send'],
-    settings: ['publicBaseUrl'],
+    settings: ['publicBaseUrl', 'organisationName', 'privacyNoticeUrl', 'privacyContact'],
   },
   sendReminders: {
     entry: 'lambdas/tasks/send-reminders.ts',
@@ -188,7 +194,7 @@ export const functionCatalog = {
     kind: 'task',
     description: 'Parks the workflow until the requester proves the mailbox; emails the link',
     capabilities: ['requests:write', 'mail:send'],
-    settings: ['publicBaseUrl', 'verificationTtlHours'],
+    settings: ['publicBaseUrl', 'verificationTtlHours', 'organisationName', 'privacyNoticeUrl', 'privacyContact'],
   },
   prepareApproval: {
     entry: 'lambdas/tasks/prepare-approval.ts',
@@ -219,7 +225,7 @@ export const functionCatalog = {
     kind: 'task',
     description: 'Tells the requester how the request ended',
     capabilities: ['requests:write', 'mail:send'],
-    settings: ['publicBaseUrl', 'exportTtlDays', 'backupWindowDays'],
+    settings: ['publicBaseUrl', 'exportTtlDays', 'backupWindowDays', 'organisationName', 'privacyNoticeUrl', 'privacyContact'],
   },
   expireRequest: {
     entry: 'lambdas/tasks/expire-request.ts',
@@ -261,6 +267,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/download', function: 'downloadExport', auth: 'public' },
   { method: 'GET', path: '/admin/requests', function: 'listRequests', auth: 'officer' },
   { method: 'GET', path: '/admin/requests/{id}', function: 'getRequest', auth: 'officer' },
+  { method: 'GET', path: '/admin/requests/{id}/preview', function: 'previewRequest', auth: 'officer' },
   { method: 'POST', path: '/admin/requests/{id}/approve', function: 'approveRequest', auth: 'officer' },
   { method: 'POST', path: '/admin/requests/{id}/reject', function: 'rejectRequest', auth: 'officer' },
   { method: 'POST', path: '/admin/requests/{id}/retry', function: 'retryRequest', auth: 'officer' },

@@ -1,5 +1,5 @@
 import type { DsrRequest, StoreOutcome } from './request.ts';
-import type { StoreDefinition, StoreDisclosure } from './store-catalog.ts';
+import { localizeStore, type StoreDefinition, type StoreDisclosure } from './store-catalog.ts';
 
 /**
  * The access export: what Art. 15 and Art. 20 ask for. Per store, the records themselves (in a
@@ -48,7 +48,8 @@ export function buildAccessExport(input: {
       policy: input.request.jurisdiction,
     },
     subject: { email: input.request.email },
-    stores: input.stores.map((store) => {
+    // The catalog's words (names, disclosures) in the report's language, where the catalog gives it.
+    stores: input.stores.map((catalogStore) => localizeStore(catalogStore, input.language)).map((store) => {
       const outcome = input.outcomes.find((candidate) => candidate.storeId === store.id);
       const records = input.recordsByStore.get(store.id) ?? [];
       const byHand = outcome?.status === 'succeeded' && outcome.completedBy === 'officer';

@@ -41,7 +41,10 @@ export interface StoreResult {
   readonly retained?: number;
   /** Items the re-check after erasure still found (must be 0 for success). */
   readonly remaining?: number;
+  /** Internal: what the store or the officer recorded. Officers see it; no requester mail or report ever does. */
   readonly note?: string;
+  /** An officer's message to the requester about this store, shown on a labelled line of the closing mail as written. */
+  readonly messageToRequester?: string;
   readonly error?: string;
   /** `officer`: a processor's task an officer completed by hand after escalating it, not the processor's own answer. */
   readonly completedBy?: 'officer';

@@ -1,4 +1,5 @@
 import type { CorrectableField } from './request.ts';
+import { defaultRequesterLanguage, requesterLanguages, type RequesterLanguage } from './languages.ts';
 
 /**
  * The types of the operator's store catalog (`config/stores.ts`): every data store that may hold
@@ -70,11 +71,30 @@ interface StoreBase {
   /** For marketing stores: the attribute values that record an objection to direct marketing (Art. 21). */
   readonly marketingOptOut?: Readonly<Record<string, string | number | boolean>>;
   /**
+   * The store's requester-facing words in other languages than English (the catalog's own words):
+   * its name, its disclosure and, for a `retain` store, why and how long it keeps data. A language
+   * given must be given whole, for every store (`validateStoreCatalog`); a language not given is
+   * shown in English.
+   */
+  readonly translations?: StoreTranslations;
+  /**
    * Recipients told of every rectification and erasure in this store (GDPR Art. 19), by email.
    * Processors reached by a webhook store are told through that store itself.
    */
   readonly recipients?: readonly Recipient[];
 }
+
+/** Every requester-facing text of a store, in one language: the same shape as the English ones. */
+export interface StoreTexts {
+  readonly name: string;
+  readonly disclosure: StoreDisclosure;
+  /** Only for a `retain` store: its `legalBasis` and `retentionPeriod`, translated. */
+  readonly erasure?: { readonly legalBasis: string; readonly retentionPeriod: string };
+}
+
+/** A language other than the catalog's own (English). */
+export type TranslatedLanguage = Exclude<RequesterLanguage, 'en'>;
+export type StoreTranslations = Readonly<Partial<Record<TranslatedLanguage, StoreTexts>>>;
 
 export interface Recipient {
   readonly name: string;
@@ -158,6 +178,44 @@ export function storesReadBeforeApproval(catalog: StoreCatalog): string[] {
   return [...new Set([...resolvers, ...previewed])];
 }
 
+/**
+ * The store as a requester reading `language` sees it: its name, disclosure and retention reasons
+ * in that language where the catalog gives them, else in English. Everything else is unchanged.
+ */
+export function localizeStore<S extends StoreDefinition>(store: S, language: string): S {
+  const texts = store.translations?.[language as TranslatedLanguage];
+  if (!texts) return store;
+  const erasure = store.erasure.strategy === 'retain' && texts.erasure ? { ...store.erasure, ...texts.erasure } : store.erasure;
+  return { ...store, name: texts.name, disclosure: texts.disclosure, erasure };
+}
+
+const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+const entries = (count: number) => `${count} ${count === 1 ? 'entry' : 'entries'}`;
+
+/** What a translation of one store lacks against its English texts: each gap named. */
+function translationGaps(store: StoreDefinition, language: string, texts: StoreTexts): string[] {
+  const gaps: string[] = [];
+  const where = `store "${store.id}", ${language}`;
+  if (isBlank(texts.name)) gaps.push(`${where}: name is missing`);
+  const english = store.disclosure;
+  const given = texts.disclosure ?? ({} as Partial<StoreDisclosure>);
+  for (const field of ['legalBasis', 'retention', 'source'] as const) if (isBlank(given[field])) gaps.push(`${where}: disclosure.${field} is missing`);
+  for (const field of ['categories', 'purposes', 'recipients'] as const) {
+    const list = given[field] ?? [];
+    if (list.length !== english[field].length || list.some(isBlank)) gaps.push(`${where}: disclosure.${field} needs ${entries(english[field].length)}, as in English`);
+  }
+  if (english.automatedDecisions !== undefined && isBlank(given.automatedDecisions)) gaps.push(`${where}: disclosure.automatedDecisions is missing`);
+  if (english.automatedDecisions === undefined && given.automatedDecisions !== undefined) gaps.push(`${where}: disclosure.automatedDecisions is given, but not in English`);
+  const transfers = given.transfers ?? [];
+  if (transfers.length !== (english.transfers?.length ?? 0) || transfers.some((transfer) => isBlank(transfer.destination) || isBlank(transfer.safeguard))) {
+    gaps.push(`${where}: disclosure.transfers needs ${entries(english.transfers?.length ?? 0)} with a destination and a safeguard, as in English`);
+  }
+  if (store.erasure.strategy === 'retain' && (isBlank(texts.erasure?.legalBasis) || isBlank(texts.erasure?.retentionPeriod))) {
+    gaps.push(`${where}: erasure.legalBasis and erasure.retentionPeriod are missing`);
+  }
+  return gaps;
+}
+
 const storeIdPattern = /^[a-z][a-z0-9-]{1,40}$/;
 
 /** Fails fast, with every problem named, on a catalog that cannot work. */
@@ -193,6 +251,19 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
       for (const attribute of [...mapped, ...removed]) {
         if (keys.includes(attribute)) problems.push(`store "${store.id}": key attribute "${attribute}" cannot be amended or removed`);
       }
+    }
+  }
+  // A language is given whole or not at all: every store, every text. Half a language would mix two in one mail.
+  const translated = new Set(catalog.stores.flatMap((store) => Object.keys(store.translations ?? {})));
+  for (const language of translated) {
+    if (!(requesterLanguages as readonly string[]).includes(language) || language === defaultRequesterLanguage) {
+      problems.push(`translations: "${language}" is not a language the requester pages offer besides English (${requesterLanguages.filter((item) => item !== defaultRequesterLanguage).join(', ')})`);
+      continue;
+    }
+    for (const store of catalog.stores) {
+      const texts = store.translations?.[language as TranslatedLanguage];
+      if (!texts) problems.push(`store "${store.id}" has no ${language} translation, which other stores give`);
+      else problems.push(...translationGaps(store, language, texts));
     }
   }
   for (const resolver of catalog.identityResolvers) {

@@ -14,7 +14,11 @@ const submissionSchema = z
     corrections: z
       .array(
         z.strictObject({
-          field: z.enum(correctableFields, { error: `field must be one of: ${correctableFields.join(', ')}` }),
+          field: z.enum(correctableFields, {
+            // Names what was sent, so a requester (or a client's developer) sees which field is unknown.
+            error: (issue) =>
+              `field ${issue.input === undefined ? 'is required' : typeof issue.input === 'string' ? `"${issue.input.slice(0, 40)}" is not one we can correct` : `must be text, not ${issue.input === null ? 'null' : typeof issue.input}`}; it must be one of: ${correctableFields.join(', ')}`,
+          }),
           value: z
             .string()
             .trim()

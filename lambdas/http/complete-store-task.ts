@@ -1,17 +1,11 @@
-import { z } from 'zod';
 import { validationErrorFrom } from '../domain/validation.ts';
-import { completeStoreTaskByOfficer } from '../use-cases/complete-store-task.ts';
+import { completeStoreTaskByOfficer, parseOfficerCompletion } from '../use-cases/complete-store-task.ts';
 import { catalog, now, requests, storeTasks, taskCallbacks } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
-const completion = z.strictObject({
-  outcome: z.enum(['done', 'failed']).default('done'),
-  note: z.string().trim().min(3, 'a note of at least 3 characters says what was done').max(2000),
-  recordCount: z.number().int().min(0).optional(),
-});
-
 /**
- * An officer marks a manual system's task done (or failed) with a note; the workflow goes on. A
+ * An officer marks a manual system's task done (or failed) with an internal note, and optionally a
+ * message to the requester (shown in the closing mail as written); the workflow goes on. A
  * processor's task only after `.../escalate`: it is then recorded as done by hand (409 before).
  */
 export const handler = httpHandler(
@@ -21,7 +15,7 @@ export const handler = httpHandler(
     const storeId = event.pathParameters?.storeId ?? '';
     const store = catalog.stores.find((candidate) => candidate.id === storeId);
     if (!store) throw new HttpError(404, 'No such store');
-    const parsed = completion.safeParse(event.body);
+    const parsed = parseOfficerCompletion(event.body);
     if (!parsed.success) throw validationErrorFrom(parsed.error);
     const { byHand } = await completeStoreTaskByOfficer(
       { requests: requests(), storeTasks: storeTasks(), taskCallbacks: taskCallbacks(), now },

@@ -16,10 +16,10 @@ export const handler = httpHandler(async (event) => {
   const otherRequests = others
     .slice(0, 20)
     .map(({ requestId: id, type, status, receivedAt, dueAt, completedAt }) => ({ requestId: id, type, status, receivedAt, dueAt, ...(completedAt ? { completedAt } : {}) }));
-  const kindOf = (storeId: string) => catalog.stores.find((store) => store.id === storeId)?.kind;
+  const storeOf = (storeId: string) => catalog.stores.find((store) => store.id === storeId);
   return json(200, {
     ...publicView(request),
-    storeTasks: tasks.map(({ taskToken: _taskToken, ...task }) => ({ ...task, storeKind: kindOf(task.storeId) })),
+    storeTasks: tasks.map(({ taskToken: _taskToken, ...task }) => ({ ...task, storeKind: storeOf(task.storeId)?.kind, storeName: storeOf(task.storeId)?.name })),
     otherRequests,
     otherRequestsTruncated: history.truncated || others.length > 20,
   });

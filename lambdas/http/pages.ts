@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { publicBaseUrlBinding, webAssetsDirBinding } from '../shared/settings.ts';
+import { offeredJurisdictions, organisationName, privacyContact, privacyNoticeUrl, publicBaseUrlBinding, readSetting, webAssetsDirBinding } from '../shared/settings.ts';
 import { defaultRequesterLanguage, isRequesterLanguage, requesterLanguages, type RequesterLanguage } from '../domain/languages.ts';
 
 /**
@@ -13,8 +13,9 @@ import { defaultRequesterLanguage, isRequesterLanguage, requesterLanguages, type
  * snapshot (an exact-match lookup), so nothing a caller sends ever reaches the file system.
  *
  * A requester page is a template: `{{key}}` is the HTML-escaped string `key` of the page's
- * language (`i18n/<lang>.json`), `{{@lang}}` the language code and `{{@languages}}` the language
- * switcher. Every page is rendered in every language at load, so a missing string fails the load
+ * language (`i18n/<lang>.json`), `{{@lang}}` the language code, `{{@languages}}` the language
+ * switcher and `{{@org.name}}`, `{{@org.notice}}`, `{{@org.contact}}` the organisation's settings
+ * (every page's footer). The form's jurisdiction choice stays only where the settings offer both laws. Every page is rendered in every language at load, so a missing string fails the load
  * instead of reaching a requester.
  */
 
@@ -98,15 +99,40 @@ function languageSwitcher(current: RequesterLanguage): string {
   return `<nav class="language-switcher" aria-label="${escapeHtml(dictionaries[current]['site.languages'] ?? 'Language')}"><ul>${items.join('')}</ul></nav>`;
 }
 
+/** Who answers requesters (operator settings), shown on every page; read once, at load. */
+export interface PageSettings {
+  readonly organisationName: string;
+  readonly privacyNoticeUrl: string;
+  readonly privacyContact: string;
+  readonly offeredJurisdictions: readonly string[];
+}
+
+const pageSettings: PageSettings = {
+  organisationName: readSetting(organisationName),
+  privacyNoticeUrl: readSetting(privacyNoticeUrl),
+  privacyContact: readSetting(privacyContact),
+  offeredJurisdictions: readSetting(offeredJurisdictions),
+};
+
+/** The form's jurisdiction choice, between its markers: kept where the settings offer more than one law. */
+const jurisdictionChoice = /[ \t]*<!-- jurisdiction-choice:[^>]*-->\n[\s\S]*?<!-- \/jurisdiction-choice -->\n/;
+
+export function withJurisdictionChoice(template: string, settings: Pick<PageSettings, 'offeredJurisdictions'> = pageSettings): string {
+  return settings.offeredJurisdictions.length > 1 ? template : template.replace(jurisdictionChoice, '');
+}
+
 /** The `{{key}}` placeholders of a template, in order of appearance. */
 export const placeholderPattern = /\{\{\s*(@?[A-Za-z0-9_.-]+)\s*\}\}/g;
 
 /** Fills a template in one language; a key the dictionary lacks is an error. */
-export function renderTemplate(template: string, language: RequesterLanguage, file = 'template'): string {
+export function renderTemplate(template: string, language: RequesterLanguage, file = 'template', settings: PageSettings = pageSettings): string {
   const dictionary = dictionaries[language];
   return template.replace(placeholderPattern, (_placeholder, key: string) => {
     if (key === '@lang') return language;
     if (key === '@languages') return languageSwitcher(language);
+    if (key === '@org.name') return escapeHtml(settings.organisationName);
+    if (key === '@org.notice') return escapeHtml(settings.privacyNoticeUrl);
+    if (key === '@org.contact') return escapeHtml(settings.privacyContact);
     const text = Object.hasOwn(dictionary, key) ? dictionary[key] : undefined;
     if (text === undefined) throw new Error(`${file}: no "${key}" in i18n/${language}.json`);
     return escapeHtml(text);
@@ -131,7 +157,7 @@ const layout = readWebFile('layout.html');
 
 const pages = new Map(
   Object.entries(pageFiles).map(([path, file]) => {
-    const template = composePage(layout, readWebFile(file), file);
+    const template = withJurisdictionChoice(composePage(layout, readWebFile(file), file));
     return [path, Object.fromEntries(requesterLanguages.map((language) => [language, renderTemplate(template, language, file)])) as Record<RequesterLanguage, string>];
   }),
 );

@@ -13,6 +13,13 @@ export interface MailBody {
   readonly html: string;
 }
 
+/** The organisation that answers requesters: operator settings (`organisationName`, `privacyNoticeUrl`, `privacyContact`). */
+export interface Organisation {
+  readonly name: string;
+  readonly noticeUrl: string;
+  readonly contact: string;
+}
+
 export interface MailParts {
   readonly subject: string;
   readonly heading: string;
@@ -26,6 +33,10 @@ export interface MailParts {
   /** The requester's status page (every requester mail links to it). */
   readonly statusLink?: string;
   readonly requestId: string;
+  /** Who answers (the requester's mails): named in the footer with its privacy notice and contact. */
+  readonly organisation?: Organisation;
+  /** A sentence after the reference in the footer, for the one mail it fits (the verification mail's "ignore this"). */
+  readonly footerNote?: string;
   /** The reader's language, for the mail's own words (link labels, footer); English by default. */
   readonly language?: RequesterLanguage;
 }
@@ -46,8 +57,9 @@ export interface QuotedBlock {
 /** One layout for every mail: a plain-text body and an HTML body that say the same thing. */
 export function renderMail(parts: MailParts): MailBody {
   const language = parts.language ?? 'en';
-  const { statusLink: statusLinkLabel, copyLink, footer: footerOf, colon } = requesterTexts(language).layout;
-  const footer = footerOf(parts.requestId);
+  const { statusLink: statusLinkLabel, copyLink, footer: footerOf, colon, sentBy, privacyNotice, contact } = requesterTexts(language).layout;
+  const organisation = parts.organisation;
+  const footer = [footerOf(parts.requestId), parts.footerNote].filter(Boolean).join(' ');
   const quoted = parts.quoted && { ...parts.quoted, lines: parts.quoted.lines.map((line) => ({ label: line.label, value: quotableText(line.value) })) };
   const text = [
     parts.heading,
@@ -58,6 +70,7 @@ export function renderMail(parts: MailParts): MailBody {
     ...(parts.details?.length ? [...parts.details, ''] : []),
     ...(parts.statusLink ? [`${statusLinkLabel}${colon}${parts.statusLink}`, ''] : []),
     footer,
+    ...(organisation ? [sentBy(organisation.name), `${privacyNotice}${colon}${organisation.noticeUrl}`, `${contact}${colon}${organisation.contact}`] : []),
   ].join('\n');
   const html = `<!doctype html><html lang="${language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:40rem;margin:auto;padding:1rem">
 <h1 style="font-size:1.3rem">${escapeHtml(parts.heading)}</h1>
@@ -66,7 +79,11 @@ ${quoted ? `<pre style="white-space:pre-wrap;overflow-wrap:anywhere;border:1px s
 ${parts.action ? `<p><a href="${escapeHtml(parts.action.url)}" style="display:inline-block;background:#1d4ed8;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">${escapeHtml(parts.action.label)}</a></p>\n<p style="font-size:.85rem">${escapeHtml(copyLink)} ${escapeHtml(parts.action.url)}</p>` : ''}
 ${parts.details?.length ? `<ul>${parts.details.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : ''}
 ${parts.statusLink ? `<p>${escapeHtml(statusLinkLabel)}${escapeHtml(colon)}<a href="${escapeHtml(parts.statusLink)}">${escapeHtml(parts.statusLink)}</a></p>` : ''}
-<p style="font-size:.8rem;color:#52606d">${escapeHtml(footer)}</p>
+<p style="font-size:.8rem;color:#52606d">${escapeHtml(footer)}${
+    organisation
+      ? `<br>${escapeHtml(sentBy(organisation.name))}<br>${escapeHtml(privacyNotice)}${escapeHtml(colon)}<a href="${escapeHtml(organisation.noticeUrl)}">${escapeHtml(organisation.noticeUrl)}</a><br>${escapeHtml(contact)}${escapeHtml(colon)}<a href="mailto:${escapeHtml(organisation.contact)}">${escapeHtml(organisation.contact)}</a>`
+      : ''
+  }</p>
 </body></html>`;
   return { subject: parts.subject, text, html };
 }

@@ -1,6 +1,7 @@
 import type { Correction, RequestType, StoreOutcome } from '../domain/request.ts';
-import type { StoreDefinition } from '../domain/store-catalog.ts';
-import { renderMail, type MailBody, type MailParts } from './layout.ts';
+import { localizeStore, type StoreDefinition } from '../domain/store-catalog.ts';
+import { renderMail, type MailBody, type MailParts, type Organisation } from './layout.ts';
+import { organisationName, privacyContact, privacyNoticeUrl, readSetting } from '../shared/settings.ts';
 import { requesterLanguageOf } from '../domain/languages.ts';
 import { counted, formatDate, requesterTexts, type RequesterTexts } from './requester-texts.ts';
 
@@ -12,8 +13,11 @@ interface RequesterMail {
   readonly locale?: string;
 }
 
+/** Who answers, from the operator's settings: every requester mail's footer names it. */
+const organisation = (): Organisation => ({ name: readSetting(organisationName), noticeUrl: readSetting(privacyNoticeUrl), contact: readSetting(privacyContact) });
+
 /** Picks the texts for the request's language, and renders its mail with the shared parts filled in. */
-function compose(input: RequesterMail, build: (texts: RequesterTexts, date: (iso: string) => string) => Omit<MailParts, 'requestId' | 'statusLink' | 'language'>): MailBody {
+function compose(input: RequesterMail, build: (texts: RequesterTexts, date: (iso: string) => string) => Omit<MailParts, 'requestId' | 'statusLink' | 'language' | 'organisation'>): MailBody {
   const language = requesterLanguageOf(input.locale);
   const texts = requesterTexts(language);
   return renderMail({
@@ -21,22 +25,58 @@ function compose(input: RequesterMail, build: (texts: RequesterTexts, date: (iso
     ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
     language,
+    organisation: organisation(),
   });
 }
 
 const succeeded = (outcomes: readonly StoreOutcome[]) => outcomes.filter((outcome) => outcome.status === 'succeeded');
+
+/** The catalog's stores in the request's language, where the catalog gives it (names, legal bases, retention periods). */
+const storesFor = (input: RequesterMail & { stores: readonly StoreDefinition[] }) => input.stores.map((store) => localizeStore(store, requesterLanguageOf(input.locale)));
 
 const storeName = (stores: readonly StoreDefinition[], storeId: string) => stores.find((store) => store.id === storeId)?.name ?? storeId;
 
 /** A processor's part an officer did by hand says so after its result: it is not the processor's own answer. */
 const withHandling = (texts: RequesterTexts, outcome: StoreOutcome, line: string) => (outcome.completedBy === 'officer' ? `${line} (${texts.handledByHand.mailLine})` : line);
 
+/** The label of an officer's message to the requester (to move into RequesterTexts), by the texts' locale. */
+const officerMessageLabels: Readonly<Record<string, string>> = {
+  'en-GB': 'Message from our privacy team',
+  'fr-FR': 'Message de notre équipe chargée de la protection des données',
+  'de-DE': 'Nachricht unseres Datenschutzteams',
+  'es-ES': 'Mensaje de nuestro equipo de privacidad',
+};
+
+/**
+ * A store's detail line, then the officer's message to the requester about that store (if any) on
+ * a labelled line of its own, as written. The officer's internal note is never shown: only this.
+ * With no line of its own (`undefined`), the store is named on the message line alone.
+ */
+const withMessage = (texts: RequesterTexts, outcome: StoreOutcome, name: string, line: string | undefined): string[] => [
+  ...(line === undefined ? [] : [line]),
+  ...(outcome.messageToRequester ? [messageLine(texts, outcome, name, line === undefined)] : []),
+];
+
+const messageLine = (texts: RequesterTexts, outcome: StoreOutcome, name: string, alone: boolean) => {
+  const line = `${name}${texts.layout.colon}${officerMessageLabels[texts.locale] ?? officerMessageLabels['en-GB']}${texts.layout.colon}“${outcome.messageToRequester}”`;
+  return alone ? withHandling(texts, outcome, line) : line;
+};
+
+/**
+ * The verify page only has the link: the request's type rides in the fragment after the token
+ * (`#t=<token>&type=delete`), so the page can say what is being confirmed without a server round trip.
+ */
+export function verifyLinkNaming(link: string, type: RequestType): string {
+  return link.includes('#') ? `${link}&type=${type}` : link;
+}
+
 export function verificationMail(input: RequesterMail & { type: RequestType; link: string; expiresAt: string; dueAt: string }): MailBody {
   return compose(input, (texts, date) => ({
     subject: texts.verification.subject,
     heading: texts.verification.heading,
     paragraphs: [texts.verification.received(texts.requestTypes[input.type]), texts.verification.openLink(date(input.expiresAt)), texts.verification.answerBy(date(input.dueAt))],
-    action: { label: texts.verification.action, url: input.link },
+    action: { label: texts.verification.action, url: verifyLinkNaming(input.link, input.type) },
+    footerNote: texts.verification.notYou,
   }));
 }
 
@@ -46,8 +86,8 @@ export function accessCompletedMail(input: RequesterMail & { link: string; expir
     heading: texts.accessCompleted.heading,
     paragraphs: [texts.accessCompleted.collected, texts.accessCompleted.linkValid(date(input.expiresAt))],
     action: { label: texts.accessCompleted.action, url: input.link },
-    details: input.outcomes.map((outcome) =>
-      withHandling(texts, outcome, `${input.storeNames[outcome.storeId] ?? outcome.storeId}${texts.layout.colon}${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`),
+    details: input.outcomes.flatMap((outcome) =>
+      withMessage(texts, outcome, input.storeNames[outcome.storeId] ?? outcome.storeId, withHandling(texts, outcome, `${input.storeNames[outcome.storeId] ?? outcome.storeId}${texts.layout.colon}${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`)),
     ),
   }));
 }
@@ -61,46 +101,61 @@ export function rejectedMail(input: RequesterMail & { type: RequestType; reason:
 }
 
 export function amendCompletedMail(input: RequesterMail & { corrections: readonly Correction[]; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
+  const stores = storesFor(input);
   return compose(input, (texts) => ({
     subject: texts.amendCompleted.subject,
     heading: texts.amendCompleted.heading,
     paragraphs: [texts.amendCompleted.asked(input.corrections.map((correction) => texts.fields[correction.field] ?? correction.field).join(', ')), texts.amendCompleted.whatChanged],
-    details: succeeded(input.outcomes).map((outcome) =>
-      withHandling(
+    details: succeeded(input.outcomes).flatMap((outcome) =>
+      withMessage(
         texts,
         outcome,
-        outcome.note && outcome.updated === undefined
-          ? `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${outcome.note}`
-          : `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${counted(texts.amendCompleted.updated, outcome.updated ?? 0, texts.locale)}${outcome.updated === 0 ? texts.amendCompleted.alreadyCorrect : ''}`,
+        storeName(stores, outcome.storeId),
+        outcome.messageToRequester && outcome.updated === undefined
+          ? undefined
+          : withHandling(
+              texts,
+              outcome,
+              `${storeName(stores, outcome.storeId)}${texts.layout.colon}${
+                outcome.updated === undefined
+                  ? texts.amendCompleted.handledByStaff
+                  : `${counted(texts.amendCompleted.updated, outcome.updated, texts.locale)}${outcome.updated === 0 ? texts.amendCompleted.alreadyCorrect : ''}`
+              }`,
+            ),
       ),
     ),
   }));
 }
 
 export function deleteCompletedMail(input: RequesterMail & { outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[]; backupDays: number }): MailBody {
+  const stores = storesFor(input);
   return compose(input, (texts) => {
     const words = texts.deleteCompleted;
-    const lines = succeeded(input.outcomes).map((outcome) => {
-      const store = input.stores.find((candidate) => candidate.id === outcome.storeId);
+    const lines = succeeded(input.outcomes).flatMap((outcome) => {
+      const store = stores.find((candidate) => candidate.id === outcome.storeId);
       const parts: string[] = [];
       if (outcome.deleted) parts.push(counted(words.deleted, outcome.deleted, texts.locale));
       if (outcome.anonymized) parts.push(counted(words.anonymized, outcome.anonymized, texts.locale));
       if (outcome.retained && store?.erasure.strategy === 'retain') {
         parts.push(`${counted(words.retained, outcome.retained, texts.locale)}${words.retainedWhy(store.erasure.legalBasis, store.erasure.retentionPeriod)}`);
       }
-      if (parts.length === 0) parts.push(outcome.note ?? words.nothingHeld);
-      return withHandling(texts, outcome, `${store?.name ?? outcome.storeId}${texts.layout.colon}${parts.join('; ')}`);
+      if (parts.length === 0 && outcome.messageToRequester) return withMessage(texts, outcome, store?.name ?? outcome.storeId, undefined);
+      if (parts.length === 0) parts.push(words.nothingHeld);
+      return withMessage(texts, outcome, store?.name ?? outcome.storeId, withHandling(texts, outcome, `${store?.name ?? outcome.storeId}${texts.layout.colon}${parts.join('; ')}`));
     });
     return { subject: words.subject, heading: words.heading, paragraphs: [words.erased, words.backups(input.backupDays), words.perSystem], details: lines };
   });
 }
 
 export function objectionCompletedMail(input: RequesterMail & { outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
+  const stores = storesFor(input);
   return compose(input, (texts) => ({
     subject: texts.objectionCompleted.subject,
     heading: texts.objectionCompleted.heading,
     paragraphs: [texts.objectionCompleted.recorded, texts.objectionCompleted.stillSent],
-    details: succeeded(input.outcomes).map((outcome) => withHandling(texts, outcome, `${storeName(input.stores, outcome.storeId)}${texts.layout.colon}${texts.objectionCompleted.switchedOff}`)),
+    details: succeeded(input.outcomes).flatMap((outcome) =>
+      withMessage(texts, outcome, storeName(stores, outcome.storeId), withHandling(texts, outcome, `${storeName(stores, outcome.storeId)}${texts.layout.colon}${texts.objectionCompleted.switchedOff}`)),
+    ),
   }));
 }
 

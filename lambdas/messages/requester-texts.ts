@@ -4,8 +4,8 @@ import type { CorrectableField, RequestType } from '../domain/request.ts';
 /**
  * What requesters read, in each language the request form offers: the mails and the access
  * report. Each language is one object of the same type, so a missing sentence is a type error.
- * The store catalog's own words (store names, legal bases, retention periods) are shown as the
- * organisation declared them.
+ * The store catalog's own words (store names, legal bases, retention periods) come from the
+ * catalog, in the request's language where the catalog gives it (`localizeStore`).
  */
 /** A count and its noun: `one` and `other` as CLDR plural rules choose, `{n}` for the count. */
 interface Counted {
@@ -21,9 +21,14 @@ export interface RequesterTexts {
   readonly layout: {
     readonly statusLink: string;
     readonly copyLink: string;
+    /** The reference every mail ends with; only the verification mail adds that it may be ignored (`verification.notYou`). */
     readonly footer: (requestId: string) => string;
     /** Between a label and what it names: ": ", or " : " in French. */
     readonly colon: string;
+    /** The footer's line naming who answers: the organisation, its privacy notice and its contact (settings). */
+    readonly sentBy: (organisation: string) => string;
+    readonly privacyNotice: string;
+    readonly contact: string;
   };
   readonly verification: {
     readonly subject: string;
@@ -32,6 +37,8 @@ export interface RequesterTexts {
     readonly openLink: (expires: string) => string;
     readonly answerBy: (due: string) => string;
     readonly action: string;
+    /** Only here: a stranger may have typed this address, and ignoring the mail is then the right answer. */
+    readonly notYou: string;
   };
   readonly accessCompleted: {
     readonly subject: string;
@@ -55,6 +62,8 @@ export interface RequesterTexts {
     readonly whatChanged: string;
     readonly updated: Counted;
     readonly alreadyCorrect: string;
+    /** A system a person handles (no count recorded): said without inventing one. */
+    readonly handledByStaff: string;
   };
   readonly deleteCompleted: {
     readonly subject: string;
@@ -117,8 +126,11 @@ const en: RequesterTexts = {
   layout: {
     statusLink: 'See where your request stands',
     copyLink: 'Or copy this address into your browser:',
-    footer: (requestId) => `Request reference: ${requestId}. If you did not ask for this, you can ignore this email.`,
+    footer: (requestId) => `Request reference: ${requestId}.`,
     colon: ': ',
+    sentBy: (organisation) => `Sent by ${organisation}.`,
+    privacyNotice: 'Privacy notice',
+    contact: 'Questions about your data',
   },
   verification: {
     subject: 'Confirm your privacy request',
@@ -127,6 +139,7 @@ const en: RequesterTexts = {
     openLink: (expires) => `Open the link below and press "Confirm". The link works until ${expires}.`,
     answerBy: (due) => `Once confirmed, we will answer by ${due} at the latest.`,
     action: 'Confirm my request',
+    notYou: 'If you did not ask for this, you can ignore this email: nothing happens until the link is opened and confirmed.',
   },
   accessCompleted: {
     subject: 'Your personal data is ready to download',
@@ -152,6 +165,7 @@ const en: RequesterTexts = {
     whatChanged: 'Here is what changed where:',
     updated: { one: '{n} record updated', other: '{n} records updated' },
     alreadyCorrect: ' (already correct)',
+    handledByStaff: 'handled by our staff',
   },
   deleteCompleted: {
     subject: 'Your personal data has been deleted',
@@ -230,8 +244,11 @@ const fr: RequesterTexts = {
   layout: {
     statusLink: 'Voir où en est votre demande',
     copyLink: 'Ou copiez cette adresse dans votre navigateur :',
-    footer: (requestId) => `Référence de la demande : ${requestId}. Si vous n'êtes pas à l'origine de cette demande, vous pouvez ignorer ce message.`,
+    footer: (requestId) => `Référence de la demande : ${requestId}.`,
     colon: ' : ',
+    sentBy: (organisation) => `Envoyé par ${organisation}.`,
+    privacyNotice: 'Politique de confidentialité',
+    contact: 'Questions sur vos données',
   },
   verification: {
     subject: 'Confirmez votre demande relative à vos données',
@@ -240,6 +257,7 @@ const fr: RequesterTexts = {
     openLink: (expires) => `Ouvrez le lien ci-dessous et appuyez sur « Confirmer ». Le lien est valable jusqu'au ${expires}.`,
     answerBy: (due) => `Une fois la demande confirmée, nous vous répondrons au plus tard le ${due}.`,
     action: 'Confirmer ma demande',
+    notYou: "Si vous n'êtes pas à l'origine de cette demande, vous pouvez ignorer ce message : rien ne se passe tant que le lien n'est pas ouvert et confirmé.",
   },
   accessCompleted: {
     subject: 'Vos données personnelles sont prêtes à être téléchargées',
@@ -266,6 +284,7 @@ const fr: RequesterTexts = {
     whatChanged: 'Voici ce qui a changé, et où :',
     updated: { one: '{n} enregistrement mis à jour', other: '{n} enregistrements mis à jour' },
     alreadyCorrect: ' (déjà correct)',
+    handledByStaff: 'traité par notre personnel',
   },
   deleteCompleted: {
     subject: 'Vos données personnelles ont été effacées',
@@ -349,8 +368,11 @@ const de: RequesterTexts = {
   layout: {
     statusLink: 'Sehen Sie, wo Ihr Antrag steht',
     copyLink: 'Oder kopieren Sie diese Adresse in Ihren Browser:',
-    footer: (requestId) => `Referenz des Antrags: ${requestId}. Wenn Sie diesen Antrag nicht gestellt haben, können Sie diese E-Mail ignorieren.`,
+    footer: (requestId) => `Referenz des Antrags: ${requestId}.`,
     colon: ': ',
+    sentBy: (organisation) => `Gesendet von ${organisation}.`,
+    privacyNotice: 'Datenschutzerklärung',
+    contact: 'Fragen zu Ihren Daten',
   },
   verification: {
     subject: 'Bestätigen Sie Ihren Datenschutzantrag',
@@ -359,6 +381,7 @@ const de: RequesterTexts = {
     openLink: (expires) => `Öffnen Sie den Link unten und klicken Sie auf „Bestätigen“. Der Link ist bis zum ${expires} gültig.`,
     answerBy: (due) => `Nach Ihrer Bestätigung antworten wir spätestens bis zum ${due}.`,
     action: 'Meinen Antrag bestätigen',
+    notYou: 'Wenn Sie diesen Antrag nicht gestellt haben, können Sie diese E-Mail ignorieren: Ohne Bestätigung über den Link geschieht nichts.',
   },
   accessCompleted: {
     subject: 'Ihre personenbezogenen Daten stehen zum Download bereit',
@@ -385,6 +408,7 @@ const de: RequesterTexts = {
     whatChanged: 'Das hat sich wo geändert:',
     updated: { one: '{n} Datensatz aktualisiert', other: '{n} Datensätze aktualisiert' },
     alreadyCorrect: ' (bereits korrekt)',
+    handledByStaff: 'von unseren Mitarbeitenden bearbeitet',
   },
   deleteCompleted: {
     subject: 'Ihre personenbezogenen Daten wurden gelöscht',
@@ -468,8 +492,11 @@ const es: RequesterTexts = {
   layout: {
     statusLink: 'Vea en qué punto está su solicitud',
     copyLink: 'O copie esta dirección en su navegador:',
-    footer: (requestId) => `Referencia de la solicitud: ${requestId}. Si usted no ha hecho esta solicitud, puede ignorar este mensaje.`,
+    footer: (requestId) => `Referencia de la solicitud: ${requestId}.`,
     colon: ': ',
+    sentBy: (organisation) => `Enviado por ${organisation}.`,
+    privacyNotice: 'Política de privacidad',
+    contact: 'Preguntas sobre sus datos',
   },
   verification: {
     subject: 'Confirme su solicitud sobre sus datos',
@@ -478,6 +505,7 @@ const es: RequesterTexts = {
     openLink: (expires) => `Abra el enlace de abajo y pulse «Confirmar». El enlace es válido hasta el ${expires}.`,
     answerBy: (due) => `Una vez confirmada, le responderemos a más tardar el ${due}.`,
     action: 'Confirmar mi solicitud',
+    notYou: 'Si usted no ha hecho esta solicitud, puede ignorar este mensaje: no ocurrirá nada mientras no abra el enlace y confirme.',
   },
   accessCompleted: {
     subject: 'Sus datos personales están listos para descargar',
@@ -504,6 +532,7 @@ const es: RequesterTexts = {
     whatChanged: 'Esto es lo que cambió y dónde:',
     updated: { one: '{n} registro actualizado', other: '{n} registros actualizados' },
     alreadyCorrect: ' (ya era correcto)',
+    handledByStaff: 'gestionado por nuestro personal',
   },
   deleteCompleted: {
     subject: 'Sus datos personales han sido suprimidos',
@@ -587,7 +616,11 @@ export function counted(forms: Counted, count: number, locale: string): string {
   return form.replace('{n}', String(count));
 }
 
-/** A date as the requester's language writes it, in UTC (due dates end at 23:59:59 UTC). */
+/**
+ * The one way requester mails and the report write a moment: date, time and time zone, as the
+ * requester's language writes them ("2 March 2026 at 09:15 UTC", "2 mars 2026 à 09:15 UTC",
+ * "2. März 2026 um 09:15 UTC"). Always UTC, and said so: due dates end at 23:59:59 UTC.
+ */
 export function formatDate(iso: string, locale: string): string {
-  return new Date(iso).toLocaleDateString(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return new Date(iso).toLocaleString(locale, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
 }

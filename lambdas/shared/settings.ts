@@ -85,6 +85,43 @@ const requestTypeList = (raw: string): AutoApprovedType[] => {
 
 const asText = (value: number | string): string => String(value);
 
+/** One line of plain text shown to requesters (a name): no control characters, 1 to `max` characters. */
+const plainText =
+  (max: number) =>
+  (raw: string): string => {
+    const text = raw.trim();
+    // eslint-disable-next-line no-control-regex
+    if (!text || text.length > max || /[\u0000-\u001f\u007f<>]/.test(text)) throw new Error(`must be plain text of 1 to ${max} characters, without < > or control characters (got "${raw}")`);
+    return text;
+  };
+
+const httpsUrl = (raw: string): string => {
+  const text = raw.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.username || url.password || /\s/.test(text)) throw new Error(`must be an https:// address (got "${raw}")`);
+  return url.href;
+};
+
+const mailbox = (raw: string): string => {
+  const text = raw.trim();
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(text) || text.length > 254) throw new Error(`must be an email address such as privacy@example.com (got "${raw}")`);
+  return text;
+};
+
+export type OfferedJurisdiction = 'gdpr' | 'ccpa';
+const offerable = ['gdpr', 'ccpa'] as const;
+
+const jurisdictionList = (raw: string): OfferedJurisdiction[] => {
+  const items = [...new Set(raw.trim().toLowerCase().split(',').map((item) => item.trim()).filter(Boolean))];
+  if (!items.length || items.some((item) => !(offerable as readonly string[]).includes(item))) throw new Error(`must be gdpr, ccpa or gdpr,ccpa (got "${raw}")`);
+  return items as OfferedJurisdiction[];
+};
+
 // Settings: tuned by the operator at deploy time.
 export const autoApprove = /* @__PURE__ */ setting<AutoApprovedType[]>({
   key: 'autoApprove',
@@ -221,6 +258,42 @@ export const submissionAnswerFloorMs = /* @__PURE__ */ setting<number>({
   format: asText,
 });
 
+export const organisationName = /* @__PURE__ */ setting<string>({
+  key: 'organisationName',
+  env: 'ORGANISATION_NAME',
+  description: 'The organisation that answers the requests (the controller), named on every requester page and in every requester mail.',
+  defaultValue: 'Example Ltd',
+  parse: /* @__PURE__ */ plainText(100),
+  format: asText,
+});
+
+export const privacyNoticeUrl = /* @__PURE__ */ setting<string>({
+  key: 'privacyNoticeUrl',
+  env: 'PRIVACY_NOTICE_URL',
+  description: 'The organisation\'s privacy notice (https), linked from every requester page and mail.',
+  defaultValue: 'https://www.example.com/privacy',
+  parse: httpsUrl,
+  format: asText,
+});
+
+export const privacyContact = /* @__PURE__ */ setting<string>({
+  key: 'privacyContact',
+  env: 'PRIVACY_CONTACT',
+  description: 'Where requesters can write about their data (the privacy team or data-protection officer), shown on every requester page and mail.',
+  defaultValue: 'privacy@example.com',
+  parse: mailbox,
+  format: asText,
+});
+
+export const offeredJurisdictions = /* @__PURE__ */ setting<OfferedJurisdiction[]>({
+  key: 'offeredJurisdictions',
+  env: 'OFFERED_JURISDICTIONS',
+  description: 'The laws the request form offers: "gdpr", "ccpa", or "gdpr,ccpa" to let the requester choose (otherwise the default jurisdiction applies).',
+  defaultValue: ['gdpr'],
+  parse: jurisdictionList,
+  format: (items) => items.join(','),
+});
+
 /** Every operator setting, for the stack, the docs and the local stack (never bundled into a handler that does not use it). */
 export const operatorSettings = {
   autoApprove,
@@ -238,6 +311,10 @@ export const operatorSettings = {
   emailVerificationsWindowSeconds,
   submissionDedupeWindowSeconds,
   submissionAnswerFloorMs,
+  organisationName,
+  privacyNoticeUrl,
+  privacyContact,
+  offeredJurisdictions,
 } as const;
 
 export type SettingKey = keyof typeof operatorSettings;

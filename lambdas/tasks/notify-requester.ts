@@ -1,6 +1,7 @@
 import { addDays } from '../domain/deadline.ts';
 import { RequestNotFoundError } from '../domain/errors.ts';
-import { requesterPageLink } from '../domain/languages.ts';
+import { requesterLanguageOf, requesterPageLink } from '../domain/languages.ts';
+import { localizeStore } from '../domain/store-catalog.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { newStatusLink } from '../use-cases/status-link.ts';
 import { accessCompletedMail, amendCompletedMail, deleteCompletedMail, objectionCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
@@ -43,7 +44,7 @@ export async function notifyRequester(
       link: requesterPageLink(baseUrl!, 'download', token, request.locale),
       expiresAt,
       outcomes: request.storeOutcomes ?? [],
-      storeNames: Object.fromEntries(deps.catalog.stores.map((store) => [store.id, store.name])),
+      storeNames: Object.fromEntries(deps.catalog.stores.map((store) => [store.id, localizeStore(store, requesterLanguageOf(request.locale)).name])),
       statusLink: status.link,
     });
   } else if (tellable) {

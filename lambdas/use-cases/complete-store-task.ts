@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { ConflictError } from '../domain/errors.ts';
 import { assertOfficerMayComplete } from '../domain/manual-handling.ts';
 import type { StoreDefinition } from '../domain/store-catalog.ts';
+import { unsafeCharacterIn } from '../domain/untrusted-text.ts';
 import type { RequestRepository } from '../ports/request-repository.ts';
 import type { StoreTaskRepository, StoreTaskResult } from '../ports/store-task-repository.ts';
 import type { TaskCallbacks } from '../ports/workflow.ts';
@@ -23,12 +25,46 @@ export async function completeStoreTask(
   await deps.taskCallbacks.resume(task.taskToken, { storeId, ...result });
 }
 
-/** What an officer says they did with a store's task. */
+/** The longest message an officer may send the requester with a store's result. */
+export const maxMessageToRequester = 1000;
+
+/**
+ * What an officer says they did with a store's task. `note` is internal: it goes into the audit
+ * trail and the store's outcome, which only officers see, never into a requester mail or report.
+ * `messageToRequester` is the only text of theirs the requester reads: on a labelled line of the
+ * closing mail, as written.
+ */
 export interface OfficerCompletion {
   readonly outcome: 'done' | 'failed';
   readonly note: string;
   readonly recordCount?: number;
+  readonly messageToRequester?: string;
 }
+
+const officerCompletion = z
+  .strictObject({
+    outcome: z.enum(['done', 'failed']).default('done'),
+    note: z.string().trim().min(3, 'a note of at least 3 characters says what was done').max(2000),
+    recordCount: z.number().int().min(0).optional(),
+    messageToRequester: z
+      .string()
+      .trim()
+      .max(maxMessageToRequester, `a message to the requester is at most ${maxMessageToRequester} characters`)
+      .superRefine((value, context) => {
+        const unsafe = unsafeCharacterIn(value);
+        if (unsafe) context.addIssue({ code: 'custom', message: `the message to the requester contains ${unsafe}; write it on one line, without hidden characters` });
+      })
+      .optional()
+      .transform((value) => (value ? value : undefined)),
+  })
+  .refine((completion) => completion.outcome === 'done' || completion.messageToRequester === undefined, {
+    message: 'a failed task sends the requester nothing: leave the message to the requester empty',
+    path: ['messageToRequester'],
+  })
+  .transform(({ messageToRequester, ...rest }): OfficerCompletion => ({ ...rest, ...(messageToRequester ? { messageToRequester } : {}) }));
+
+/** An officer's completion of a task as the console sends it: trimmed, limited, an empty message dropped. */
+export const parseOfficerCompletion = (body: unknown) => officerCompletion.safeParse(body);
 
 /**
  * An officer marks a waiting store task done (or failed) with a note. A manual system's task is
@@ -51,7 +87,8 @@ export async function completeStoreTaskByOfficer(
   const task = await deps.storeTasks.get(requestId, store.id);
   assertOfficerMayComplete(store.id, store.kind, task);
   const byHand = store.kind === 'webhook';
-  const { outcome, note, recordCount } = completion;
+  const { outcome, note, recordCount, messageToRequester } = completion;
+  const handling = byHand ? `${store.id}: settled by hand by an officer after escalation to manual handling, not by the processor's answer` : store.id;
   // Recorded before the workflow resumes: once resumed, the request may settle at once.
   await deps.requests.update(requestId, 'in_progress', {
     event: {
@@ -59,10 +96,10 @@ export async function completeStoreTaskByOfficer(
       actor: 'officer',
       actorId: officerId,
       action: `store_${outcome}`,
-      detail: byHand ? `${store.id}: settled by hand by an officer after escalation to manual handling, not by the processor's answer` : store.id,
+      detail: [handling, `internal note: ${note}`, ...(messageToRequester ? [`message to the requester: ${messageToRequester}`] : [])].join('; '),
     },
   });
-  const result: StoreTaskResult = outcome === 'done' ? { status: 'succeeded', note, ...(recordCount !== undefined ? { recordCount } : {}) } : { status: 'failed', error: note };
+  const result: StoreTaskResult = outcome === 'done' ? { status: 'succeeded', note, ...(recordCount !== undefined ? { recordCount } : {}), ...(messageToRequester ? { messageToRequester } : {}) } : { status: 'failed', error: note };
   await completeStoreTask(deps, requestId, store.id, byHand ? { ...result, completedBy: 'officer' } : result, byHand ? { escalated: true } : {});
   return { byHand };
 }

@@ -643,7 +643,7 @@ function renderDetail(request) {
     ['Approved', request.approvedAt ? timeEl(request.approvedAt) : undefined],
     ['Completed', request.completedAt ? timeEl(request.completedAt) : undefined],
     ['Cancelled', request.cancelledAt ? timeEl(request.cancelledAt) : undefined],
-    ['Rejection reason', request.rejectionReason ? el('span', { class: 'prewrap', text: request.rejectionReason }) : undefined],
+    ['Rejection reason (sent to the requester)', request.rejectionReason ? el('span', { class: 'prewrap', text: request.rejectionReason }) : undefined],
   ]);
   parts.push(section('Summary', 'detail-summary', [summary]));
 
@@ -654,6 +654,7 @@ function renderDetail(request) {
   }
 
   parts.push(actionsSection(request, clock));
+  if (request.status === 'pending_approval') parts.push(previewSection(request));
 
   if (request.amendmentPreview?.length) {
     parts.push(section('What the amendment changes', 'detail-diff', [
@@ -723,6 +724,65 @@ function otherRequestsSection(request) {
       el('td', {}, other.completedAt ? timeEl(other.completedAt) : el('span', { class: 'muted', text: '—' })),
     ]))),
   ]);
+}
+
+// What approving will do, from the read-only dry run (GET .../preview), filled in once it answers.
+let currentPreview;
+
+function previewSection(request) {
+  currentPreview = undefined;
+  const body = el('div', { id: 'preview-body' }, el('p', { class: 'muted', text: 'Reading the stores…' }));
+  const requestId = request.requestId;
+  api(`/admin/requests/${encodeURIComponent(requestId)}/preview`).then(({ status, body: preview }) => {
+    if (current?.requestId !== requestId || !$('preview-body')) return;
+    if (status !== 200) {
+      $('preview-body').replaceChildren(el('p', { class: 'muted', text: errorText(preview, `The preview is not available (${status}).`) }));
+      return;
+    }
+    currentPreview = preview;
+    $('preview-body').replaceChildren(previewTable(preview));
+  });
+  return section('What approving will do', 'detail-preview', [
+    el('p', { class: 'muted', text: 'Counted now in each store that can be read, without changing anything. Processors and people are asked only when the request runs.' }),
+    body,
+  ]);
+}
+
+function previewText(store, type) {
+  if (store.basis === 'by_hand') return 'A person searches this system and marks the task done.';
+  if (store.basis === 'at_run_time') return type === 'objection' && store.optOut ? `Asks the processor to record: ${switchesText(store.optOut)}` : 'The processor is asked when the request runs.';
+  switch (type) {
+    case 'access':
+      return `Collects ${plural(store.collect ?? 0, 'record')}.`;
+    case 'delete': {
+      const parts = [];
+      if (store.delete) parts.push(`deletes ${plural(store.delete, 'record')}`);
+      if (store.anonymize) parts.push(`anonymises ${plural(store.anonymize, 'record')}`);
+      if (store.retain) parts.push(`keeps ${plural(store.retain, 'record')} (${store.retainBasis ?? 'a legal obligation'})`);
+      return parts.length ? `${parts.join(', ').replace(/^./, (first) => first.toUpperCase())}.` : 'Finds nothing of the subject.';
+    }
+    case 'amend':
+      return store.changes?.length ? store.changes.map((change) => `${change.field}: ${change.before?.length ? change.before.join(', ') : '(unknown yet)'} → ${change.after}`).join('; ') : 'Nothing to change here.';
+    case 'objection':
+      return store.optOut ? `Sets ${switchesText(store.optOut)}.` : 'Nothing to switch here.';
+    default:
+      return '';
+  }
+}
+
+const switchesText = (switches) => Object.entries(switches).map(([attribute, value]) => `${attribute} = ${String(value)}`).join(', ');
+
+function previewTable(preview) {
+  return table('Each store, and what approving does there', ['Store', 'What happens'], preview.stores.map((store) => el('tr', {}, [
+    el('th', { scope: 'row', text: store.storeName ?? store.storeId }),
+    el('td', { text: previewText(store, preview.type) }),
+  ])));
+}
+
+function erasureCountsText(totals, storeCount) {
+  const counted = [`delete ${plural(totals.delete, 'record')}`, `anonymise ${plural(totals.anonymize, 'record')}`, `keep ${plural(totals.retain, 'record')} under a legal obligation`];
+  const uncounted = totals.uncounted ? ` ${plural(totals.uncounted, 'other system')} (processors, people) will be asked when it runs.` : '';
+  return `Approving will ${counted.join(', ')}, across ${plural(storeCount, 'store')}.${uncounted}`;
 }
 
 function actionsSection(request, clock) {
@@ -815,13 +875,14 @@ function storesSection(request) {
     if (task?.status === 'waiting' && task.note) notes.push(el('p', { class: 'task-note', text: task.note }));
     // Kept after completion too: the record of why an officer, not the processor, settled it.
     if (task?.escalatedToManual) notes.push(escalationNote(task.escalatedToManual));
-    if (result?.note) notes.push(el('p', { text: result.note }));
+    if (result?.note) notes.push(el('p', {}, [el('strong', { text: 'Internal note: ' }), el('span', { class: 'prewrap', text: result.note })]));
+    if (result?.messageToRequester) notes.push(el('p', {}, [el('strong', { text: 'Sent to the requester: ' }), el('span', { class: 'prewrap', text: result.messageToRequester })]));
     if (result?.error) notes.push(el('p', { class: 'error-text', text: `Error: ${result.error}` }));
     let action = null;
     if (task && isManualWaiting(request, task)) {
-      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Complete the ${storeId} task…`, text: 'Complete task…', onclick: () => openComplete(storeId, task) });
+      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Complete task… for ${storeId}`, text: 'Complete task…', onclick: () => openComplete(storeId, task) });
     } else if (task && isEscalable(request, task)) {
-      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Escalate to manual handling of the ${storeId} task…`, text: 'Escalate to manual…', onclick: () => openEscalate(storeId, task) });
+      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Escalate to manual… for ${storeId}`, text: 'Escalate to manual…', onclick: () => openEscalate(storeId, task) });
     }
     const taskStatus = task ? el('span', { class: `badge task-${task.status}`, text: taskStatusLabels[task.status] ?? task.status }) : el('span', { class: 'muted', text: 'Not started' });
     // Until the request records its outcome, the task's own result tells that it was done by hand.
@@ -849,6 +910,28 @@ function storesSection(request) {
 async function approve(event) {
   const button = event.currentTarget;
   clearAlert();
+  if (current?.type === 'delete') {
+    // An erasure is never approved blind: the confirmation names what it will delete.
+    if (!currentPreview) {
+      const { status, body } = await api(`/admin/requests/${encodeURIComponent(current.requestId)}/preview`);
+      if (status !== 200) return showAlert(errorText(body, `The erasure preview is not available (${status}): approve once it is.`));
+      currentPreview = body;
+    }
+    openDialog('erase-dialog');
+    $('erase-counts').textContent = erasureCountsText(currentPreview.totals, currentPreview.stores.length);
+    $('erase-confirm').focus();
+    return;
+  }
+  await sendApproval(button);
+}
+
+const submitErase = guarded(async (event) => {
+  event.preventDefault();
+  closeDialog($('erase-dialog'));
+  await sendApproval($('action-approve'));
+});
+
+async function sendApproval(button) {
   setBusy(button, true, 'Approving…');
   const { status, body } = await api(`/admin/requests/${encodeURIComponent(current.requestId)}/approve`, { method: 'POST' });
   setBusy(button, false);
@@ -953,9 +1036,12 @@ const submitExtend = guarded(async (event) => {
 });
 
 let completingStore;
+/** The store's name as the requester's mail gives it. */
+let completingStoreName;
 
 function openComplete(storeId, task) {
   completingStore = storeId;
+  completingStoreName = task.storeName ?? storeId;
   openDialog('complete-dialog');
   $('complete-title').textContent = `Complete the ${storeId} task`;
   $('complete-instructions').textContent = task.note ?? '';
@@ -965,7 +1051,35 @@ function openComplete(storeId, task) {
     ? `This is a processor's task, escalated to manual handling. Completing it records the processor's part as done by hand by you, not as ${storeId}'s own answer, in the outcome and the audit trail; the requester is told so.`
     : '';
   $('complete-by-hand').hidden = !processor;
+  updateMessagePreview();
   $('complete-note').focus();
+}
+
+/** The label the closing mail puts before an officer's message (English; the mail uses the request's language). */
+const messageLabel = 'Message from our privacy team';
+const maxMessageLength = 1000;
+/** What the server refuses in a message to the requester: line breaks, control and invisible formatting characters. */
+const unsafeMessageCharacter = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+/** Shows the officer the line the requester's closing mail will carry, exactly as it will be sent. */
+function updateMessagePreview() {
+  const message = $('complete-message').value.trim();
+  const failed = new FormData($('complete-form')).get('outcome') === 'failed';
+  $('complete-message').disabled = failed;
+  const preview = $('complete-message-preview');
+  preview.replaceChildren();
+  if (failed) preview.append(el('span', { text: 'A task that could not be done sends the requester nothing: the store fails and the request waits for a retry.' }));
+  else if (!message) preview.append(el('span', { text: 'No message: the closing mail only gives this store\'s result. Your internal note is never sent.' }));
+  else {
+    const language = current?.locale && !current.locale.startsWith('en') ? ` (the store's name and the label are in the request's language, ${current.locale}; your text is sent as written)` : '';
+    preview.append(el('span', { text: `The requester's closing mail will carry this line${language}:` }), el('span', { class: 'message-line', id: 'complete-message-line', text: `${completingStoreName}: ${messageLabel}: “${message}”` }));
+  }
+}
+
+function messageProblem(message) {
+  if ([...message].length > maxMessageLength) return `The message to the requester is at most ${maxMessageLength} characters.`;
+  if (unsafeMessageCharacter.test(message)) return 'The message to the requester must be one line, without hidden or control characters.';
+  return undefined;
 }
 
 const submitComplete = guarded(async (event) => {
@@ -974,6 +1088,12 @@ const submitComplete = guarded(async (event) => {
   if (note.length < 3) return dialogError('complete-error', 'complete-note', 'Write what you did (at least 3 characters).');
   const form = new FormData($('complete-form'));
   const payload = { note, outcome: form.get('outcome') === 'failed' ? 'failed' : 'done' };
+  const message = $('complete-message').value.trim();
+  if (payload.outcome === 'done' && message) {
+    const problem = messageProblem(message);
+    if (problem) return dialogError('complete-message-error', 'complete-message', problem);
+    payload.messageToRequester = message;
+  }
   const count = $('complete-count').value.trim();
   if (count !== '') {
     const recordCount = Number(count);
@@ -986,7 +1106,7 @@ const submitComplete = guarded(async (event) => {
     errorId: 'complete-error',
     fieldId: 'complete-note',
     busyLabel: 'Completing…',
-    done: `The ${completingStore} task is recorded as ${payload.outcome}.`,
+    done: `The ${completingStore} task is recorded as ${payload.outcome}${payload.messageToRequester ? '; your message goes to the requester with the closing mail' : ''}.`,
   });
 });
 
@@ -1146,7 +1266,10 @@ function wire() {
   $('reject-form').addEventListener('submit', submitReject);
   $('extend-form').addEventListener('submit', submitExtend);
   $('complete-form').addEventListener('submit', submitComplete);
+  $('complete-form').addEventListener('input', updateMessagePreview);
+  $('complete-form').addEventListener('change', updateMessagePreview);
   $('escalate-form').addEventListener('submit', submitEscalate);
+  $('erase-form').addEventListener('submit', submitErase);
   for (const dialog of document.querySelectorAll('dialog')) {
     dialog.querySelector('[data-close]').addEventListener('click', () => closeDialog(dialog));
     dialog.addEventListener('close', () => {

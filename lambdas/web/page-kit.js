@@ -7,15 +7,32 @@ export function message(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (placeholder, name) => (name in values ? String(values[name]) : placeholder));
 }
 
-/** Reads `name` from `#name=<value>&...` and drops the fragment from the address bar and history entry. */
-export function takeFragment(name) {
-  const match = new RegExp(`(?:^|&)${name}=([^&]+)`).exec(location.hash.slice(1));
-  if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
-  try {
-    return match ? decodeURIComponent(match[1]).trim() : '';
-  } catch {
-    return '';
+let fragment;
+
+/**
+ * The link's fragment (`#t=<token>&type=delete`) as name → value, read once: the first call drops
+ * it from the address bar and history entry, later calls answer from what was read.
+ */
+function fragmentValues() {
+  if (fragment === undefined) {
+    fragment = {};
+    for (const pair of location.hash.slice(1).split('&')) {
+      const [name, value] = pair.split('=');
+      if (!name || value === undefined) continue;
+      try {
+        fragment[name] = decodeURIComponent(value).trim();
+      } catch {
+        fragment[name] = '';
+      }
+    }
+    if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
   }
+  return fragment;
+}
+
+/** Reads `name` from `#name=<value>&...`; the fragment leaves the address bar and history entry. */
+export function takeFragment(name) {
+  return Object.hasOwn(fragmentValues(), name) ? fragmentValues()[name] : '';
 }
 
 /** Reads `t` from `#t=<token>` and drops the fragment from the address bar and history entry. */
@@ -23,15 +40,20 @@ export const takeToken = () => takeFragment('t');
 
 /**
  * The language links reload the page, and the page has already dropped its link's fragment: a
- * plain click carries `#name=<value>` over to the page in the other language (which drops it again).
+ * plain click carries `#name=<value>` (and the `extra` pairs) over to the page in the other
+ * language (which drops it again).
  */
-export function carryOnLanguageSwitch(name, value) {
+export function carryOnLanguageSwitch(name, value, extra = {}) {
   if (!value) return;
+  const pairs = Object.entries({ [name]: value, ...extra })
+    .filter(([, item]) => item)
+    .map(([key, item]) => `${key}=${encodeURIComponent(item)}`)
+    .join('&');
   for (const link of document.querySelectorAll('.language-switcher a')) {
     link.addEventListener('click', (event) => {
       if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
-      location.replace(`${link.href.split('#')[0]}#${name}=${encodeURIComponent(value)}`);
+      location.replace(`${link.href.split('#')[0]}#${pairs}`);
     });
   }
 }
@@ -62,10 +84,11 @@ export function setButtonBusy(button, on) {
  * A page that acts on the one-time token of an emailed link: it shows #ready when there is a token
  * (#missing otherwise) and posts it to `endpoint` only when `#<buttonId>` is pressed, because mail
  * scanners open links but do not press buttons. `onSuccess(body)` fills #done and returns false
- * when the answer is unusable; a 4xx is final (#failed, with the server's reason); anything else
+ * when the answer is unusable; a 4xx is final (#failed, with the server's reason unless
+ * `showServerReason` is false); `carry` names fragment values kept across a language switch; anything else
  * keeps the button and says why it did not work.
  */
-export function tokenPage({ buttonId, endpoint, onSuccess = () => true, afterShown = () => undefined }) {
+export function tokenPage({ buttonId, endpoint, onSuccess = () => true, afterShown = () => undefined, carry = {}, showServerReason = true }) {
   const ready = document.getElementById('ready');
   const button = document.getElementById(buttonId);
   const transientError = document.getElementById('transient-error');
@@ -78,7 +101,7 @@ export function tokenPage({ buttonId, endpoint, onSuccess = () => true, afterSho
   };
 
   const token = takeToken();
-  carryOnLanguageSwitch('t', token);
+  carryOnLanguageSwitch('t', token, carry);
   if (token) ready.hidden = false;
   else document.getElementById('missing').hidden = false;
 
@@ -94,7 +117,8 @@ export function tokenPage({ buttonId, endpoint, onSuccess = () => true, afterSho
       show(document.getElementById('done'));
       afterShown(body);
     } else if (status >= 400 && status < 500 && status !== 429) {
-      document.getElementById('failed-detail').textContent = typeof body.error === 'string' ? body.error : '';
+      // The server's reason is in English; a page whose own words explain the failure leaves it out.
+      document.getElementById('failed-detail').textContent = showServerReason && typeof body.error === 'string' ? body.error : '';
       show(document.getElementById('failed'));
     } else {
       transientError.hidden = false;

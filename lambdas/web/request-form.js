@@ -172,6 +172,9 @@ function requestBody(type) {
   if (type === 'amend') body.corrections = rows().map(({ select, input }) => ({ field: select.value, value: input.value.trim() }));
   const locale = document.documentElement.lang;
   if (/^[a-z]{2}(-[A-Z]{2})?$/.test(locale)) body.locale = locale;
+  // Only where the settings offer both laws does the form show the choice; otherwise the default applies.
+  const jurisdiction = form.querySelector('input[name="jurisdiction"]:checked');
+  if (jurisdiction) body.jurisdiction = jurisdiction.value;
   return body;
 }
 

@@ -45,11 +45,11 @@ describe('a requester in a browser', () => {
     await eventually(async () => {
       await officerPage.getByRole('button', { name: 'Refresh' }).click();
       await officerPage.waitForTimeout(300);
-      return (await officerPage.getByRole('button', { name: /complete the paper-archive task/i }).isVisible()) ? true : undefined;
+      return (await officerPage.getByRole('button', { name: 'Complete task… for paper-archive' }).isVisible()) ? true : undefined;
     }, 20_000, 'the paper-archive task to wait for an officer');
-    await officerPage.getByRole('button', { name: /complete the paper-archive task/i }).click();
+    await officerPage.getByRole('button', { name: 'Complete task… for paper-archive' }).click();
     const completeDialog = officerPage.getByRole('dialog', { name: /complete the paper-archive task/i });
-    await completeDialog.getByLabel('Note for the record').fill('Searched the archive: nothing on paper.');
+    await completeDialog.getByLabel('Internal note (audit trail only)').fill('Searched the archive: nothing on paper.');
     await completeDialog.getByRole('button', { name: 'Complete task' }).click();
     await officerPage.close();
 

@@ -63,11 +63,11 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     const crmRow = stores.locator('tr', { has: page.locator('th', { hasText: 'crm-partner' }) });
 
     // Waiting for the processor: escalation is offered, completing it by hand is not (yet).
-    const escalate = page.getByRole('button', { name: /escalate to manual handling of the crm-partner task/i });
+    const escalate = page.getByRole('button', { name: 'Escalate to manual… for crm-partner' });
     await expect.poll(() => escalate.isVisible()).toBe(true);
     expect(await escalate.textContent()).toBe('Escalate to manual…');
-    expect(await page.getByRole('button', { name: /complete the crm-partner task/i }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: /complete the paper-archive task/i }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Complete task… for crm-partner' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Complete task… for paper-archive' }).isVisible()).toBe(true);
 
     // Keyboard: the button opens the dialog, focus moves into it (the reason), Escape closes it and focus returns.
     const dialog = page.getByRole('dialog', { name: 'Escalate the crm-partner task to manual handling' });
@@ -78,7 +78,7 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     expect(await dialog.getByText(/recorded as done by hand, never as the processor's answer/).isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('Escalate to manual handling of the crm-partner task…');
+    await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('Escalate to manual… for crm-partner');
 
     // A reason too short (after trimming) is refused in the dialog, before anything is sent.
     await page.keyboard.press('Enter');
@@ -107,17 +107,17 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     expect(await note.locator('.prewrap').textContent()).toBe(reason);
     expect(await note.locator('time').getAttribute('datetime')).toBe((await crmTask(ids.escalated)).escalatedToManual.at);
     expect(await page.locator('#detail-body b').count()).toBe(0); // the officer's text is never markup
-    expect(await page.getByRole('button', { name: /escalate to manual handling of the crm-partner task/i }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Escalate to manual… for crm-partner' }).count()).toBe(0);
     await screenshot(page, 'console-escalated-task');
 
     // Completing it by hand: the dialog says what that records.
-    await page.getByRole('button', { name: /complete the crm-partner task/i }).click();
+    await page.getByRole('button', { name: 'Complete task… for crm-partner' }).click();
     const complete = page.getByRole('dialog', { name: /complete the crm-partner task/i });
     await expect.poll(() => complete.isVisible()).toBe(true);
     const warning = complete.locator('#complete-by-hand');
     expect(await warning.isVisible()).toBe(true);
     expect(await warning.textContent()).toMatch(/records the processor's part as done by hand by you, not as crm-partner's own answer/);
-    await complete.getByLabel('Note for the record').fill('Exported the contact from the partner portal.');
+    await complete.getByLabel('Internal note (audit trail only)').fill('Exported the contact from the partner portal.');
     await complete.getByLabel(/records found/i).fill('1');
     await screenshot(page, 'console-complete-escalated-dialog');
     expect(await seriousViolations(page), 'complete dialog for an escalated task').toEqual([]);
@@ -127,12 +127,12 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     await expect.poll(() => crmRow.locator('td').nth(1).textContent()).toMatch(/Succeeded\s*Done by hand/);
 
     // The paper archive is a manual store: its dialog carries no such warning.
-    await page.getByRole('button', { name: /complete the paper-archive task/i }).click();
+    await page.getByRole('button', { name: 'Complete task… for paper-archive' }).click();
     const archive = page.getByRole('dialog', { name: /complete the paper-archive task/i });
     await expect.poll(() => archive.isVisible()).toBe(true);
     expect(await archive.locator('#complete-by-hand').isVisible()).toBe(false);
     expect(await archive.locator('#complete-by-hand').textContent()).toBe('');
-    await archive.getByLabel('Note for the record').fill('Searched the archive: nothing on paper.');
+    await archive.getByLabel('Internal note (audit trail only)').fill('Searched the archive: nothing on paper.');
     await archive.getByRole('button', { name: 'Complete task' }).click();
     await expect.poll(() => archive.isVisible()).toBe(false);
 
@@ -157,7 +157,7 @@ describe("the console takes a processor's unanswered task over by hand", () => {
 
   it("shows the server's refusal in the dialog when another officer escalated first", async () => {
     const { page, problems } = await openRequest(ids.raced);
-    await page.getByRole('button', { name: /escalate to manual handling of the crm-partner task/i }).click();
+    await page.getByRole('button', { name: 'Escalate to manual… for crm-partner' }).click();
     const dialog = page.getByRole('dialog', { name: 'Escalate the crm-partner task to manual handling' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
     await dialog.getByLabel('Reason for escalating').fill('The processor has been silent for a week now.');
@@ -179,7 +179,7 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     const note = page.locator('table.stores .escalation-note');
     await expect.poll(() => note.textContent()).toMatch(/^Escalated to manual handling by local-officer-2 at .+: Escalated by a colleague first\.$/);
-    expect(await page.getByRole('button', { name: /complete the crm-partner task/i }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Complete task… for crm-partner' }).isVisible()).toBe(true);
 
     // The refused escalation is the browser's only complaint.
     expect(problems).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
@@ -201,7 +201,7 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     const timeline = page.getByRole('table', { name: /every audit event/i });
     await expect.poll(() => timeline.locator('tbody th').allTextContents()).toEqual(['Retry could not start']);
 
-    const escalate = page.getByRole('button', { name: /escalate to manual handling of the crm-partner task/i });
+    const escalate = page.getByRole('button', { name: 'Escalate to manual… for crm-partner' });
     await escalate.click();
     const dialog = page.getByRole('dialog', { name: 'Escalate the crm-partner task to manual handling' });
     await dialog.getByLabel('Reason for escalating').fill('x'.repeat(1001));

@@ -121,7 +121,7 @@ describe('the privacy-officer console', () => {
     await page.getByRole('button', { name: 'Extend due date…' }).click();
     const extendDialog = page.getByRole('dialog', { name: 'Extend the due date' });
     await extendDialog.getByLabel('2 months').check();
-    await extendDialog.getByLabel('Reason for the requester').fill('The corrections touch a processor and a paper archive.');
+    await extendDialog.getByLabel('Reason for the requester (sent to the requester)').fill('The corrections touch a processor and a paper archive.');
     await screenshot(page, 'console-extend-dialog');
     await expectAccessible(page, 'extend dialog');
     await extendDialog.getByRole('button', { name: 'Extend due date' }).click();
@@ -131,7 +131,7 @@ describe('the privacy-officer console', () => {
     const dueAfter = (await session.client.waitForStatus(ids.amend, 'pending_approval')).dueAt as string;
     expect(dueAfter > dueBefore).toBe(true);
     await page.getByRole('button', { name: 'Extend due date…' }).click();
-    await extendDialog.getByLabel('Reason for the requester').fill('Still more work.');
+    await extendDialog.getByLabel('Reason for the requester (sent to the requester)').fill('Still more work.');
     await extendDialog.getByRole('button', { name: 'Extend due date' }).click();
     await expect.poll(() => extendDialog.locator('#extend-error').isVisible()).toBe(true);
     expect(await extendDialog.locator('#extend-error').textContent()).not.toBe('');
@@ -146,7 +146,7 @@ describe('the privacy-officer console', () => {
     await expect.poll(() => rejectDialog.isVisible()).toBe(true);
     await rejectDialog.getByRole('button', { name: 'Reject request' }).click();
     await expect.poll(() => rejectDialog.getByText(/at least 3 characters/).isVisible()).toBe(true);
-    await rejectDialog.getByLabel('Reason for the requester').fill('We could not match this address to an account we hold.');
+    await rejectDialog.getByLabel('Reason for the requester (sent to the requester)').fill('We could not match this address to an account we hold.');
     await screenshot(page, 'console-reject-dialog');
     await expectAccessible(page, 'reject dialog');
     await rejectDialog.getByRole('button', { name: 'Reject request' }).click();
@@ -163,23 +163,33 @@ describe('the privacy-officer console', () => {
     await eventually(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForTimeout(300);
-      return (await page.getByRole('button', { name: /complete the paper-archive task/i }).isVisible()) ? true : undefined;
+      return (await page.getByRole('button', { name: 'Complete task… for paper-archive' }).isVisible()) ? true : undefined;
     }, 20_000, 'the paper-archive task to wait for an officer');
     await screenshot(page, 'console-manual-task-waiting');
-    await page.getByRole('button', { name: /complete the paper-archive task/i }).click();
+    await page.getByRole('button', { name: 'Complete task… for paper-archive' }).click();
     const completeDialog = page.getByRole('dialog', { name: /complete the paper-archive task/i });
-    await completeDialog.getByLabel('Note for the record').fill('Searched the archive: nothing on paper.');
+    await completeDialog.getByLabel('Internal note (audit trail only)').fill('Searched the archive: nothing on paper.');
     await completeDialog.getByLabel(/records found/i).fill('0');
+    // Two kinds of text: the internal note, and a message to the requester shown as it will be sent.
+    expect(await completeDialog.locator('#complete-message-preview').textContent()).toMatch(/No message: .*internal note is never sent/);
+    const message = 'We searched our paper archive and hold no papers about you.';
+    await completeDialog.getByLabel('Message to the requester (optional, sent as written)').fill(`  ${message}  `);
+    await expect.poll(() => completeDialog.locator('#complete-message-line').textContent()).toBe(`Signed contracts archive (paper): Message from our privacy team: “${message}”`);
+    await expectAccessible(page, 'complete dialog with a message to the requester');
     await completeDialog.getByRole('button', { name: 'Complete task' }).click();
     await expect.poll(() => completeDialog.isVisible()).toBe(false);
     const completed = await session.client.waitForStatus(ids.access, 'completed');
-    expect(completed.events.some((event: { action: string; detail?: string }) => event.action === 'store_done' && event.detail === 'paper-archive')).toBe(true);
+    const { mail } = await session.client.waitForMail(completed.email, /Message from our privacy team: “(.+)”/);
+    expect(mail.body.text).toContain(`Signed contracts archive (paper): Message from our privacy team: “${message}”`);
+    expect(mail.body.text).not.toContain('Searched the archive');
+    expect(completed.events.some((event: { action: string; detail?: string }) => event.action === 'store_done' && event.detail === `paper-archive; internal note: Searched the archive: nothing on paper.; message to the requester: ${message}`)).toBe(true);
     await eventually(async () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.waitForTimeout(300);
       return /Completed/.test((await page.locator('#detail-body .facts').textContent()) ?? '') ? true : undefined;
     }, 10_000, 'the console to show the completed request');
-    expect(await page.locator('table.stores').textContent()).toContain('Searched the archive: nothing on paper.');
+    expect(await page.locator('table.stores').textContent()).toContain('Internal note: Searched the archive: nothing on paper.');
+    expect(await page.locator('table.stores').textContent()).toContain(`Sent to the requester: ${message}`);
     await screenshot(page, 'console-completed-detail');
     await expectAccessible(page, 'completed detail');
 

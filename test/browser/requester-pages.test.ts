@@ -2,6 +2,8 @@ import type { BrowserContext, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../fixtures/axe.ts';
 import { screenshot, useBrowserSession } from '../fixtures/browser.ts';
+import { readFileSync } from 'node:fs';
+import { composePage, renderTemplate, withJurisdictionChoice } from '../../lambdas/http/pages.ts';
 
 const session = useBrowserSession();
 
@@ -358,6 +360,88 @@ describe('the status page', () => {
       await page.locator('#cancel').click();
       expect(await seriousViolations(page), lang).toEqual([]);
     }
+    await page.close();
+  });
+});
+
+describe('the organisation and the jurisdiction', () => {
+  it('names the organisation on the page, and sends the law the requester chose where both are offered', async () => {
+    const web = (file: string) => readFileSync(new URL(`../../lambdas/web/${file}`, import.meta.url), 'utf8');
+    const settings = { organisationName: 'Acme Europe GmbH', privacyNoticeUrl: 'https://acme.example/privacy', privacyContact: 'dpo@acme.example', offeredJurisdictions: ['gdpr', 'ccpa'] };
+    // The form as the pages function renders it when the settings offer both laws.
+    const form = renderTemplate(withJurisdictionChoice(composePage(web('layout.html'), web('index.html'), 'index.html'), settings), 'en', 'index.html', settings);
+    const { page, errors } = await openPage();
+    await page.route('**/?lang=en', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: form }));
+    await page.goto(`${session.stack.apiUrl}/?lang=en`);
+    expect(await page.locator('.site-footer').innerText()).toMatch(/These pages are run by Acme Europe GmbH\.[\s\S]*Privacy notice[\s\S]*dpo@acme\.example/);
+    expect(await page.locator('#jurisdiction-gdpr').isChecked()).toBe(true);
+    await page.locator('#type-access').check();
+    await page.getByLabel('CCPA (California)').check();
+    await page.locator('#email').fill(freshEmail('ccpa'));
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'requester-form-jurisdiction-en');
+    const posted = page.waitForRequest((request) => request.url().endsWith('/requests') && request.method() === 'POST');
+    await page.locator('#submit-request').click();
+    expect((await posted).postDataJSON()).toMatchObject({ type: 'access', jurisdiction: 'ccpa', locale: 'en' });
+    await expect.poll(() => page.locator('#confirmation-title').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the default organisation footer, and no jurisdiction choice, on every requester page', async () => {
+    const { page } = await openPage();
+    for (const path of ['/', '/verify', '/download', '/status']) {
+      await page.goto(`${session.stack.apiUrl}${path}?lang=fr`);
+      expect(await page.locator('.site-footer').innerText(), path).toMatch(/Ces pages sont gérées par Example Ltd\.[\s\S]*Politique de confidentialité[\s\S]*privacy@example\.com/);
+    }
+    await page.goto(`${session.stack.apiUrl}/?lang=en`);
+    expect(await page.locator('input[name="jurisdiction"]').count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('the verify page', () => {
+  it('says what is being confirmed, keeps it across a language switch, and sends a reused link to the status link', async () => {
+    const email = freshEmail('verify');
+    expect((await session.client.post('/requests', { type: 'delete', email, locale: 'fr' })).status).toBe(202);
+    const mail = await session.client.waitForMail(email, /(http:\/\/[^\s]+\/verify\?lang=fr#t=[A-Za-z0-9_.-]+&type=delete)/);
+    const verifyLink = mail.match[1]!;
+
+    const { page, errors } = await openPage();
+    await visit(page, verifyLink);
+    await expect.poll(() => page.locator('#request-kind').isVisible()).toBe(true);
+    expect(page.url()).not.toContain('#');
+    expect(await page.locator('#request-kind').innerText()).toBe(
+      'Vous confirmez une demande d’effacement de vos données personnelles. Une fois l’effacement effectué, ce que nous supprimons ne peut pas être récupéré.',
+    );
+    expect(await page.locator('#request-kind').getAttribute('class')).toContain('notice-warning');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'requester-verify-delete-fr');
+
+    await page.locator('.language-switcher a[lang="de"]').click();
+    await expect.poll(() => page.locator('#request-kind').innerText()).toMatch(/^Sie bestätigen eine Anfrage auf Löschung/);
+    await page.getByRole('button', { name: 'Anfrage bestätigen' }).click();
+    await expect.poll(() => page.locator('#done').isVisible()).toBe(true);
+
+    // The same link again: already used. The page says so in its own words, and points to the status link.
+    await visit(page, verifyLink);
+    await page.getByRole('button', { name: 'Confirmer ma demande' }).click();
+    await expect.poll(() => page.locator('#failed').isVisible()).toBe(true);
+    const failed = await page.locator('#failed').innerText();
+    expect(failed).toContain('Ce lien a déjà été utilisé');
+    expect(failed).toContain('« Voir où en est votre demande »');
+    expect(failed).not.toMatch(/submit your request again/i);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'requester-verify-used-fr');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says nothing about the kind when the link does not name a known one', async () => {
+    const { page } = await openPage();
+    await visit(page, `${session.stack.apiUrl}/verify?lang=en#t=${fakeToken}&type=%22%3E%3Cimg%3E`);
+    await expect.poll(() => page.locator('#ready').isVisible()).toBe(true);
+    expect(await page.locator('#request-kind').isHidden()).toBe(true);
     await page.close();
   });
 });

@@ -66,9 +66,10 @@ describe('the synthesized bundles', () => {
   });
 
   it('carry the store catalog the stack was synthesized with, in every function that reads stores', () => {
-    // esbuild folds the defined JSON into one JSON.parse('<literal>'): read that literal back.
+    // esbuild folds the defined JSON into one JSON.parse(<string literal>): read that literal back.
     const bundledCatalog = (bundle: string): unknown => {
-      const literal = /JSON\.parse\(('(?:[^'\\]|\\.)*\{"identityResolvers"(?:[^'\\]|\\.)*')\)/.exec(bundle)?.[1];
+      // Whichever quotes need fewest escapes: '...', "..." or `...`.
+      const literal = [...bundle.matchAll(/JSON\.parse\((['"`])((?:\\.|(?!\1)[^\\])*)\1\)/g)].map((match) => match[0].slice('JSON.parse('.length, -1)).find((candidate) => candidate.includes('identityResolvers'));
       return literal === undefined ? undefined : JSON.parse(new Function(`return ${literal}`)() as string);
     };
     for (const name of ['prepareApproval', 'runStoreAction', 'storeCallback', 'finishRequest', 'completeStoreTask'] as const) {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { requesterLanguages as languages } from '../../lambdas/domain/languages.ts';
-import { composePage, handler, negotiateLanguage, placeholderPattern, renderTemplate } from '../../lambdas/http/pages.ts';
+import { composePage, handler, negotiateLanguage, placeholderPattern, renderTemplate, withJurisdictionChoice } from '../../lambdas/http/pages.ts';
 
 const webDir = fileURLToPath(new URL('../../lambdas/web/', import.meta.url));
 
@@ -69,6 +69,8 @@ const pages = [
 const read = (file: string) => readFileSync(join(webDir, file), 'utf8');
 /** A requester page as the handler renders it: its file inside the shared layout. */
 const template = (file: string) => (pages.some((page) => page.file === file) ? composePage(read('layout.html'), read(file), file) : read(file));
+/** A page as served with the default settings (one law offered: no jurisdiction choice). */
+const served = (file: string) => withJurisdictionChoice(template(file));
 const keysOf = (html: string) => new Set([...html.matchAll(placeholderPattern)].map((match) => match[1]!));
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
@@ -81,7 +83,7 @@ describe('pages handler', () => {
     expect(result.headers?.['Content-Language']).toBe('en');
     expect(result.headers?.Vary).toBe('Accept-Language');
     expectSecurityHeaders(result);
-    expect(result.body).toBe(renderTemplate(template(file), 'en'));
+    expect(result.body).toBe(renderTemplate(served(file), 'en'));
     expect(result.body).toContain('<html lang="en">');
     expect(result.body).toContain(`<h1>${escapeHtml(dictionary('en')[heading]!)}</h1>`);
     expect(result.body).toContain(`<script type="module" src="/assets/${script}"></script>`);
@@ -257,12 +259,29 @@ describe('translations', () => {
 
   it('are translations, not copies of English', () => {
     // Names that read the same in some languages.
-    const sameEverywhere = new Set(['status.law.ccpa']);
+    const sameEverywhere = new Set(['status.law.ccpa', 'form.jurisdiction.ccpa']);
     for (const language of languages.filter((language) => language !== 'en')) {
       const strings = dictionary(language);
       const same = Object.keys(english).filter((key) => !sameEverywhere.has(key) && strings[key] === english[key] && english[key]!.length > 12);
       expect(same, language).toEqual([]);
     }
+  });
+
+  it('offers the jurisdiction choice only where the settings offer both laws, and names the organisation on every page', () => {
+    const form = template('index.html');
+    expect(withJurisdictionChoice(form, { offeredJurisdictions: ['gdpr'] })).not.toContain('name="jurisdiction"');
+    expect(withJurisdictionChoice(form, { offeredJurisdictions: ['ccpa'] })).not.toContain('jurisdiction-choice');
+    const both = renderTemplate(withJurisdictionChoice(form, { offeredJurisdictions: ['gdpr', 'ccpa'] }), 'de', 'index.html', {
+      organisationName: 'Acme & Söhne <GmbH>',
+      privacyNoticeUrl: 'https://acme.example/datenschutz?a=1&b=2',
+      privacyContact: 'dpo@acme.example',
+      offeredJurisdictions: ['gdpr', 'ccpa'],
+    });
+    expect(both).toContain('<legend class="legend-large">Welches Recht soll für Ihre Anfrage gelten?</legend>');
+    expect(both).toMatch(/id="jurisdiction-gdpr" name="jurisdiction" value="gdpr"[^>]* checked>/);
+    expect(both).toContain('Diese Seiten betreibt <strong>Acme &amp; Söhne &lt;GmbH&gt;</strong>.');
+    expect(both).toContain('<a href="https://acme.example/datenschutz?a=1&amp;b=2">Datenschutzerklärung</a>');
+    expect(both).toContain('<a href="mailto:dpo@acme.example">dpo@acme.example</a>');
   });
 
   it('every string is used by a page', () => {
@@ -286,7 +305,7 @@ describe('translations', () => {
       const ids = [...body.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]);
       expect(ids.length).toBe(new Set(ids).size);
       const strings = dictionary(language);
-      for (const key of keysOf(template(file))) {
+      for (const key of keysOf(served(file))) {
         if (!key.startsWith('@')) expect(body, key).toContain(escapeHtml(strings[key]!));
       }
     });

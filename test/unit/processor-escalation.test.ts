@@ -9,6 +9,7 @@ import { storeCatalog } from '../../config/stores.ts';
 import { buildAccessExport } from '../../lambdas/domain/access-export.ts';
 import { ConflictError, ParkedTaskClosedError, ValidationError } from '../../lambdas/domain/errors.ts';
 import { parseEscalationReason } from '../../lambdas/domain/manual-handling.ts';
+import { localizeStore } from '../../lambdas/domain/store-catalog.ts';
 import type { StoreOutcome } from '../../lambdas/domain/request.ts';
 import { canTransition, type RequestStatus } from '../../lambdas/domain/status.ts';
 import { renderAccessReport } from '../../lambdas/messages/access-report-html.ts';
@@ -218,7 +219,7 @@ describe('an officer completing a store task by hand', () => {
     expect(taskCallbacks.resumed).toEqual([{ token: 'token-crm-partner', output: { storeId: 'crm-partner', ...result } }]);
     const [event] = requests.items.get(requestId)!.events;
     expect(event).toMatchObject({ actor: 'officer', actorId: 'officer-1', action: 'store_done' });
-    expect(event!.detail).toBe("crm-partner: settled by hand by an officer after escalation to manual handling, not by the processor's answer");
+    expect(event!.detail).toBe("crm-partner: settled by hand by an officer after escalation to manual handling, not by the processor's answer; internal note: Exported from the partner portal.");
   });
 
   it("completes a manual system's task as before, without escalation and without a by-hand mark", async () => {
@@ -226,7 +227,7 @@ describe('an officer completing a store task by hand', () => {
     storeTasks.items.set('paper-archive', waitingTask('paper-archive'));
     expect(await complete(paper, 'failed')).toEqual({ byHand: false });
     expect(taskCallbacks.resumed).toEqual([{ token: 'token-paper-archive', output: { storeId: 'paper-archive', status: 'failed', error: 'Exported from the partner portal.' } }]);
-    expect(requests.items.get(requestId)!.events[0]).toMatchObject({ action: 'store_failed', detail: 'paper-archive' });
+    expect(requests.items.get(requestId)!.events[0]).toMatchObject({ action: 'store_failed', detail: 'paper-archive; internal note: Exported from the partner portal.' });
   });
 
   it('refuses a store that runs on its own', async () => {
@@ -292,7 +293,7 @@ describe('what the requester is told of a processor handled by hand', () => {
   it('says so for that store in the closing mail, in the request language, and only for that store', () => {
     for (const language of ['en', 'fr', 'de', 'es'] as const) {
       const mail = deleteCompletedMail({ requestId, locale: language, outcomes, stores: storeCatalog.stores, backupDays: 35 });
-      expect(mail.text.split('\n').filter((line) => line.includes(byHand(language).mailLine)), language).toEqual([expect.stringContaining(crm.name)]);
+      expect(mail.text.split('\n').filter((line) => line.includes(byHand(language).mailLine)), language).toEqual([expect.stringContaining(localizeStore(crm, language).name)]);
     }
     const access = accessCompletedMail({ requestId, link: 'https://privacy.example.com/download#t=x', expiresAt: at.toISOString(), outcomes, storeNames: { 'crm-partner': crm.name } });
     expect(access.text).toContain(`${crm.name}: 0 records (${byHand('en').mailLine})`);

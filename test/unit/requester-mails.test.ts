@@ -15,6 +15,7 @@ import {
   verificationMail,
 } from '../../lambdas/messages/requester-mails.ts';
 import type { MailBody } from '../../lambdas/messages/layout.ts';
+import { recipientNoticeMail } from '../../lambdas/messages/recipient-mails.ts';
 import { requesterTexts } from '../../lambdas/messages/requester-texts.ts';
 
 const requestId = 'req_0mhz1abcdefghijk';
@@ -63,13 +64,46 @@ describe('requester mails in the request\'s language', () => {
     const de = everyMail('de');
     expect(de.accessCompleted.text).toContain('Customer accounts: 1 Datensatz');
     expect(de.accessCompleted.text).toContain('Usage events: 120 Datensätze');
-    expect(de.extension.text).toContain('spätestens bis zum 23. Februar 2027 statt bis zum 23. Dezember 2026');
+    expect(de.extension.text).toContain('spätestens bis zum 23. Februar 2027 um 23:59 UTC statt bis zum 23. Dezember 2026 um 23:59 UTC');
     const es = everyMail('es');
     expect(es.deleteCompleted.text).toContain('2 registros anonimizados');
     expect(es.deleteCompleted.text).toContain('en un plazo de 35 días');
     expect(english.amendCompleted.text).toContain('Customer accounts: 1 record updated');
     expect(english.amendCompleted.text).toContain('0 records updated (already correct)');
     expect(english.accessCompleted.text).toContain('Usage events: 120 records');
+  });
+
+  it('says a system our staff handled was handled by them, never "0 records updated (already correct)"', () => {
+    for (const locale of ['en', 'fr']) {
+      const mail = amendCompletedMail({ requestId, statusLink, locale, corrections: [{ field: 'phone', value: '+44 20 7946 0000' }], outcomes: [outcome('paper-archive', {})], stores });
+      const texts = requesterTexts(requesterLanguageOf(locale));
+      expect(mail.text, locale).toContain(texts.amendCompleted.handledByStaff);
+      expect(mail.text, locale).not.toContain(texts.amendCompleted.alreadyCorrect.trim());
+    }
+  });
+
+  it('writes every date one way per language, with the time and its zone', () => {
+    expect(everyMail('en').verification.text).toContain('The link works until 24 November 2026 at 10:00 UTC.');
+    expect(everyMail('fr').verification.text).toContain("valable jusqu'au 24 novembre 2026 à 10:00 UTC");
+    expect(everyMail('de').accessCompleted.text).toContain('30. November 2026 um 10:00 UTC');
+    expect(everyMail('es').verification.text).toContain('24 de noviembre de 2026 a las 10:00 UTC');
+  });
+
+  it('names stores, legal bases and retention periods in the request\'s language, from the catalog', () => {
+    const fr = everyMail('fr');
+    expect(fr.deleteCompleted.text).toContain('Comptes clients : 1 enregistrement supprimé');
+    expect(fr.deleteCompleted.text).toContain("Facturation : 2 enregistrements conservés — motif : obligation légale de conserver les factures");
+    expect(fr.deleteCompleted.text).toContain("10 ans après la fin de l'année de la facture");
+    expect(fr.amendCompleted.text).toContain("Demandes d'assistance : 0 enregistrement mis à jour");
+    expect(everyMail('de').objectionCompleted.text).toContain('Werbeeinstellungen: ');
+    expect(everyMail('es').deleteCompleted.text).toContain('Respuestas a encuestas: 2 registros anonimizados');
+    for (const language of ['fr', 'de', 'es'] as const) {
+      const mails = everyMail(language);
+      for (const mail of [mails.deleteCompleted, mails.amendCompleted, mails.objectionCompleted]) {
+        for (const store of stores) expect(mail.text, `${language}: ${store.name}`).not.toContain(`${store.name}${requesterTexts(language).layout.colon}`);
+        expect(mail.text, language).not.toMatch(/legal obligation|years after/);
+      }
+    }
   });
 
   it('tells every requester of their right to complain and to a judicial remedy when it refuses', () => {
@@ -92,6 +126,50 @@ describe('requester mails in the request\'s language', () => {
       expect(mail.html).not.toContain('<img');
       expect(mail.html).toContain('&#60;img src=x onerror=alert(1)&#62;');
     }
+  });
+});
+
+describe('what each mail ends with', () => {
+  it('only the verification mail says it may be ignored; the others end with the reference', () => {
+    for (const language of requesterLanguages) {
+      const texts = requesterTexts(language);
+      for (const [name, mail] of Object.entries(everyMail(language))) {
+        if (name === 'verification') expect(mail.text, `${language} ${name}`).toContain(`${texts.layout.footer(requestId)} ${texts.verification.notYou}`);
+        else expect(mail.text + mail.html, `${language} ${name}`).not.toMatch(/ignore|ignorer|ignorieren|ignorar/i);
+      }
+    }
+    const notice = recipientNoticeMail({ requestId, type: 'delete', recipient: 'Example Hosting Ltd', storeName: 'Customer accounts', subjectReference: 'c-1', outcome: outcome('accounts', { deleted: 1 }) });
+    expect(notice.text).not.toMatch(/ignore/i);
+    expect(notice.text.trimEnd()).toMatch(/Request reference: req_0mhz1abcdefghijk\.$/);
+  });
+
+  it('names the organisation, its privacy notice and its contact, from the settings, in every requester mail', () => {
+    const settings = { ORGANISATION_NAME: 'Acme <GmbH>', PRIVACY_NOTICE_URL: 'https://acme.example/datenschutz', PRIVACY_CONTACT: 'dpo@acme.example' };
+    const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, { ...settings, ORGANISATION_NAME: 'Acme GmbH' });
+    try {
+      for (const language of requesterLanguages) {
+        const texts = requesterTexts(language);
+        for (const [name, mail] of Object.entries(everyMail(language))) {
+          expect(mail.text, `${language} ${name}`).toContain(`${texts.layout.sentBy('Acme GmbH')}\n${texts.layout.privacyNotice}${texts.layout.colon}https://acme.example/datenschutz\n${texts.layout.contact}${texts.layout.colon}dpo@acme.example`);
+          expect(mail.html, `${language} ${name}`).toContain('<a href="mailto:dpo@acme.example">dpo@acme.example</a>');
+        }
+      }
+      process.env.ORGANISATION_NAME = settings.ORGANISATION_NAME;
+      expect(() => everyMail('en')).toThrow(/ORGANISATION_NAME must be plain text/);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    expect(everyMail('de').cancelled.text).toContain('Gesendet von Example Ltd.');
+  });
+
+  it('the verification link names what is being confirmed after the token', () => {
+    const mail = verificationMail({ requestId, type: 'delete', link: 'https://privacy.example.com/verify?lang=fr#t=req_1.s', expiresAt: at, dueAt: at, locale: 'fr' });
+    expect(mail.text).toContain('https://privacy.example.com/verify?lang=fr#t=req_1.s&type=delete');
+    expect(mail.html).toContain('href="https://privacy.example.com/verify?lang=fr#t=req_1.s&#38;type=delete"');
   });
 });
 
@@ -123,7 +201,7 @@ describe('the access report', () => {
     const html = renderAccessReport(document);
     expect(html).toContain('<html lang="de">');
     expect(html).toContain('<h2>Ihre Rechte</h2>');
-    expect(html).toContain('eingegangen am 23. November 2026, Bericht erstellt am 24. November 2026');
+    expect(html).toContain('eingegangen am 23. November 2026 um 10:00 UTC, Bericht erstellt am 24. November 2026 um 08:00 UTC');
     expect(html).toContain('<dt>Rechtsgrundlage</dt>');
     expect(html).toContain('von Hand durchsucht'); // the manual system, sent separately
   });
@@ -145,6 +223,16 @@ describe('the access report', () => {
     expect(sectionOf(html, 'Customer accounts')).toContain('<dt>Transfers outside the EEA, and their safeguards</dt><dd>None</dd>');
     expect(sectionOf(html, 'Customer accounts')).toContain('<dt>Automated decisions, including profiling</dt><dd>None</dd>');
     for (const language of requesterLanguages) expect(requesterTexts(language).report.rights.join(' '), language).toMatch(/\(art\. 20\)/i);
+  });
+
+  it('discloses each store in the request\'s language, from the catalog\'s translations', () => {
+    const document = build('fr');
+    expect(document.stores.map((store) => store.name)).toEqual(['Comptes clients', 'Archives des contrats signés (papier)']);
+    const html = renderAccessReport(document);
+    expect(html).toContain('<h2>Comptes clients</h2>');
+    expect(html).toContain("exécution d&#39;un contrat (RGPD, art. 6, par. 1, point b)");
+    expect(html).toContain('tant que le compte est ouvert, puis 90 jours');
+    expect(html).not.toMatch(/performance of a contract|Customer accounts/);
   });
 
   it('escapes every record value', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
-import { expandPrefixTemplate, validateStoreCatalog, type StoreCatalog, type StoreDefinition } from '../../lambdas/domain/store-catalog.ts';
+import { expandPrefixTemplate, localizeStore, validateStoreCatalog, type StoreCatalog, type StoreDefinition } from '../../lambdas/domain/store-catalog.ts';
 import { planStores } from '../../lambdas/domain/store-plan.ts';
 
 const withStore = (store: Partial<StoreDefinition> & { id: string }): StoreCatalog => ({
@@ -27,7 +27,44 @@ describe('the store catalog', () => {
   it('refuses a transfer outside the EEA that names no safeguard', () => {
     const s3 = storeCatalog.stores.find((candidate) => candidate.kind === 's3')!;
     const problems = validateStoreCatalog(withStore({ id: 'offshore-files', prefixTemplate: 'offshore/{customerId}/', disclosure: { ...s3.disclosure, transfers: [{ destination: 'India', safeguard: ' ' }] } } as Partial<StoreDefinition> & { id: string }));
-    expect(problems).toEqual(['store "offshore-files": each transfer needs a destination and the safeguard that covers it']);
+    expect(problems).toContain('store "offshore-files": each transfer needs a destination and the safeguard that covers it');
+  });
+
+  it('refuses a language given with gaps: a missing store, text, list entry, transfer or retention reason', () => {
+    const stores = storeCatalog.stores.map((store) => {
+      const { fr, ...others } = store.translations ?? {};
+      if (store.id === 'accounts') return { ...store, translations: others };
+      if (store.id === 'billing-records') return { ...store, translations: { ...others, fr: { ...fr!, erasure: undefined, disclosure: { ...fr!.disclosure, purposes: ['facturation'] } } } };
+      if (store.id === 'crm-partner') return { ...store, translations: { ...others, fr: { ...fr!, name: ' ', disclosure: { ...fr!.disclosure, transfers: [] } } } };
+      if (store.id === 'marketing-preferences') return { ...store, translations: { ...others, fr: { ...fr!, disclosure: { ...fr!.disclosure, automatedDecisions: undefined } } } };
+      return store;
+    }) as StoreDefinition[];
+    expect(validateStoreCatalog({ ...storeCatalog, stores })).toEqual([
+      'store "accounts" has no fr translation, which other stores give',
+      'store "marketing-preferences", fr: disclosure.automatedDecisions is missing',
+      'store "billing-records", fr: disclosure.purposes needs 2 entries, as in English',
+      'store "billing-records", fr: erasure.legalBasis and erasure.retentionPeriod are missing',
+      'store "crm-partner", fr: name is missing',
+      'store "crm-partner", fr: disclosure.transfers needs 1 entry with a destination and a safeguard, as in English',
+    ]);
+    const unknown = storeCatalog.stores.map((store) => ({ ...store, translations: { ...store.translations, it: store.translations!.fr } })) as StoreDefinition[];
+    expect(validateStoreCatalog({ ...storeCatalog, stores: unknown })).toEqual([expect.stringContaining('translations: "it" is not a language')]);
+  });
+
+  it('keeps a catalog without translations valid, shown in English', () => {
+    const english = storeCatalog.stores.map(({ translations: _translations, ...store }) => store) as StoreDefinition[];
+    expect(validateStoreCatalog({ ...storeCatalog, stores: english })).toEqual([]);
+    expect(localizeStore(english[0]!, 'fr').name).toBe('Customer accounts');
+  });
+
+  it('shows a store in the language asked, retention reasons included, and in English otherwise', () => {
+    const billing = storeCatalog.stores.find((store) => store.id === 'billing-records')!;
+    const german = localizeStore(billing, 'de');
+    expect(german.name).toBe('Abrechnungsunterlagen');
+    expect(german.disclosure.legalBasis).toMatch(/^Vertragserfüllung/);
+    expect(german.erasure).toMatchObject({ strategy: 'retain', retentionPeriod: '10 Jahre nach Ende des Rechnungsjahres', removeAttributes: ['phone', 'marketingSegment'] });
+    expect(localizeStore(billing, 'en')).toBe(billing);
+    expect(localizeStore(billing, 'pt')).toBe(billing);
   });
 
   it('never lets an unsafe key value widen a prefix', () => {

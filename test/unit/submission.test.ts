@@ -28,6 +28,8 @@ describe('a submission', () => {
     expect(issuesOf({ type: 'amend', email: 'jane.doe@example.com', corrections: [{ field: 'salary', value: '1' }] })).toEqual([
       expect.objectContaining({ path: 'corrections.0.field', message: expect.stringContaining('name, phone, address, company, jobTitle') }),
     ]);
+    expect(issuesOf({ type: 'amend', email: 'jane.doe@example.com', corrections: [{ field: 'salary', value: '1' }] })[0]!.message).toContain('"salary"');
+    expect(issuesOf({ type: 'amend', email: 'jane.doe@example.com', corrections: [{ value: '1' }] })[0]!.message).toMatch(/^field is required/);
   });
 
   it('needs at least one correction for an amendment, and none otherwise', () => {
