@@ -20,6 +20,14 @@ export const handler = httpHandler(async (event) => {
   return json(200, {
     ...publicView(request),
     storeTasks: tasks.map(({ taskToken: _taskToken, ...task }) => ({ ...task, storeKind: storeOf(task.storeId)?.kind, storeName: storeOf(task.storeId)?.name })),
+    // Who the workflow resolved the requester to, and where each identifier came from: what a
+    // person searching a manual system looks for.
+    identities: Object.entries(request.subjectKeys ?? {}).map(([identity, values]) => {
+      const resolver = catalog.identityResolvers.find((candidate) => candidate.as === identity);
+      return { identity, values, source: resolver ? { storeId: resolver.storeId, storeName: storeOf(resolver.storeId)?.name ?? resolver.storeId } : 'verified mailbox' };
+    }),
+    // Human names for every store of the request, also those not started yet.
+    storeNames: Object.fromEntries((request.storeIds ?? []).map((storeId) => [storeId, storeOf(storeId)?.name ?? storeId])),
     otherRequests,
     otherRequestsTruncated: history.truncated || others.length > 20,
   });

@@ -127,6 +127,14 @@ function showAlert(text) {
 function clearAlert() {
   $('alert').hidden = true;
   $('alert').replaceChildren();
+  $('result').hidden = true;
+}
+
+/** What an action did, visibly (and spoken: the element is a status region). */
+function showResult(text) {
+  const result = $('result');
+  result.textContent = text;
+  result.hidden = false;
 }
 
 function errorText(body, fallback) {
@@ -593,12 +601,39 @@ async function openDetail(requestId, { focus = true } = {}) {
   }
   current = answer.body;
   renderDetail(current);
+  scheduleLiveRefresh();
 }
 
 async function reloadDetail(message) {
   if (!current) return;
   await openDetail(current.requestId, { focus: false });
-  if (message) announce(message);
+  if (message) showResult(message);
+}
+
+// While a request runs, its detail follows it: every few seconds, re-read and re-render when it
+// changed, unless the officer is in a dialog. Focus stays on the element it was on.
+const liveRefreshMs = 4000;
+let liveTimer;
+
+function scheduleLiveRefresh() {
+  clearTimeout(liveTimer);
+  if (!current || isClosed(current.status)) return;
+  const requestId = current.requestId;
+  liveTimer = setTimeout(async () => {
+    if (current?.requestId !== requestId || $('view-detail').hidden) return;
+    if (document.hidden || document.querySelector('dialog[open]')) return scheduleLiveRefresh();
+    const answer = await api(`/admin/requests/${encodeURIComponent(requestId)}`);
+    if (answer.status !== 200 || current?.requestId !== requestId) return scheduleLiveRefresh();
+    if (answer.body.updatedAt !== current.updatedAt || answer.body.status !== current.status || JSON.stringify(answer.body.storeTasks) !== JSON.stringify(current.storeTasks)) {
+      const focusedId = document.activeElement?.id;
+      const statusChanged = answer.body.status !== current.status;
+      current = answer.body;
+      renderDetail(current);
+      if (focusedId && $(focusedId)) $(focusedId).focus();
+      if (statusChanged) announce(`The request is now ${statusLabels[current.status] ?? current.status}.`);
+    }
+    scheduleLiveRefresh();
+  }, liveRefreshMs);
 }
 
 function section(title, id, children, className = 'panel') {
@@ -646,6 +681,7 @@ function renderDetail(request) {
     ['Rejection reason (sent to the requester)', request.rejectionReason ? el('span', { class: 'prewrap', text: request.rejectionReason }) : undefined],
   ]);
   parts.push(section('Summary', 'detail-summary', [summary]));
+  if (request.identities?.length) parts.push(identitiesSection(request.identities));
 
   if (request.reviewFlags?.length) {
     parts.push(section('Needs your judgement', 'detail-flags', [
@@ -722,6 +758,17 @@ function otherRequestsSection(request) {
       el('td', {}, statusBadge(other.status)),
       el('td', {}, timeEl(other.receivedAt)),
       el('td', {}, other.completedAt ? timeEl(other.completedAt) : el('span', { class: 'muted', text: '—' })),
+    ]))),
+  ]);
+}
+
+/** The identifiers the workflow resolved, each with where it came from: what to search for by hand. */
+function identitiesSection(identities) {
+  return section('Who the requester is in our systems', 'detail-identities', [
+    table('Identifiers resolved for this request', ['Identifier', 'Values', 'Found in'], identities.map((identity) => el('tr', {}, [
+      el('th', { scope: 'row', text: identity.identity }),
+      el('td', {}, identity.values.length ? identity.values.map((value, index) => [index ? ', ' : '', el('code', { text: value })]).flat() : el('span', { class: 'muted', text: 'none found' })),
+      el('td', { text: typeof identity.source === 'string' ? 'The mailbox the requester confirmed' : identity.source.storeName }),
     ]))),
   ]);
 }
@@ -888,7 +935,7 @@ function storesSection(request) {
     // Until the request records its outcome, the task's own result tells that it was done by hand.
     const taskByHand = !outcome && task?.result?.completedBy === 'officer';
     return el('tr', { class: task?.status === 'waiting' ? 'waiting' : undefined }, [
-      el('th', { scope: 'row', text: storeId }),
+      el('th', { scope: 'row' }, [el('span', { text: request.storeNames?.[storeId] ?? task?.storeName ?? storeId }), el('span', { class: 'muted store-id', text: ` ${storeId}` })]),
       el('td', { text: task?.action ?? '—' }),
       el('td', {}, [taskStatus, taskByHand ? byHandBadge(task.result.status) : null, task?.attempts > 1 ? el('span', { class: 'muted', text: ` (${task.attempts} attempts)` }) : null]),
       el('td', {}, outcome

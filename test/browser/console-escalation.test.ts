@@ -101,7 +101,7 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     await dialog.getByRole('button', { name: 'Escalate to manual handling' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(escalations.map((body) => JSON.parse(body))).toEqual([{ reason }]);
-    await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/escalated to manual handling/);
+    await expect.poll(() => page.locator('#result').textContent()).toMatch(/escalated to manual handling/);
     const note = crmRow.locator('.escalation-note');
     await expect.poll(() => note.textContent()).toMatch(/^Escalated to manual handling by local-officer-1 at .+: /);
     expect(await note.locator('.prewrap').textContent()).toBe(reason);

@@ -19,6 +19,12 @@ describe('the console shows what approving will do', () => {
     await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
     await page.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
 
+    // Who the workflow resolved the requester to, and from where: what a person searching by hand needs.
+    const identities = page.locator('section[aria-labelledby="detail-identities"] table');
+    await expect.poll(() => identities.isVisible()).toBe(true);
+    expect(await identities.locator('tr', { hasText: 'customerId' }).textContent()).toMatch(/customerIdC-1001Customer accounts/);
+    expect(await identities.locator('tr', { hasText: 'email' }).textContent()).toMatch(/The mailbox the requester confirmed/);
+
     const preview = page.locator('#preview-body table');
     await expect.poll(() => preview.isVisible()).toBe(true);
     expect(await preview.locator('tr', { hasText: 'Product usage history' }).textContent()).toMatch(/Deletes 120 records/);
@@ -41,6 +47,33 @@ describe('the console shows what approving will do', () => {
     await dialog.getByRole('button', { name: 'Approve the erasure' }).click();
     await expect.poll(() => approvals.length).toBe(1);
     await eventually(async () => ((await session.client.get(`/admin/requests/${requestId}`, officer)).body.status !== 'pending_approval' ? true : undefined), 20_000, 'the approval');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('follows a running request without a click, and shows each action\'s result on the page', async () => {
+    const requestId = await session.client.submitAndVerify({ type: 'access', email: 'lukas.muller@example.com' });
+    const officer = await session.client.officerHeaders();
+    await eventually(async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined), 20_000, 'the request to await approval');
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
+    await page.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
+    await expect.poll(() => page.getByRole('button', { name: 'Approve' }).isVisible()).toBe(true);
+
+    // Another officer approves (here: the API); this page follows on its own.
+    expect((await session.client.approve(requestId)).status).toBe(200);
+    await expect.poll(() => page.locator('#announcer').textContent(), { timeout: 20_000 }).toMatch(/The request is now/);
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await expect.poll(() => page.locator('table.stores').textContent(), { timeout: 20_000 }).toMatch(/Waiting|Succeeded/);
+
+    // An action's result is visible, not only spoken.
+    await page.getByRole('button', { name: 'Extend due date…' }).click();
+    await page.locator('#extend-reason').fill('Many systems to search for this customer.');
+    await page.getByRole('dialog').getByRole('button', { name: /Extend/ }).click();
+    await expect.poll(() => page.locator('#result').isVisible()).toBe(true);
+    expect(await page.locator('#result').textContent()).toMatch(/extended|due/i);
+    await screenshot(page, 'console-live-result');
     expect(problems).toEqual([]);
     await page.close();
   });

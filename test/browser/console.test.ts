@@ -152,7 +152,7 @@ describe('the privacy-officer console', () => {
     await rejectDialog.getByRole('button', { name: 'Reject request' }).click();
     await expect.poll(() => rejectDialog.isVisible()).toBe(false);
     await expect.poll(() => page.locator('#detail-body .facts').textContent()).toMatch(/Rejected.*We could not match this address/s);
-    await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/rejected/i);
+    await expect.poll(() => page.locator('#result').textContent()).toMatch(/rejected/i);
     expect((await session.client.waitForStatus(ids.delete, 'rejected')).rejectionReason).toBe('We could not match this address to an account we hold.');
 
     // Approve the access request, then complete the paper archive's manual task.

@@ -40,7 +40,9 @@ describe('the preview before approving', () => {
     // Asking again reads the same and writes nothing.
     expect((await client.get(`/admin/requests/${requestId}/preview`, officer)).body).toEqual(preview);
     expect(await snapshotStores(stack)).toEqual(before);
-    expect((await client.get(`/admin/requests/${requestId}`, officer)).body.status).toBe('pending_approval');
+    const detail = (await client.get(`/admin/requests/${requestId}`, officer)).body;
+    expect(detail.status).toBe('pending_approval');
+    expect(detail.identities).toEqual(expect.arrayContaining([{ identity: 'customerId', values: ['C-1001'], source: { storeId: 'accounts', storeName: 'Customer accounts' } }]));
   });
 
   it('is for officers only, and only while a request waits for a decision', async () => {
