@@ -2,7 +2,7 @@ import { ConflictError, InvalidLinkError, RequestNotFoundError } from '../domain
 import { parseToken } from '../domain/tokens.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
 
-const invalidLink = 'This confirmation link is not valid, was already used, or has expired. Please submit your request again.';
+const invalidLink = 'This confirmation link is not valid, was already used, or has expired. If you already confirmed it, follow your request with the status link in our email; if it expired unconfirmed, you can make a new request.';
 
 /**
  * Consumes a verification token. Checking the hash and expiry, using up the token and moving the
