@@ -546,6 +546,7 @@ function renderQueue() {
   const now = Date.now();
   const shown = queue.requests.filter((request) => (!type || request.type === type) && (!overdueOnly || clockOf(request, now).kind === 'overdue'));
   $('queue-rows').replaceChildren(...shown.map((request) => queueRow(request, now)));
+  labelCells($('queue-table'));
   $('queue-table').hidden = shown.length === 0;
   $('queue-empty').hidden = shown.length !== 0;
   const requester = queue.requester;
@@ -650,11 +651,26 @@ function definitionList(pairs) {
 }
 
 function table(caption, headers, rows, className = 'data') {
-  return el('div', { class: 'table-wrap' }, el('table', { class: className }, [
+  const built = el('table', { class: className }, [
     el('caption', { text: caption }),
     el('thead', {}, el('tr', {}, headers.map((header) => el('th', { scope: 'col', text: header })))),
     el('tbody', {}, rows),
-  ]));
+  ]);
+  labelCells(built);
+  return el('div', { class: 'table-wrap' }, built);
+}
+
+/**
+ * Gives each body cell its column's name (`data-label`): on a phone the rows become cards, each
+ * cell under its label, so no column (an action, a status, a due date) is scrolled out of sight.
+ */
+function labelCells(tableElement) {
+  const labels = [...tableElement.querySelectorAll('thead th')].map((header) => header.textContent.trim());
+  for (const row of tableElement.querySelectorAll('tbody tr')) {
+    [...row.children].forEach((cell, index) => {
+      if (labels[index]) cell.dataset.label = labels[index];
+    });
+  }
 }
 
 function renderDetail(request) {

@@ -77,4 +77,35 @@ describe('the console shows what approving will do', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('hides no action or status on a 390 px phone: queue rows and store rows become cards', async () => {
+    const requestId = await session.client.submitAndVerify({ type: 'access', email: 'amira.haddad@example.net' });
+    expect((await session.client.approve(requestId)).status).toBe(200);
+    const page = await session.browser.newPage({ viewport: { width: 390, height: 844 } });
+    const problems = watchProblems(page);
+    await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
+    const noSidewaysScroll = () => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    const inView = async (locator: import('playwright-core').Locator) => {
+      const box = await locator.boundingBox();
+      return box !== null && box.x >= 0 && box.x + box.width <= 390;
+    };
+
+    await page.goto(`${session.stack.apiUrl}/console#/queue?status=in_progress`);
+    const row = page.locator('#queue-rows tr', { hasText: requestId });
+    await expect.poll(() => row.isVisible()).toBe(true);
+    expect(await inView(row.locator('td[data-label="Status"]'))).toBe(true);
+    expect(await inView(row.locator('td[data-label="Due"]'))).toBe(true);
+    expect(await noSidewaysScroll()).toBeLessThanOrEqual(390);
+    await screenshot(page, 'console-queue-phone');
+
+    await page.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
+    const complete = page.getByRole('button', { name: /Complete task… for/ });
+    await expect.poll(() => complete.isVisible(), { timeout: 20_000 }).toBe(true);
+    await complete.scrollIntoViewIfNeeded();
+    expect(await inView(complete)).toBe(true);
+    expect(await noSidewaysScroll()).toBeLessThanOrEqual(390);
+    await screenshot(page, 'console-detail-phone');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
