@@ -1,9 +1,13 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../fixtures/axe.ts';
 import { screenshot, useBrowserSession, watchProblems } from '../fixtures/browser.ts';
 import { eventually } from '../fixtures/local-client.ts';
 
 const session = useBrowserSession();
+
+/** A signed-in officer session in `page`, as the console keeps it after signing in. */
+const signIn = async (page: Page) => page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
 
 describe('the console shows what approving will do', () => {
   it('previews an erasure per store and asks for a confirmation that names the counts before erasing', async () => {
@@ -16,7 +20,7 @@ describe('the console shows what approving will do', () => {
     page.on('request', (request) => {
       if (request.method() === 'POST' && request.url().endsWith('/approve')) approvals.push(request.url());
     });
-    await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
+    await signIn(page);
     await page.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
 
     // Who the workflow resolved the requester to, and from where: what a person searching by hand needs.
@@ -57,7 +61,7 @@ describe('the console shows what approving will do', () => {
     await eventually(async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined), 20_000, 'the request to await approval');
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
-    await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
+    await signIn(page);
     await page.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
     await expect.poll(() => page.getByRole('button', { name: 'Approve' }).isVisible()).toBe(true);
 
@@ -83,7 +87,7 @@ describe('the console shows what approving will do', () => {
     expect((await session.client.approve(requestId)).status).toBe(200);
     const page = await session.browser.newPage({ viewport: { width: 390, height: 844 } });
     const problems = watchProblems(page);
-    await page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
+    await signIn(page);
     const noSidewaysScroll = () => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     const inView = async (locator: import('playwright-core').Locator) => {
       const box = await locator.boundingBox();

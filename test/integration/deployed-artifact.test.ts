@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
 import { functionCatalog, type FunctionName } from '../../lib/catalog.ts';
+import { functionMemoryMb, functionTimeoutSeconds } from '../../lib/constructs/functions.ts';
 import { readCloudAssembly } from '../../lib/local/deployed/cloud-assembly.ts';
 import { LocalResources } from '../../lib/local/deployed/local-resources.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../lib/local/local-stack.ts';
@@ -77,11 +78,12 @@ describe('the synthesized bundles', () => {
     }
   });
 
-  it('run with exactly the handler, timeout and memory of their catalog entry', () => {
+  it('run with exactly the handler, timeout and memory of their catalog entry, one function per entry', () => {
+    expect(assembly.functions.map((fn) => fn.name).sort()).toEqual(Object.keys(functionCatalog).sort());
     for (const fn of assembly.functions) {
       expect(fn.handler, fn.name).toBe('index.handler');
-      expect(fn.timeoutSeconds, fn.name).toBeGreaterThan(0);
-      expect(functionCatalog[fn.name], fn.name).toBeDefined();
+      expect(fn.timeoutSeconds, fn.name).toBe(functionTimeoutSeconds(functionCatalog[fn.name]));
+      expect(fn.memoryMb, fn.name).toBe(functionMemoryMb(functionCatalog[fn.name]));
     }
   });
 });
