@@ -22,7 +22,7 @@ export function connectorFor(store: StoreDefinition, context: ConnectorContext):
       return new S3Connector(s3Client(), store, context.locations[store.id] ?? store.bucket);
     case 'webhook':
       return new WebhookConnector(store, {
-        endpoint: resolveWebhookEndpoint(store),
+        endpoint: () => resolveWebhookEndpoint(store),
         secret: () => resolveWebhookSecret(store, context.locations[store.id]),
         callbackUrl: `${context.callbackBaseUrl}/callbacks/${store.id}`,
       });

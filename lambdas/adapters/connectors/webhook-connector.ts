@@ -47,7 +47,11 @@ export type SubjectRequestType = 'access' | 'rectification' | 'erasure' | 'objec
 const wireIdentities: Readonly<Record<string, string>> = { email: 'email', customerId: 'customer_id' };
 
 export interface WebhookConnectorOptions {
-  readonly endpoint: string;
+  /**
+   * The processor's URL, or how to find it when the connector first calls: a function that only
+   * builds a connector without calling (a preview) needs no endpoint in its environment.
+   */
+  readonly endpoint: string | (() => string);
   /** The shared HMAC key, resolved on each call (it is cached by `resolveWebhookSecret`). */
   readonly secret: () => Promise<string>;
   /** Where the processor posts its asynchronous answer: `<public base url>/callbacks/<store id>`. */
@@ -80,7 +84,7 @@ export class WebhookConnector implements StoreConnector {
     private readonly store: WebhookStore,
     private readonly options: WebhookConnectorOptions,
   ) {
-    assertSafeEndpoint(store.id, options.endpoint);
+    if (typeof options.endpoint === 'string') assertSafeEndpoint(store.id, options.endpoint);
     this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     this.now = options.now ?? (() => new Date());
@@ -148,13 +152,15 @@ export class WebhookConnector implements StoreConnector {
       // A re-check is answered on the spot, so the processor is not invited to call back.
       ...(type === 'erasure_verification' ? {} : { callback_url: this.options.callbackUrl }),
     });
+    // A missing or unsafe endpoint is a configuration error, never retried as an unavailable processor.
+    const endpoint = typeof this.options.endpoint === 'string' ? this.options.endpoint : this.options.endpoint();
     const secret = await this.options.secret();
     const signature = signWebhook(secret, body, Math.floor(this.now().getTime() / 1000));
 
     let response: Response;
     let text: string;
     try {
-      response = await this.fetch(this.options.endpoint, {
+      response = await this.fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', [signatureHeader]: signature, [requestIdHeader]: subject.requestId },
         body,
