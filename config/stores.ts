@@ -249,6 +249,8 @@ export const storeCatalog: StoreCatalog = {
         retentionPeriod: '10 years after the end of the year of the invoice',
         removeAttributes: ['phone', 'marketingSegment'],
       },
+      // Invoices carry the phone and address they were issued with; tax law keeps them as issued.
+      uncorrectable: { fields: ['phone', 'address'], reason: 'invoices already issued must be kept exactly as they were issued, as tax law requires; new invoices use the corrected details' },
       recipients: [{ name: 'Example Accounting LLP (external accountant)', email: 'privacy@accounting.example.com' }],
       disclosure: {
         categories: ['invoices and payments', 'billing address', 'contact phone'],
@@ -270,6 +272,7 @@ export const storeCatalog: StoreCatalog = {
             source: 'vous, et notre prestataire de paiement',
           },
           erasure: { legalBasis: 'obligation légale de conserver les factures à des fins fiscales (RGPD, art. 6, par. 1, point c, et art. 17, par. 3, point b ; p. ex. règles de TVA du Royaume-Uni, § 147 AO en Allemagne)', retentionPeriod: '10 ans après la fin de l\'année de la facture' },
+          uncorrectable: { reason: 'les factures déjà émises doivent être conservées exactement telles qu\'elles ont été émises, comme l\'exige le droit fiscal ; les nouvelles factures utilisent les coordonnées rectifiées' },
         },
         de: {
           name: 'Abrechnungsunterlagen',
@@ -282,6 +285,7 @@ export const storeCatalog: StoreCatalog = {
             source: 'Sie und unser Zahlungsdienstleister',
           },
           erasure: { legalBasis: 'gesetzliche Pflicht, Rechnungen für steuerliche Zwecke aufzubewahren (Art. 6 Abs. 1 lit. c und Art. 17 Abs. 3 lit. b DSGVO; z. B. § 147 AO, britische Umsatzsteuerregeln)', retentionPeriod: '10 Jahre nach Ende des Rechnungsjahres' },
+          uncorrectable: { reason: 'bereits ausgestellte Rechnungen so aufbewahrt werden müssen, wie sie ausgestellt wurden, wie es das Steuerrecht verlangt; neue Rechnungen verwenden die berichtigten Angaben' },
         },
         es: {
           name: 'Registros de facturación',
@@ -294,6 +298,7 @@ export const storeCatalog: StoreCatalog = {
             source: 'usted y nuestro proveedor de pagos',
           },
           erasure: { legalBasis: 'obligación legal de conservar las facturas a efectos fiscales (art. 6.1.c y 17.3.b RGPD; p. ej., normas del IVA del Reino Unido, § 147 AO en Alemania)', retentionPeriod: '10 años desde el final del año de la factura' },
+          uncorrectable: { reason: 'las facturas ya emitidas deben conservarse exactamente como se emitieron, tal como exige la normativa fiscal; las nuevas facturas usan los datos rectificados' },
         },
       },
     },

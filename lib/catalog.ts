@@ -66,7 +66,7 @@ export const functionCatalog = {
     kind: 'http',
     description: 'Takes a new request from the public form and starts its workflow',
     capabilities: ['requests:write', 'workflow:start'],
-    settings: ['publicBaseUrl', 'defaultJurisdiction', 'ipSubmissionsLimit', 'ipSubmissionsWindowSeconds', 'emailVerificationsLimit', 'emailVerificationsWindowSeconds', 'submissionDedupeWindowSeconds', 'submissionAnswerFloorMs'],
+    settings: ['publicBaseUrl', 'defaultJurisdiction', 'offeredJurisdictions', 'ipSubmissionsLimit', 'ipSubmissionsWindowSeconds', 'emailVerificationsLimit', 'emailVerificationsWindowSeconds', 'submissionDedupeWindowSeconds', 'submissionAnswerFloorMs'],
   },
   verifyRequest: {
     entry: 'lambdas/http/verify-request.ts',
@@ -217,6 +217,8 @@ export const functionCatalog = {
     kind: 'task',
     description: 'Records per-store outcomes, builds the access export, tells recipients (Art. 19), settles the status',
     capabilities: ['requests:write', 'exports:read', 'exports:write', 'mail:send'],
+    // The access report names the organisation, its privacy notice and its contact.
+    settings: ['organisationName', 'privacyNoticeUrl', 'privacyContact'],
     timeoutSeconds: 300,
     memoryMb: 1024,
   },

@@ -28,6 +28,15 @@ export interface ExportedStore {
   readonly records: readonly Readonly<Record<string, unknown>>[];
 }
 
+/**
+ * The names the requester's browser saves the export under (the objects' Content-Disposition), and
+ * so the names the report gives them: one place, so what the report says and what is downloaded agree.
+ */
+export function exportDownloadNames(requestId: string): { readonly json: string; readonly report: string } {
+  const base = `personal-data-${requestId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  return { json: `${base}.json`, report: `${base}.html` };
+}
+
 export function buildAccessExport(input: {
   request: Pick<DsrRequest, 'requestId' | 'receivedAt' | 'email' | 'jurisdiction'>;
   stores: readonly StoreDefinition[];

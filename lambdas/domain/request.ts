@@ -1,3 +1,4 @@
+import type { UncorrectedField } from './store-catalog.ts';
 import type { Jurisdiction } from './deadline.ts';
 import type { RequestStatus } from './status.ts';
 
@@ -59,7 +60,8 @@ export interface StoreOutcome extends StoreResult {
 /** Why a request must be looked at by an officer even where a policy would approve it alone. */
 /** `confusable_address`: the address mixes scripts or uses look-alike characters (`domain/confusable.ts`). */
 /** `repeated_requests`: the mailbox made several other confirmed requests this year (`domain/repeated-requests.ts`). */
-export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found' | 'confusable_address' | 'repeated_requests';
+/** `not_correctable_everywhere`: a store holds a corrected field it cannot change (catalog `uncorrectable`). */
+export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found' | 'confusable_address' | 'repeated_requests' | 'not_correctable_everywhere';
 
 /** What an amendment will change in one store, shown to the officer before approval. */
 export interface AmendmentPreview {
@@ -104,6 +106,8 @@ export interface DsrRequest {
   readonly storeIds?: readonly string[];
   readonly recipientNotices?: readonly RecipientNotice[];
   readonly amendmentPreview?: readonly AmendmentPreview[];
+  /** Amendments only: corrected fields a store holds but cannot change, with the catalog's reason (English, for the officer). */
+  readonly uncorrectedFields?: readonly UncorrectedField[];
   readonly storeOutcomes?: readonly StoreOutcome[];
   readonly exportKey?: string;
   readonly rejectionReason?: string;

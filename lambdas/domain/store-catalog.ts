@@ -66,8 +66,16 @@ interface StoreBase {
    */
   readonly provision: 'demo' | 'existing';
   readonly erasure: ErasureStrategy;
-  /** Requester-facing field name → this store's attribute, for amendments. Fields not mapped are not held here. */
+  /** Requester-facing field name → this store's attribute, for amendments. Fields not mapped are not held here, unless `uncorrectable` names them. */
   readonly fields?: Readonly<Partial<Record<CorrectableField, string>>>;
+  /**
+   * Correctable kinds of data this store holds but an amendment cannot change here (a copy printed
+   * on issued invoices, a system we cannot write), and why, in the requester's words. An amendment
+   * of one of them is flagged to the officer before approval, and the requester's mail says it
+   * stays unchanged here and why, instead of claiming the change was made everywhere. `reason`
+   * reads after "because" ("issued invoices must stay as they were issued, as tax law requires").
+   */
+  readonly uncorrectable?: { readonly fields: readonly CorrectableField[]; readonly reason: string };
   /** For marketing stores: the attribute values that record an objection to direct marketing (Art. 21). */
   readonly marketingOptOut?: Readonly<Record<string, string | number | boolean>>;
   /**
@@ -90,6 +98,8 @@ export interface StoreTexts {
   readonly disclosure: StoreDisclosure;
   /** Only for a `retain` store: its `legalBasis` and `retentionPeriod`, translated. */
   readonly erasure?: { readonly legalBasis: string; readonly retentionPeriod: string };
+  /** Only for a store with `uncorrectable` fields: why they stay unchanged, translated. */
+  readonly uncorrectable?: { readonly reason: string };
 }
 
 /** A language other than the catalog's own (English). */
@@ -186,7 +196,22 @@ export function localizeStore<S extends StoreDefinition>(store: S, language: str
   const texts = store.translations?.[language as TranslatedLanguage];
   if (!texts) return store;
   const erasure = store.erasure.strategy === 'retain' && texts.erasure ? { ...store.erasure, ...texts.erasure } : store.erasure;
-  return { ...store, name: texts.name, disclosure: texts.disclosure, erasure };
+  const uncorrectable = store.uncorrectable && texts.uncorrectable ? { ...store.uncorrectable, reason: texts.uncorrectable.reason } : store.uncorrectable;
+  return { ...store, name: texts.name, disclosure: texts.disclosure, erasure, ...(uncorrectable ? { uncorrectable } : {}) };
+}
+
+/** A corrected field that a store holds but cannot change (its `uncorrectable` fields), and why. */
+export interface UncorrectedField {
+  readonly storeId: string;
+  readonly field: CorrectableField;
+  readonly reason: string;
+}
+
+/** What an amendment of `fields` leaves unchanged, store by store, in the stores' own words (localize them first for a requester). */
+export function uncorrectedFields(stores: readonly StoreDefinition[], fields: readonly CorrectableField[]): UncorrectedField[] {
+  return stores.flatMap((store) =>
+    (store.uncorrectable?.fields ?? []).filter((field) => fields.includes(field)).map((field) => ({ storeId: store.id, field, reason: store.uncorrectable!.reason })),
+  );
 }
 
 const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
@@ -213,6 +238,7 @@ function translationGaps(store: StoreDefinition, language: string, texts: StoreT
   if (store.erasure.strategy === 'retain' && (isBlank(texts.erasure?.legalBasis) || isBlank(texts.erasure?.retentionPeriod))) {
     gaps.push(`${where}: erasure.legalBasis and erasure.retentionPeriod are missing`);
   }
+  if (store.uncorrectable && isBlank(texts.uncorrectable?.reason)) gaps.push(`${where}: uncorrectable.reason is missing`);
   return gaps;
 }
 
@@ -241,6 +267,12 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
     }
     for (const transfer of store.disclosure.transfers ?? []) {
       if (!transfer.destination.trim() || !transfer.safeguard.trim()) problems.push(`store "${store.id}": each transfer needs a destination and the safeguard that covers it`);
+    }
+    if (store.uncorrectable) {
+      if (store.uncorrectable.fields.length === 0 || isBlank(store.uncorrectable.reason)) problems.push(`store "${store.id}": uncorrectable needs the fields it cannot change and the reason, for the requester`);
+      for (const field of store.uncorrectable.fields) {
+        if (store.fields?.[field]) problems.push(`store "${store.id}": field "${field}" is both mapped for amendment and declared uncorrectable`);
+      }
     }
     if (store.kind === 'webhook' && store.callbackTimeoutHours <= 0) problems.push(`store "${store.id}" needs a positive callbackTimeoutHours`);
     if (store.kind === 'manual' && store.taskTimeoutHours <= 0) problems.push(`store "${store.id}" needs a positive taskTimeoutHours`);

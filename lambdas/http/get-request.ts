@@ -1,3 +1,6 @@
+import { requesterLanguageOf } from '../domain/languages.ts';
+import { localizeStore } from '../domain/store-catalog.ts';
+import { requesterTexts } from '../messages/requester-texts.ts';
 import { publicView } from '../ports/request-repository.ts';
 import { catalog, requests, storeTasks } from '../shared/dependencies.ts';
 import { HttpError, httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
@@ -26,9 +29,21 @@ export const handler = httpHandler(async (event) => {
       const resolver = catalog.identityResolvers.find((candidate) => candidate.as === identity);
       return { identity, values, source: resolver ? { storeId: resolver.storeId, storeName: storeOf(resolver.storeId)?.name ?? resolver.storeId } : 'verified mailbox' };
     }),
-    // Human names for every store of the request, also those not started yet.
-    storeNames: Object.fromEntries((request.storeIds ?? []).map((storeId) => [storeId, storeOf(storeId)?.name ?? storeId])),
+    // Human names for every store of the request, also those not started yet, and those that keep a corrected field as it was.
+    storeNames: Object.fromEntries(
+      [...new Set([...(request.storeIds ?? []), ...(request.uncorrectedFields ?? []).map((kept) => kept.storeId)])].map((storeId) => [storeId, storeOf(storeId)?.name ?? storeId]),
+    ),
+    // The words the requester's mails use, in the request's language, so the console previews an
+    // officer's message to the requester exactly as the closing mail will carry it.
+    requesterWords: requesterWords(request.locale, request.storeIds ?? []),
     otherRequests,
     otherRequestsTruncated: history.truncated || others.length > 20,
   });
 });
+
+function requesterWords(locale: string | undefined, storeIds: readonly string[]) {
+  const language = requesterLanguageOf(locale);
+  const texts = requesterTexts(language);
+  const stores = catalog.stores.filter((store) => storeIds.includes(store.id)).map((store) => localizeStore(store, language));
+  return { language, officerMessage: texts.layout.officerMessage, colon: texts.layout.colon, storeNames: Object.fromEntries(stores.map((store) => [store.id, store.name])) };
+}

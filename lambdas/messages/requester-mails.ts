@@ -1,5 +1,5 @@
 import type { Correction, RequestType, StoreOutcome } from '../domain/request.ts';
-import { localizeStore, type StoreDefinition } from '../domain/store-catalog.ts';
+import { localizeStore, uncorrectedFields, type StoreDefinition } from '../domain/store-catalog.ts';
 import { renderMail, type MailBody, type MailParts, type Organisation } from './layout.ts';
 import { organisationName, privacyContact, privacyNoticeUrl, readSetting } from '../shared/settings.ts';
 import { requesterLanguageOf } from '../domain/languages.ts';
@@ -13,8 +13,8 @@ interface RequesterMail {
   readonly locale?: string;
 }
 
-/** Who answers, from the operator's settings: every requester mail's footer names it. */
-const organisation = (): Organisation => ({ name: readSetting(organisationName), noticeUrl: readSetting(privacyNoticeUrl), contact: readSetting(privacyContact) });
+/** Who answers, from the operator's settings: every requester mail's footer and the access report name it. */
+export const organisationFromSettings = (): Organisation => ({ name: readSetting(organisationName), noticeUrl: readSetting(privacyNoticeUrl), contact: readSetting(privacyContact) });
 
 /** Picks the texts for the request's language, and renders its mail with the shared parts filled in. */
 function compose(input: RequesterMail, build: (texts: RequesterTexts, date: (iso: string) => string) => Omit<MailParts, 'requestId' | 'statusLink' | 'language' | 'organisation'>): MailBody {
@@ -25,7 +25,7 @@ function compose(input: RequesterMail, build: (texts: RequesterTexts, date: (iso
     ...(input.statusLink ? { statusLink: input.statusLink } : {}),
     requestId: input.requestId,
     language,
-    organisation: organisation(),
+    organisation: organisationFromSettings(),
   });
 }
 
@@ -39,14 +39,6 @@ const storeName = (stores: readonly StoreDefinition[], storeId: string) => store
 /** A processor's part an officer did by hand says so after its result: it is not the processor's own answer. */
 const withHandling = (texts: RequesterTexts, outcome: StoreOutcome, line: string) => (outcome.completedBy === 'officer' ? `${line} (${texts.handledByHand.mailLine})` : line);
 
-/** The label of an officer's message to the requester (to move into RequesterTexts), by the texts' locale. */
-const officerMessageLabels: Readonly<Record<string, string>> = {
-  'en-GB': 'Message from our privacy team',
-  'fr-FR': 'Message de notre équipe chargée de la protection des données',
-  'de-DE': 'Nachricht unseres Datenschutzteams',
-  'es-ES': 'Mensaje de nuestro equipo de privacidad',
-};
-
 /**
  * A store's detail line, then the officer's message to the requester about that store (if any) on
  * a labelled line of its own, as written. The officer's internal note is never shown: only this.
@@ -58,7 +50,7 @@ const withMessage = (texts: RequesterTexts, outcome: StoreOutcome, name: string,
 ];
 
 const messageLine = (texts: RequesterTexts, outcome: StoreOutcome, name: string, alone: boolean) => {
-  const line = `${name}${texts.layout.colon}${officerMessageLabels[texts.locale] ?? officerMessageLabels['en-GB']}${texts.layout.colon}“${outcome.messageToRequester}”`;
+  const line = `${name}${texts.layout.colon}${texts.layout.officerMessage}${texts.layout.colon}“${outcome.messageToRequester}”`;
   return alone ? withHandling(texts, outcome, line) : line;
 };
 
@@ -102,29 +94,28 @@ export function rejectedMail(input: RequesterMail & { type: RequestType; reason:
 
 export function amendCompletedMail(input: RequesterMail & { corrections: readonly Correction[]; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
   const stores = storesFor(input);
-  return compose(input, (texts) => ({
-    subject: texts.amendCompleted.subject,
-    heading: texts.amendCompleted.heading,
-    paragraphs: [texts.amendCompleted.asked(input.corrections.map((correction) => texts.fields[correction.field] ?? correction.field).join(', ')), texts.amendCompleted.whatChanged],
-    details: succeeded(input.outcomes).flatMap((outcome) =>
-      withMessage(
-        texts,
-        outcome,
-        storeName(stores, outcome.storeId),
-        outcome.messageToRequester && outcome.updated === undefined
-          ? undefined
-          : withHandling(
-              texts,
-              outcome,
-              `${storeName(stores, outcome.storeId)}${texts.layout.colon}${
-                outcome.updated === undefined
-                  ? texts.amendCompleted.handledByStaff
-                  : `${counted(texts.amendCompleted.updated, outcome.updated, texts.locale)}${outcome.updated === 0 ? texts.amendCompleted.alreadyCorrect : ''}`
-              }`,
-            ),
-      ),
-    ),
-  }));
+  // A system that keeps a corrected field as it was takes no part in the amendment: it is named, never hidden behind "everywhere".
+  const keptAsItWas = uncorrectedFields(stores, input.corrections.map((correction) => correction.field));
+  return compose(input, (texts) => {
+    const words = texts.amendCompleted;
+    const fields = input.corrections.map((correction) => texts.fields[correction.field] ?? correction.field).join(', ');
+    const result = (outcome: StoreOutcome) =>
+      outcome.updated === undefined ? words.handledByStaff : `${counted(words.updated, outcome.updated, texts.locale)}${outcome.updated === 0 ? words.alreadyCorrect : ''}`;
+    return {
+      subject: words.subject,
+      heading: words.heading,
+      paragraphs: [keptAsItWas.length ? words.askedWithExceptions(fields) : words.asked(fields), words.whatChanged],
+      details: [
+        ...succeeded(input.outcomes).flatMap((outcome) => {
+          const name = storeName(stores, outcome.storeId);
+          // A person's message alone speaks for a store they handled without a count.
+          const line = outcome.messageToRequester && outcome.updated === undefined ? undefined : withHandling(texts, outcome, `${name}${texts.layout.colon}${result(outcome)}`);
+          return withMessage(texts, outcome, name, line);
+        }),
+        ...keptAsItWas.map((kept) => `${storeName(stores, kept.storeId)}${texts.layout.colon}${words.keptAsItWas(texts.fields[kept.field], kept.reason)}`),
+      ],
+    };
+  });
 }
 
 export function deleteCompletedMail(input: RequesterMail & { outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[]; backupDays: number }): MailBody {

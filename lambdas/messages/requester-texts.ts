@@ -29,6 +29,8 @@ export interface RequesterTexts {
     readonly sentBy: (organisation: string) => string;
     readonly privacyNotice: string;
     readonly contact: string;
+    /** The label of an officer's message to the requester about one system, as written. */
+    readonly officerMessage: string;
   };
   readonly verification: {
     readonly subject: string;
@@ -59,6 +61,10 @@ export interface RequesterTexts {
     readonly subject: string;
     readonly heading: string;
     readonly asked: (fields: string) => string;
+    /** Instead of `asked` when a system keeps a corrected field as it was (catalog `uncorrectable`): never "everywhere" then. */
+    readonly askedWithExceptions: (fields: string) => string;
+    /** That system's line: the field, and the catalog's reason (in this language). */
+    readonly keptAsItWas: (field: string, reason: string) => string;
     readonly whatChanged: string;
     readonly updated: Counted;
     readonly alreadyCorrect: string;
@@ -93,8 +99,25 @@ export interface RequesterTexts {
   readonly handledByHand: { readonly mailLine: string; readonly report: string };
   readonly report: {
     readonly title: string;
+    /** Who the report comes from: the organisation (the controller) that holds the data. */
+    readonly from: (organisation: string) => string;
     readonly intro: (requestId: string, received: string, made: string, email: string) => string;
-    readonly machineReadable: string;
+    /** Names the JSON file exactly as the requester downloads it (`personal-data-<requestId>.json`). */
+    readonly machineReadable: (fileName: string) => string;
+    /** The summary before the per-system sections: one row per system. */
+    readonly summaryTitle: string;
+    readonly summaryLead: string;
+    readonly system: string;
+    readonly outcome: string;
+    /** What happened in a system, in the summary. */
+    readonly status: { readonly included: string; readonly nothingHeld: string; readonly sentSeparately: string; readonly unavailable: string };
+    readonly backToSummary: string;
+    /** Record values that are true or false. */
+    readonly yes: string;
+    readonly no: string;
+    /** The closing part: who holds the data and how to reach them. */
+    readonly contactTitle: string;
+    readonly controller: (organisation: string) => string;
     readonly what: string;
     readonly why: string;
     readonly legalBasis: string;
@@ -131,6 +154,7 @@ const en: RequesterTexts = {
     sentBy: (organisation) => `Sent by ${organisation}.`,
     privacyNotice: 'Privacy notice',
     contact: 'Questions about your data',
+    officerMessage: 'Message from our privacy team',
   },
   verification: {
     subject: 'Confirm your privacy request',
@@ -162,6 +186,9 @@ const en: RequesterTexts = {
     subject: 'Your personal data has been corrected',
     heading: 'We corrected your personal data',
     asked: (fields) => `You asked us to correct: ${fields}. We made the change in every system that holds it, and told the companies we share it with (GDPR Art. 19).`,
+    askedWithExceptions: (fields) =>
+      `You asked us to correct: ${fields}. We made the change in every system where it can be changed, and told the companies we share it with (GDPR Art. 19). Where a system keeps it as it was, we say so below, and why.`,
+    keptAsItWas: (field, reason) => `your ${field} stays as it was here, because ${reason}`,
     whatChanged: 'Here is what changed where:',
     updated: { one: '{n} record updated', other: '{n} records updated' },
     alreadyCorrect: ' (already correct)',
@@ -206,7 +233,23 @@ const en: RequesterTexts = {
   report: {
     title: 'Your personal data',
     intro: (requestId, received, made, email) => `Request ${requestId}, received ${received}, report made ${made}, for ${email}.`,
-    machineReadable: 'The file export.json holds the same data in a machine-readable form you can take to another service.',
+    from: (organisation) => `A copy of the personal data ${organisation} holds about you.`,
+    machineReadable: (fileName) => `The file ${fileName}, downloaded with this report, holds the same data in a machine-readable form you can take to another service.`,
+    summaryTitle: 'Summary',
+    summaryLead: 'Every system we searched, what we found there and how long we keep it. Select a system to see its details.',
+    system: 'System',
+    outcome: 'What we found',
+    status: {
+      included: 'Records included below',
+      nothingHeld: 'Nothing held about you',
+      sentSeparately: 'Searched by hand, sent separately',
+      unavailable: 'Could not be searched in time, sent later',
+    },
+    backToSummary: 'Back to the summary',
+    yes: 'Yes',
+    no: 'No',
+    contactTitle: 'Who holds your data',
+    controller: (organisation) => `${organisation} is responsible for this data (the controller).`,
     what: 'What we hold',
     why: 'Why',
     legalBasis: 'Legal basis',
@@ -249,6 +292,7 @@ const fr: RequesterTexts = {
     sentBy: (organisation) => `Envoyé par ${organisation}.`,
     privacyNotice: 'Politique de confidentialité',
     contact: 'Questions sur vos données',
+    officerMessage: 'Message de notre équipe chargée de la protection des données',
   },
   verification: {
     subject: 'Confirmez votre demande relative à vos données',
@@ -281,6 +325,9 @@ const fr: RequesterTexts = {
     heading: 'Nous avons rectifié vos données personnelles',
     asked: (fields) =>
       `Vous nous avez demandé de rectifier : ${fields}. Nous avons fait la modification dans chaque système qui contient ces données et en avons informé les entreprises avec lesquelles nous les partageons (RGPD, art. 19).`,
+    askedWithExceptions: (fields) =>
+      `Vous nous avez demandé de rectifier : ${fields}. Nous avons fait la modification dans chaque système où elle est possible et en avons informé les entreprises avec lesquelles nous partageons ces données (RGPD, art. 19). Lorsqu’un système les conserve telles quelles, nous l’indiquons ci-dessous, avec la raison.`,
+    keptAsItWas: (field, reason) => `nous ne pouvons pas modifier ici votre ${field}, car ${reason}`,
     whatChanged: 'Voici ce qui a changé, et où :',
     updated: { one: '{n} enregistrement mis à jour', other: '{n} enregistrements mis à jour' },
     alreadyCorrect: ' (déjà correct)',
@@ -330,7 +377,24 @@ const fr: RequesterTexts = {
   report: {
     title: 'Vos données personnelles',
     intro: (requestId, received, made, email) => `Demande ${requestId}, reçue le ${received}, rapport établi le ${made}, pour ${email}.`,
-    machineReadable: 'Le fichier export.json contient les mêmes données sous une forme lisible par machine, que vous pouvez transmettre à un autre service.',
+    from: (organisation) => `Copie des données personnelles vous concernant détenues par ${organisation}.`,
+    machineReadable: (fileName) =>
+      `Le fichier ${fileName}, téléchargé avec ce rapport, contient les mêmes données sous une forme lisible par machine, que vous pouvez transmettre à un autre service.`,
+    summaryTitle: 'Résumé',
+    summaryLead: 'Chaque système consulté, ce que nous y avons trouvé et combien de temps nous conservons ces données. Sélectionnez un système pour en voir le détail.',
+    system: 'Système',
+    outcome: 'Ce que nous avons trouvé',
+    status: {
+      included: 'Enregistrements présentés ci-dessous',
+      nothingHeld: 'Aucune donnée vous concernant',
+      sentSeparately: 'Consulté à la main, envoyé séparément',
+      unavailable: "N'a pas pu être consulté à temps, envoyé plus tard",
+    },
+    backToSummary: 'Retour au résumé',
+    yes: 'Oui',
+    no: 'Non',
+    contactTitle: 'Qui détient vos données',
+    controller: (organisation) => `${organisation} est responsable de ces données (responsable du traitement).`,
     what: 'Ce que nous détenons',
     why: 'Pourquoi',
     legalBasis: 'Base juridique',
@@ -373,6 +437,7 @@ const de: RequesterTexts = {
     sentBy: (organisation) => `Gesendet von ${organisation}.`,
     privacyNotice: 'Datenschutzerklärung',
     contact: 'Fragen zu Ihren Daten',
+    officerMessage: 'Nachricht unseres Datenschutzteams',
   },
   verification: {
     subject: 'Bestätigen Sie Ihren Datenschutzantrag',
@@ -405,6 +470,9 @@ const de: RequesterTexts = {
     heading: 'Wir haben Ihre personenbezogenen Daten berichtigt',
     asked: (fields) =>
       `Sie haben uns gebeten, Folgendes zu berichtigen: ${fields}. Wir haben die Änderung in jedem System vorgenommen, das diese Daten enthält, und die Unternehmen informiert, mit denen wir sie teilen (DSGVO Art. 19).`,
+    askedWithExceptions: (fields) =>
+      `Sie haben uns gebeten, Folgendes zu berichtigen: ${fields}. Wir haben die Änderung in jedem System vorgenommen, in dem sie möglich ist, und die Unternehmen informiert, mit denen wir diese Daten teilen (DSGVO Art. 19). Wo ein System sie unverändert behält, sagen wir es unten, mit dem Grund.`,
+    keptAsItWas: (field, reason) => `Ihre Angabe „${field}“ bleibt hier unverändert, weil ${reason}`,
     whatChanged: 'Das hat sich wo geändert:',
     updated: { one: '{n} Datensatz aktualisiert', other: '{n} Datensätze aktualisiert' },
     alreadyCorrect: ' (bereits korrekt)',
@@ -454,7 +522,24 @@ const de: RequesterTexts = {
   report: {
     title: 'Ihre personenbezogenen Daten',
     intro: (requestId, received, made, email) => `Antrag ${requestId}, eingegangen am ${received}, Bericht erstellt am ${made}, für ${email}.`,
-    machineReadable: 'Die Datei export.json enthält dieselben Daten in maschinenlesbarer Form, die Sie zu einem anderen Dienst mitnehmen können.',
+    from: (organisation) => `Eine Kopie der personenbezogenen Daten, die ${organisation} über Sie gespeichert hat.`,
+    machineReadable: (fileName) =>
+      `Die Datei ${fileName}, die Sie mit diesem Bericht heruntergeladen haben, enthält dieselben Daten in maschinenlesbarer Form, die Sie zu einem anderen Dienst mitnehmen können.`,
+    summaryTitle: 'Übersicht',
+    summaryLead: 'Jedes System, das wir durchsucht haben, was wir dort gefunden haben und wie lange wir die Daten aufbewahren. Wählen Sie ein System, um die Einzelheiten zu sehen.',
+    system: 'System',
+    outcome: 'Was wir gefunden haben',
+    status: {
+      included: 'Datensätze unten aufgeführt',
+      nothingHeld: 'Keine Daten über Sie gespeichert',
+      sentSeparately: 'Von Hand durchsucht, gesondert zugesandt',
+      unavailable: 'Konnte nicht rechtzeitig durchsucht werden, folgt gesondert',
+    },
+    backToSummary: 'Zurück zur Übersicht',
+    yes: 'Ja',
+    no: 'Nein',
+    contactTitle: 'Wer für Ihre Daten verantwortlich ist',
+    controller: (organisation) => `${organisation} ist für diese Daten verantwortlich (Verantwortlicher).`,
     what: 'Was wir speichern',
     why: 'Warum',
     legalBasis: 'Rechtsgrundlage',
@@ -497,6 +582,7 @@ const es: RequesterTexts = {
     sentBy: (organisation) => `Enviado por ${organisation}.`,
     privacyNotice: 'Política de privacidad',
     contact: 'Preguntas sobre sus datos',
+    officerMessage: 'Mensaje de nuestro equipo de privacidad',
   },
   verification: {
     subject: 'Confirme su solicitud sobre sus datos',
@@ -529,6 +615,9 @@ const es: RequesterTexts = {
     heading: 'Hemos rectificado sus datos personales',
     asked: (fields) =>
       `Nos pidió rectificar: ${fields}. Hicimos el cambio en todos los sistemas que contienen esos datos e informamos a las empresas con las que los compartimos (RGPD, art. 19).`,
+    askedWithExceptions: (fields) =>
+      `Nos pidió rectificar: ${fields}. Hicimos el cambio en todos los sistemas donde es posible e informamos a las empresas con las que compartimos esos datos (RGPD, art. 19). Cuando un sistema los conserva tal como estaban, lo indicamos abajo, con el motivo.`,
+    keptAsItWas: (field, reason) => `su ${field} se mantiene aquí sin cambios, porque ${reason}`,
     whatChanged: 'Esto es lo que cambió y dónde:',
     updated: { one: '{n} registro actualizado', other: '{n} registros actualizados' },
     alreadyCorrect: ' (ya era correcto)',
@@ -578,7 +667,24 @@ const es: RequesterTexts = {
   report: {
     title: 'Sus datos personales',
     intro: (requestId, received, made, email) => `Solicitud ${requestId}, recibida el ${received}, informe elaborado el ${made}, para ${email}.`,
-    machineReadable: 'El archivo export.json contiene los mismos datos en un formato legible por máquina que puede llevar a otro servicio.',
+    from: (organisation) => `Copia de los datos personales que ${organisation} tiene sobre usted.`,
+    machineReadable: (fileName) =>
+      `El archivo ${fileName}, descargado con este informe, contiene los mismos datos en un formato legible por máquina que puede llevar a otro servicio.`,
+    summaryTitle: 'Resumen',
+    summaryLead: 'Cada sistema que hemos consultado, lo que encontramos en él y cuánto tiempo conservamos los datos. Seleccione un sistema para ver el detalle.',
+    system: 'Sistema',
+    outcome: 'Lo que encontramos',
+    status: {
+      included: 'Registros incluidos más abajo',
+      nothingHeld: 'Ningún dato sobre usted',
+      sentSeparately: 'Revisado a mano, enviado por separado',
+      unavailable: 'No se pudo consultar a tiempo, se enviará después',
+    },
+    backToSummary: 'Volver al resumen',
+    yes: 'Sí',
+    no: 'No',
+    contactTitle: 'Quién tiene sus datos',
+    controller: (organisation) => `${organisation} es responsable de estos datos (responsable del tratamiento).`,
     what: 'Qué datos tenemos',
     why: 'Para qué',
     legalBasis: 'Base jurídica',

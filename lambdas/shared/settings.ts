@@ -261,7 +261,7 @@ export const submissionAnswerFloorMs = /* @__PURE__ */ setting<number>({
 export const organisationName = /* @__PURE__ */ setting<string>({
   key: 'organisationName',
   env: 'ORGANISATION_NAME',
-  description: 'The organisation that answers the requests (the controller), named on every requester page and in every requester mail.',
+  description: 'The organisation that answers the requests (the controller), named on every requester page, in every requester mail and in the access report.',
   defaultValue: 'Example Ltd',
   parse: /* @__PURE__ */ plainText(100),
   format: asText,
@@ -270,7 +270,7 @@ export const organisationName = /* @__PURE__ */ setting<string>({
 export const privacyNoticeUrl = /* @__PURE__ */ setting<string>({
   key: 'privacyNoticeUrl',
   env: 'PRIVACY_NOTICE_URL',
-  description: 'The organisation\'s privacy notice (https), linked from every requester page and mail.',
+  description: 'The organisation\'s privacy notice (https), linked from every requester page and mail, and in the access report.',
   defaultValue: 'https://www.example.com/privacy',
   parse: httpsUrl,
   format: asText,
@@ -279,7 +279,7 @@ export const privacyNoticeUrl = /* @__PURE__ */ setting<string>({
 export const privacyContact = /* @__PURE__ */ setting<string>({
   key: 'privacyContact',
   env: 'PRIVACY_CONTACT',
-  description: 'Where requesters can write about their data (the privacy team or data-protection officer), shown on every requester page and mail.',
+  description: 'Where requesters can write about their data (the privacy team or data-protection officer), shown on every requester page and mail, and in the access report.',
   defaultValue: 'privacy@example.com',
   parse: mailbox,
   format: asText,
@@ -288,7 +288,7 @@ export const privacyContact = /* @__PURE__ */ setting<string>({
 export const offeredJurisdictions = /* @__PURE__ */ setting<OfferedJurisdiction[]>({
   key: 'offeredJurisdictions',
   env: 'OFFERED_JURISDICTIONS',
-  description: 'The laws the request form offers: "gdpr", "ccpa", or "gdpr,ccpa" to let the requester choose (otherwise the default jurisdiction applies).',
+  description: 'The laws the organisation answers requests under: "gdpr", "ccpa", or "gdpr,ccpa" to let the requester choose on the form (otherwise the default jurisdiction applies). A submission naming any other law than these and the default is refused with 400.',
   defaultValue: ['gdpr'],
   parse: jurisdictionList,
   format: (items) => items.join(','),

@@ -1,10 +1,11 @@
-import { buildAccessExport } from '../domain/access-export.ts';
+import { buildAccessExport, exportDownloadNames } from '../domain/access-export.ts';
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import { collectedKey, exportPrefix, workPrefix } from '../domain/object-keys.ts';
 import type { RecipientNotice, RequestType, StoreOutcome } from '../domain/request.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import { renderAccessReport } from '../messages/access-report-html.ts';
 import { recipientNoticeMail } from '../messages/recipient-mails.ts';
+import { organisationFromSettings } from '../messages/requester-mails.ts';
 import { requesterLanguageOf } from '../domain/languages.ts';
 import { requesterTexts } from '../messages/requester-texts.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
@@ -98,8 +99,10 @@ async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: r
   const rights = requesterTexts(language).report.rights;
   const document = buildAccessExport({ request, stores: planned, outcomes, recordsByStore, generatedAt: at, rights, language });
   const exportKey = `${exportPrefix(request.requestId)}export.json`;
-  await deps.objects.putJson(exportKey, document, { downloadName: `personal-data-${request.requestId}.json` });
-  await deps.objects.putText(`${exportPrefix(request.requestId)}report.html`, renderAccessReport(document), 'text/html; charset=utf-8');
+  // The report names the JSON file as it downloads: both names come from exportDownloadNames.
+  const downloadNames = exportDownloadNames(request.requestId);
+  await deps.objects.putJson(exportKey, document, { downloadName: downloadNames.json });
+  await deps.objects.putText(`${exportPrefix(request.requestId)}report.html`, renderAccessReport(document, organisationFromSettings()), 'text/html; charset=utf-8', { downloadName: downloadNames.report });
   return exportKey;
 }
 

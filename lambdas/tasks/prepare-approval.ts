@@ -2,6 +2,7 @@ import { isConfusableAddress } from '../domain/confusable.ts';
 import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
 import { isRepeatedRequest } from '../domain/repeated-requests.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
+import { uncorrectedFields } from '../domain/store-catalog.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { autoApprovedTypes, repeatedRequestsFlagAtSetting } from '../shared/config.ts';
 import { connectorFor } from '../shared/connectors.ts';
@@ -34,15 +35,21 @@ export async function prepareApproval(
   const subjectKeys = await resolveSubjectKeys(deps, request.emailCanonical);
   const history = await deps.requests.listByRequester(request.emailCanonical, { limit: 50 });
   const repeated = isRepeatedRequest(history.items, request.requestId, deps.now(), repeatedRequestsFlagAt);
-  const reviewFlags = [...flagsFor(request, subjectKeys), ...(repeated ? (['repeated_requests'] as const) : [])];
   const amendmentPreview = request.type === 'amend' ? await previewAmendment(deps, request, subjectKeys) : undefined;
+  // From the whole catalog: a store that cannot change a field takes no part in the amendment, yet holds it.
+  const uncorrected = request.type === 'amend' ? uncorrectedFields(deps.catalog.stores, (request.corrections ?? []).map((correction) => correction.field)) : [];
+  const reviewFlags = [
+    ...flagsFor(request, subjectKeys),
+    ...(repeated ? (['repeated_requests'] as const) : []),
+    ...(uncorrected.length ? (['not_correctable_everywhere'] as const) : []),
+  ];
   const at = deps.now().toISOString();
   const matches = Object.entries(subjectKeys)
     .filter(([identity]) => identity !== 'email')
     .map(([identity, values]) => `${identity}: ${values.length} match(es)`);
   await deps.requests
     .update(request.requestId, 'pending_approval', {
-      set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags, ...(amendmentPreview ? { amendmentPreview } : {}) },
+      set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags, ...(amendmentPreview ? { amendmentPreview } : {}), ...(uncorrected.length ? { uncorrectedFields: uncorrected } : {}) },
       event: { at, actor: 'system', action: 'awaiting_approval', detail: [...matches, ...reviewFlags.map((flag) => `flag: ${flag}`)].join(', ') || 'no identities to resolve' },
     })
     .catch(async (error: unknown) => {

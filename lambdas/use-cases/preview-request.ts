@@ -1,4 +1,4 @@
-import { erasureTotals, previewStore, type StorePreview } from '../domain/approval-preview.ts';
+import { erasureTotals, previewStore, previewUnchangedStore, type StorePreview } from '../domain/approval-preview.ts';
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import type { RequestType } from '../domain/request.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
@@ -14,7 +14,8 @@ export interface RequestPreview {
 /**
  * A read-only dry run of what approving will do, per store: the subject's items counted in each
  * store that can be read (DynamoDB tables, S3 prefixes), classified by the store's erasure
- * strategy; amendments' before/after as prepared; objections' switches. Counting reads and
+ * strategy; amendments' before/after as prepared, and the stores that keep a corrected field as
+ * it was; objections' switches. Counting reads and
  * changes nothing; processors and people are not asked (they would act).
  */
 export async function previewRequest(deps: Pick<Dependencies, 'requests' | 'catalog' | 'connectorFor'>, requestId: string): Promise<RequestPreview> {
@@ -29,8 +30,11 @@ export async function previewRequest(deps: Pick<Dependencies, 'requests' | 'cata
     stores.map(async (store) => {
       const connector = deps.connectorFor(store, { callbackBaseUrl: '' });
       const found = connector.count ? await connector.count(subject) : undefined;
-      return previewStore(store, request.type, found, request.amendmentPreview ?? []);
+      return previewStore(store, request.type, found, request.amendmentPreview ?? [], request.uncorrectedFields ?? []);
     }),
   );
-  return { requestId, type: request.type, stores: previews, ...(request.type === 'delete' ? { totals: erasureTotals(previews) } : {}) };
+  const uncorrected = request.uncorrectedFields ?? [];
+  const notRun = deps.catalog.stores.filter((store) => !stores.includes(store) && uncorrected.some((item) => item.storeId === store.id));
+  const all = [...previews, ...notRun.map((store) => previewUnchangedStore(store, uncorrected))];
+  return { requestId, type: request.type, stores: all, ...(request.type === 'delete' ? { totals: erasureTotals(all) } : {}) };
 }

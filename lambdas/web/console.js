@@ -37,12 +37,14 @@ const flagLabels = {
   no_subject_found: 'No subject found',
   confusable_address: 'Look-alike address',
   repeated_requests: 'Repeated requests',
+  not_correctable_everywhere: 'Not correctable everywhere',
 };
 const flagExplanations = {
   email_change: 'The requester asks to change the email address itself. That moves where their data and our mail go: make sure the new address is theirs before you approve.',
   multiple_subjects: 'The verified address matches more than one customer record. Check that every matching record belongs to the requester: an approval acts on all of them.',
   no_subject_found: 'No store holds data for this address. Approving finds nothing to change or delete; consider telling the requester instead.',
   confusable_address: 'The address uses characters that look like others (mixed scripts, look-alike letters): it can pass for someone else\'s. Make sure the mailbox belongs to the person whose data this is.',
+  not_correctable_everywhere: 'A store holds a field the requester asks to correct, but the catalog says it cannot be changed there (listed under "What the amendment changes", with the reason). Approving corrects the other stores; the requester\'s mail names what stays as it was, and why.',
   repeated_requests: 'This mailbox made several other confirmed requests in the last 12 months (listed below). GDPR Art. 12(5) lets you refuse, or charge for, a manifestly excessive request, but you must be able to show why; most repeated requests still deserve an answer.',
 };
 
@@ -708,16 +710,22 @@ function renderDetail(request) {
   parts.push(actionsSection(request, clock));
   if (request.status === 'pending_approval') parts.push(previewSection(request));
 
-  if (request.amendmentPreview?.length) {
+  if (request.amendmentPreview?.length || request.uncorrectedFields?.length) {
+    const storeName = (storeId) => request.storeNames?.[storeId] ?? storeId;
     parts.push(section('What the amendment changes', 'detail-diff', [
-      table('Each store\'s current value and the corrected value', ['Store', 'Field', 'Before', 'After'], request.amendmentPreview.map((change) => el('tr', {}, [
-        el('th', { scope: 'row', text: change.storeId }),
+      table('Each store\'s current value and the corrected value', ['Store', 'Field', 'Before', 'After'], (request.amendmentPreview ?? []).map((change) => el('tr', {}, [
+        el('th', { scope: 'row', text: storeName(change.storeId) }),
         el('td', {}, [el('span', { text: change.field }), change.attribute && change.attribute !== change.field ? el('span', { class: 'muted', text: ` (${change.attribute})` }) : null]),
         el('td', { class: 'before' }, change.before?.length
           ? change.before.map((value) => el('del', { class: 'value', text: value }))
           : el('span', { class: 'muted', text: 'Read when the store runs (processor or person)' })),
         el('td', { class: 'after' }, el('ins', { class: 'value', text: change.after ?? '' })),
-      ])), 'data diff'),
+      ])).concat((request.uncorrectedFields ?? []).map((kept) => el('tr', { class: 'unchanged' }, [
+        el('th', { scope: 'row', text: storeName(kept.storeId) }),
+        el('td', { text: kept.field }),
+        el('td', { class: 'before' }, el('span', { class: 'muted', text: 'As held now' })),
+        el('td', { class: 'after' }, [el('strong', { text: 'Stays as it was' }), `: the catalog says this store cannot change it, because ${kept.reason}. The requester is told.`]),
+      ]))), 'data diff'),
     ]));
   } else if (request.corrections?.length) {
     parts.push(section('Corrections asked for', 'detail-corrections', [
@@ -812,6 +820,7 @@ function previewSection(request) {
 }
 
 function previewText(store, type) {
+  if (store.basis === 'not_run') return `Takes no part: ${(store.unchanged ?? []).map((kept) => `${kept.field} stays as it was (${kept.reason})`).join('; ')}. The requester is told.`;
   if (store.basis === 'by_hand') return 'A person searches this system and marks the task done.';
   if (store.basis === 'at_run_time') return type === 'objection' && store.optOut ? `Asks the processor to record: ${switchesText(store.optOut)}` : 'The processor is asked when the request runs.';
   switch (type) {
@@ -824,8 +833,11 @@ function previewText(store, type) {
       if (store.retain) parts.push(`keeps ${plural(store.retain, 'record')} (${store.retainBasis ?? 'a legal obligation'})`);
       return parts.length ? `${parts.join(', ').replace(/^./, (first) => first.toUpperCase())}.` : 'Finds nothing of the subject.';
     }
-    case 'amend':
-      return store.changes?.length ? store.changes.map((change) => `${change.field}: ${change.before?.length ? change.before.join(', ') : '(unknown yet)'} → ${change.after}`).join('; ') : 'Nothing to change here.';
+    case 'amend': {
+      const changes = (store.changes ?? []).map((change) => `${change.field}: ${change.before?.length ? change.before.join(', ') : '(unknown yet)'} → ${change.after}`);
+      const unchanged = (store.unchanged ?? []).map((kept) => `${kept.field} stays as it was (${kept.reason})`);
+      return changes.length || unchanged.length ? [...changes, ...unchanged].join('; ') : 'Nothing to change here.';
+    }
     case 'objection':
       return store.optOut ? `Sets ${switchesText(store.optOut)}.` : 'Nothing to switch here.';
     default:
@@ -1118,8 +1130,8 @@ function openComplete(storeId, task) {
   $('complete-note').focus();
 }
 
-/** The label the closing mail puts before an officer's message (English; the mail uses the request's language). */
-const messageLabel = 'Message from our privacy team';
+/** The closing mail's words around an officer's message; the request detail gives them in the request's language. */
+const englishMessageWords = { officerMessage: 'Message from our privacy team', colon: ': ', storeNames: {} };
 const maxMessageLength = 1000;
 /** What the server refuses in a message to the requester: line breaks, control and invisible formatting characters. */
 const unsafeMessageCharacter = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
@@ -1134,8 +1146,13 @@ function updateMessagePreview() {
   if (failed) preview.append(el('span', { text: 'A task that could not be done sends the requester nothing: the store fails and the request waits for a retry.' }));
   else if (!message) preview.append(el('span', { text: 'No message: the closing mail only gives this store\'s result. Your internal note is never sent.' }));
   else {
-    const language = current?.locale && !current.locale.startsWith('en') ? ` (the store's name and the label are in the request's language, ${current.locale}; your text is sent as written)` : '';
-    preview.append(el('span', { text: `The requester's closing mail will carry this line${language}:` }), el('span', { class: 'message-line', id: 'complete-message-line', text: `${completingStoreName}: ${messageLabel}: “${message}”` }));
+    const words = current?.requesterWords ?? englishMessageWords;
+    const name = words.storeNames[completingStore] ?? completingStoreName;
+    const language = words.language && words.language !== 'en' ? ` (in the request's language; your text is sent as written)` : '';
+    preview.append(
+      el('span', { text: `The requester's closing mail will carry this line${language}:` }),
+      el('span', { class: 'message-line', id: 'complete-message-line', lang: words.language ?? 'en', text: `${name}${words.colon}${words.officerMessage}${words.colon}“${message}”` }),
+    );
   }
 }
 

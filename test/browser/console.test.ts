@@ -106,6 +106,10 @@ describe('the privacy-officer console', () => {
     expect(await phoneRow.locator('del').first().textContent()).toBe('+44 20 7946 0958');
     expect(await phoneRow.locator('ins').textContent()).toBe('+44 20 7946 0000');
     expect(await diff.locator('ins', { hasText: '<img' }).first().textContent()).toBe(hostileName);
+    // Invoices keep the phone as issued: the officer sees it flagged and in the diff, with the reason.
+    expect(await page.getByRole('region', { name: 'Needs your judgement' }).textContent()).toMatch(/Not correctable everywhere: A store holds a field/);
+    const kept = diff.locator('tr.unchanged', { hasText: 'Billing records' });
+    expect(await kept.textContent()).toMatch(/phone.*Stays as it was: the catalog says this store cannot change it, because invoices already issued/);
     expect(await page.locator('#detail-body img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.getByRole('table', { name: /every audit event/i }).locator('tbody tr').count()).toBeGreaterThanOrEqual(3);

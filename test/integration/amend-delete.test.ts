@@ -43,7 +43,11 @@ describe('amend, objection and delete across every kind of store', () => {
       { storeId: 'survey-answers', field: 'jobTitle', attribute: 'jobTitle', before: ['Product Manager'], after: 'Head of Product' },
       { storeId: 'crm-partner', field: 'phone', attribute: 'phone', before: [], after: '+44 20 7946 0000' },
     ]));
-    expect(pending.reviewFlags).toEqual([]);
+    // Invoices hold the phone as issued and the catalog says so: flagged before approval, not hidden.
+    expect(pending.reviewFlags).toEqual(['not_correctable_everywhere']);
+    expect(pending.uncorrectedFields).toEqual([{ storeId: 'billing-records', field: 'phone', reason: expect.stringMatching(/^invoices already issued/) }]);
+    const preview = (await client.get(`/admin/requests/${requestId}/preview`, officer)).body;
+    expect(preview.stores).toContainEqual(expect.objectContaining({ storeId: 'billing-records', basis: 'not_run', unchanged: [{ field: 'phone', reason: expect.stringMatching(/^invoices/) }] }));
     expect((await client.approve(requestId)).status).toBe(200);
     await client.completeManualTask(requestId, 'paper-archive');
     const request = await client.waitForStatus(requestId, 'completed');
@@ -63,6 +67,9 @@ describe('amend, objection and delete across every kind of store', () => {
 
     const confirmation = await client.waitForMail(demoSubject.email, /We corrected your personal data/);
     expect(confirmation.mail.body.text).toMatch(/Customer accounts: 1 record updated/);
+    expect(confirmation.mail.body.text).not.toMatch(/every system that holds it/);
+    expect(confirmation.mail.body.text).toMatch(/Billing records: your phone number stays as it was here, because invoices already issued/);
+    expect(after['billing-records']!.filter((item) => item.customerId === 'C-1001').map((item) => item.phone)).toEqual(['+44 20 7946 0958', '+44 20 7946 0958']);
     const notice = await client.waitForMail('privacy@hosting.example.com', new RegExp(request.requestId));
     expect(notice.mail.body.text).toMatch(/phone: \+44 20 7946 0000/);
     expect(request.recipientNotices).toEqual(expect.arrayContaining([expect.objectContaining({ storeId: 'accounts', channel: 'email' }), expect.objectContaining({ storeId: 'crm-partner', channel: 'webhook' })]));

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
 import { DynamoDbConnector } from '../../lambdas/adapters/connectors/dynamodb-connector.ts';
-import { erasureTotals, previewStore } from '../../lambdas/domain/approval-preview.ts';
+import { erasureTotals, previewStore, previewUnchangedStore } from '../../lambdas/domain/approval-preview.ts';
 import type { DynamoDbStore, StoreDefinition } from '../../lambdas/domain/store-catalog.ts';
 
 const storeOf = (id: string): StoreDefinition => storeCatalog.stores.find((store) => store.id === id)!;
@@ -29,6 +29,19 @@ describe('the approval preview of one store', () => {
     expect(previewStore(storeOf('accounts'), 'amend', 1, diff).changes).toEqual([diff[0]]);
     const marketing = storeCatalog.stores.find((store) => store.marketingOptOut)!;
     expect(previewStore(marketing, 'objection', 1, []).optOut).toEqual(marketing.marketingOptOut);
+  });
+
+  it('shows the officer where a corrected field stays as it was, and why', () => {
+    const uncorrected = [{ storeId: 'billing-records', field: 'phone' as const, reason: 'invoices already issued must be kept as issued' }];
+    expect(previewUnchangedStore(storeOf('billing-records'), uncorrected)).toEqual({
+      storeId: 'billing-records',
+      storeName: 'Billing records',
+      kind: 'dynamodb',
+      basis: 'not_run',
+      changes: [],
+      unchanged: [{ field: 'phone', reason: 'invoices already issued must be kept as issued' }],
+    });
+    expect(previewStore(storeOf('accounts'), 'amend', 1, [], uncorrected)).not.toHaveProperty('unchanged');
   });
 
   it('totals an erasure for the confirmation, counting the stores it could not count', () => {

@@ -82,6 +82,19 @@ describe('requester mails in the request\'s language', () => {
     }
   });
 
+  it('never claims a correction was made everywhere when a system keeps the field as it was: it names the system and why', () => {
+    const corrections = [{ field: 'phone' as const, value: '+44 20 7946 0000' }];
+    const english = amendCompletedMail({ requestId, statusLink, locale: 'en', corrections, outcomes: [outcome('accounts', { updated: 1 })], stores });
+    expect(english.text).not.toContain('every system that holds it');
+    expect(english.text).toContain('Billing records: your phone number stays as it was here, because invoices already issued must be kept exactly as they were issued');
+    const french = amendCompletedMail({ requestId, statusLink, locale: 'fr', corrections, outcomes: [outcome('accounts', { updated: 1 })], stores });
+    expect(french.text).toContain('Facturation : nous ne pouvons pas modifier ici votre numéro de téléphone, car les factures déjà émises');
+    // A field no store keeps as it was: the plain sentence.
+    const jobTitle = amendCompletedMail({ requestId, statusLink, locale: 'en', corrections: [{ field: 'jobTitle', value: 'Engineer' }], outcomes: [outcome('accounts', { updated: 1 })], stores });
+    expect(jobTitle.text).toContain('We made the change in every system that holds it');
+    expect(jobTitle.text).not.toContain('Billing records');
+  });
+
   it('writes every date one way per language, with the time and its zone', () => {
     expect(everyMail('en').verification.text).toContain('The link works until 24 November 2026 at 10:00 UTC.');
     expect(everyMail('fr').verification.text).toContain("valable jusqu'au 24 novembre 2026 à 10:00 UTC");
@@ -216,7 +229,7 @@ describe('the access report', () => {
       rights: requesterTexts('en').report.rights,
       language: 'en',
     });
-    const sectionOf = (html: string, name: string) => html.split('<section>').find((section) => section.includes(`<h2>${name}</h2>`)) ?? '';
+    const sectionOf = (html: string, name: string) => html.split('<section').find((section) => section.includes(`<h2>${name}</h2>`)) ?? '';
     const html = renderAccessReport(document);
     expect(sectionOf(html, 'Sales CRM (Example CRM Inc., processor)')).toMatch(/<dt>Transfers outside the EEA, and their safeguards<\/dt><dd>United States \(Example CRM Inc\.\): EU–US Data Privacy Framework/);
     expect(sectionOf(html, 'Marketing preferences')).toMatch(/<dt>Automated decisions, including profiling<\/dt><dd>We choose which newsletter topics/);

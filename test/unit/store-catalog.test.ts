@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
-import { expandPrefixTemplate, localizeStore, validateStoreCatalog, type StoreCatalog, type StoreDefinition } from '../../lambdas/domain/store-catalog.ts';
+import { expandPrefixTemplate, localizeStore, uncorrectedFields, validateStoreCatalog, type StoreCatalog, type StoreDefinition } from '../../lambdas/domain/store-catalog.ts';
 import { planStores } from '../../lambdas/domain/store-plan.ts';
 
 const withStore = (store: Partial<StoreDefinition> & { id: string }): StoreCatalog => ({
@@ -49,6 +49,28 @@ describe('the store catalog', () => {
     ]);
     const unknown = storeCatalog.stores.map((store) => ({ ...store, translations: { ...store.translations, it: store.translations!.fr } })) as StoreDefinition[];
     expect(validateStoreCatalog({ ...storeCatalog, stores: unknown })).toEqual([expect.stringContaining('translations: "it" is not a language')]);
+  });
+
+  it('refuses a field both mapped for amendment and declared uncorrectable, an uncorrectable without a reason, and a translation without it', () => {
+    const stores = storeCatalog.stores.map((store) => {
+      if (store.id === 'accounts') return { ...store, uncorrectable: { fields: ['phone'], reason: 'printed on the card' } };
+      if (store.id === 'usage-events') return { ...store, uncorrectable: { fields: ['name'], reason: ' ' } };
+      if (store.id === 'billing-records') return { ...store, translations: { ...store.translations, de: { ...store.translations!.de!, uncorrectable: undefined } } };
+      return store;
+    }) as StoreDefinition[];
+    const problems = validateStoreCatalog({ ...storeCatalog, stores });
+    expect(problems).toEqual(expect.arrayContaining([
+      'store "accounts": field "phone" is both mapped for amendment and declared uncorrectable',
+      'store "usage-events": uncorrectable needs the fields it cannot change and the reason, for the requester',
+      'store "billing-records", de: uncorrectable.reason is missing',
+    ]));
+  });
+
+  it('names what an amendment leaves unchanged, in the requester\'s language', () => {
+    expect(uncorrectedFields(storeCatalog.stores, ['phone', 'jobTitle'])).toEqual([{ storeId: 'billing-records', field: 'phone', reason: expect.stringMatching(/^invoices already issued/) }]);
+    expect(uncorrectedFields(storeCatalog.stores, ['jobTitle'])).toEqual([]);
+    const french = storeCatalog.stores.map((store) => localizeStore(store, 'fr'));
+    expect(uncorrectedFields(french, ['address'])).toEqual([{ storeId: 'billing-records', field: 'address', reason: expect.stringMatching(/^les factures déjà émises/) }]);
   });
 
   it('keeps a catalog without translations valid, shown in English', () => {
