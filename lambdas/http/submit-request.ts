@@ -1,5 +1,5 @@
 import { submitRequest } from '../use-cases/submit-request.ts';
-import { defaultJurisdictionSetting, publicBaseUrl } from '../shared/config.ts';
+import { defaultJurisdictionSetting, offeredJurisdictionsSetting, publicBaseUrl } from '../shared/config.ts';
 import { catalog, guard, now, requests, workflow } from '../shared/dependencies.ts';
 import { baseUrlOf, httpHandler, json } from '../shared/http.ts';
 import { answerNoSoonerThan, enforceIpLimit, ipSubmissionsRule, emailVerificationsRule, submissionDedupeSeconds, submissionAnswerFloor } from '../shared/rate-limits.ts';
@@ -11,6 +11,7 @@ export const handler = httpHandler(
     const result = await submitRequest({ requests: requests(), workflow: workflow(), catalog, now, guard: guard() }, event.body, {
       baseUrl: baseUrlOf(event, publicBaseUrl()),
       defaultJurisdiction: defaultJurisdictionSetting(),
+      offeredJurisdictions: offeredJurisdictionsSetting(),
       emailLimit: emailVerificationsRule(),
       dedupeSeconds: submissionDedupeSeconds(),
     });

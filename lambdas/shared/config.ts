@@ -1,6 +1,7 @@
 import {
   backupWindowDays,
   defaultJurisdiction,
+  offeredJurisdictions,
   exportBucketBinding,
   exportTtlDays,
   mailFromBinding,
@@ -48,4 +49,5 @@ export const backupWindowDaysSetting = (): number => readSetting(backupWindowDay
 export const repeatedRequestsFlagAtSetting = (): number => readSetting(repeatedRequestsFlagAt);
 export const recordRetentionDaysSetting = (): number => readSetting(requestRecordRetentionDays);
 export const defaultJurisdictionSetting = (): 'gdpr' | 'ccpa' => readSetting(defaultJurisdiction);
+export const offeredJurisdictionsSetting = () => readSetting(offeredJurisdictions);
 export const autoApprovedTypes = () => readSetting(autoApprove);

@@ -1,4 +1,5 @@
-import { dueDate } from '../domain/deadline.ts';
+import { dueDate, type Jurisdiction } from '../domain/deadline.ts';
+import { ValidationError } from '../domain/errors.ts';
 import { planStores } from '../domain/store-plan.ts';
 import { parseSubmission } from '../domain/submission.ts';
 import { newRequestId } from '../domain/tokens.ts';
@@ -13,7 +14,9 @@ export interface SubmitResult {
 
 export interface SubmitContext {
   readonly baseUrl: string;
-  readonly defaultJurisdiction: 'gdpr' | 'ccpa';
+  readonly defaultJurisdiction: Jurisdiction;
+  /** The laws the organisation applies (setting `offeredJurisdictions`); a submission may name one of them, or the default. */
+  readonly offeredJurisdictions: readonly Jurisdiction[];
   /** Verification mails (new requests) per canonical email. */
   readonly emailLimit: LimitRule;
   /** How long identical submissions count as one request. */
@@ -46,6 +49,12 @@ export async function submitRequest(
   context: SubmitContext,
 ): Promise<SubmitResult> {
   const submission = parseSubmission(input);
+  const applied = [...new Set([context.defaultJurisdiction, ...context.offeredJurisdictions])];
+  // The law sets the deadline: a requester cannot pick one the organisation does not answer under.
+  if (submission.jurisdiction && !applied.includes(submission.jurisdiction)) {
+    const message = `jurisdiction "${submission.jurisdiction}" is not a law this organisation answers requests under; it answers under: ${applied.join(', ')}`;
+    throw new ValidationError(message, [{ path: 'jurisdiction', message }]);
+  }
   const now = deps.now();
   const requestId = newRequestId(now);
   const fingerprint = JSON.stringify([submission.email.mailbox, submission.type, submission.corrections ?? []]);

@@ -50,8 +50,11 @@ export interface LocalStackOptions {
   readonly retryIntervalScale?: number;
   /** How often the scheduled functions (officer reminders) run; default every minute, 0 disables. */
   readonly reminderIntervalMs?: number;
-  /** Rate limits of the public routes, as environment (`RATE_LIMIT_*`, see lambdas/shared/rate-limits.ts); unset keeps the defaults. */
-  readonly rateLimits?: Readonly<Record<string, string>>;
+  /**
+   * Operator settings by their environment names (`RATE_LIMIT_*`, `OFFERED_JURISDICTIONS`: see
+   * docs/configuration.md); unset keeps the defaults. In deployed mode they are deploy settings.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
   /**
    * `in-process` (default, `npm start`): the handlers' TypeScript in this process, every variable
    * set for all. `deployed` (`npm run start:deployed`): each function runs its synthesized bundle in
@@ -125,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_LAMBDA_FUNCTION_NAME: 'dsr-local',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      ...(deployedMode ? {} : options.rateLimits),
+      ...(deployedMode ? {} : options.settings),
     });
 
     // DynamoDB: dynalite, on disk when a data folder is given.
@@ -304,7 +307,7 @@ async function deployedFunctions(
     assembly = readCloudAssembly(assemblyDir);
   } else {
     local.log(`synthesizing the stack with its bundles into ${assemblyDir}`);
-    assembly = synthesizeDeployedAssembly(assemblyDir, options.rateLimits);
+    assembly = synthesizeDeployedAssembly(assemblyDir, options.settings);
   }
   const secretOf = (path: string) => Object.entries(assembly.template.Resources).find(([, resource]) => resource.Metadata?.['aws:cdk:path'] === `${dsrStackName}/${path}/Resource`)?.[0];
   const intakeSecret = secretOf('IntakeLinks/Key');
@@ -348,12 +351,12 @@ async function deployedFunctions(
 
 /**
  * Synthesizes the stack with its bundles, as the deployed-bundles mode runs it: the given
- * rate-limit variables as deploy settings, each processor at a placeholder URL the local stack
+ * operator settings (by environment name) as deploy settings, each processor at a placeholder URL the local stack
  * replaces with its local processor's. Tests synthesize once and share the folder.
  */
-export function synthesizeDeployedAssembly(assemblyDir: string, rateLimits?: Readonly<Record<string, string>>): CloudAssembly {
+export function synthesizeDeployedAssembly(assemblyDir: string, operatorEnvironment?: Readonly<Record<string, string>>): CloudAssembly {
   const settings: Record<string, unknown> = {};
-  for (const [env, raw] of Object.entries(rateLimits ?? {})) {
+  for (const [env, raw] of Object.entries(operatorEnvironment ?? {})) {
     const setting = Object.values(operatorSettings).find((candidate) => candidate.env === env);
     if (!setting) throw new Error(`${env} is not an operator setting`);
     settings[setting.key] = parseSetting<unknown>(setting as never, raw, env);

@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Handler logs (Powertools writes JSON to stdout) are kept for the leak scan.
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (captured.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (captured.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
-  stack = await startLocalStack({ port: 0, mailPort: 0, s3Port: 0, partnerPort: 0, reminderIntervalMs: 0, retryIntervalScale: 0.01, rateLimits: relaxedRateLimits });
+  stack = await startLocalStack({ port: 0, mailPort: 0, s3Port: 0, partnerPort: 0, reminderIntervalMs: 0, retryIntervalScale: 0.01, settings: relaxedRateLimits });
   client = new LocalClient(stack);
   dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
 });
@@ -251,6 +251,18 @@ describe('rate limits, enumeration and idempotent submissions', () => {
       expect(answer.status, JSON.stringify(hidden)).toBe(400);
       expect(JSON.stringify(answer.body)).toMatch(/invisible/);
     }
+  });
+
+  it('refuses a law the organisation does not answer under, which would have stretched the deadline, and stores nothing', async () => {
+    // This stack runs the default settings: GDPR only. CCPA's 45 days would outrun GDPR's month.
+    // Counters (IP, mailbox) may move; no request, claim or execution may appear.
+    const requestItems = async () => (await allItems()).filter((item) => String(item.pk).startsWith('REQUEST#')).length;
+    const before = await requestItems();
+    const answer = await call('POST', '/requests', { body: { type: 'delete', email: 'ccpa.named@example.com', jurisdiction: 'ccpa' }, ip: '127.0.0.9' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues).toEqual([{ path: 'jurisdiction', message: expect.stringMatching(/"ccpa" is not a law this organisation answers requests under; it answers under: gdpr$/) }]);
+    expect(await requestItems()).toBe(before);
+    expect((await call('POST', '/requests', { body: { type: 'access', email: 'gdpr.named@example.com', jurisdiction: 'gdpr' }, ip: '127.0.0.9' })).status).toBe(202);
   });
 });
 
