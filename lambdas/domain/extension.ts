@@ -1,7 +1,7 @@
 import { addDays, addPeriod, dueDate, endOfDay, jurisdictionPolicies, latestExtendedDueDate, type Jurisdiction, type JurisdictionPolicy } from './deadline.ts';
 import { ConflictError, ExtensionRefusedError, ValidationError } from './errors.ts';
 import type { DsrRequest, Extension } from './request.ts';
-import { clockRunningStatuses } from './status.ts';
+import { unfinishedStatuses } from './status.ts';
 
 /**
  * Extending the due date, within the jurisdiction's policy:
@@ -54,7 +54,7 @@ export function planExtension(
   ask: ExtensionAsk,
   now: Date,
 ): PlannedExtension {
-  if (!clockRunningStatuses.includes(request.status)) {
+  if (!unfinishedStatuses.includes(request.status)) {
     throw new ConflictError(`Request ${request.requestId} is ${request.status}: only open or in-progress requests can be extended`);
   }
   const jurisdiction: Jurisdiction = request.jurisdiction;

@@ -1,6 +1,6 @@
 import { addBusinessDays, receiptConfirmationDue, type Jurisdiction } from './deadline.ts';
 import type { DsrRequest } from './request.ts';
-import { clockRunningStatuses } from './status.ts';
+import { unfinishedStatuses } from './status.ts';
 
 /**
  * The reminder schedule: which officer reminders a request has reached at `now`. Pure: the
@@ -56,7 +56,7 @@ export const reminderKey = (kind: ReminderKind, dueAt: string) => `${kind}@${due
 
 /** The reminders `request` has reached at `now` and that were not sent yet. */
 export function dueReminders(request: ScheduledRequest, now: Date): DueReminder[] {
-  if (!clockRunningStatuses.includes(request.status)) return [];
+  if (!unfinishedStatuses.includes(request.status)) return [];
   const sent = new Set(request.remindersSent ?? []);
   const reminders: DueReminder[] = [];
 

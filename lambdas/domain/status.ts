@@ -1,7 +1,8 @@
 /**
- * The one status set of a data-subject request and the transitions allowed between them.
- * Every status write goes through `assertTransition`, and the repository turns the same table
- * into conditional writes, so the stored status can only ever move along these arrows.
+ * The one status set of a data-subject request and the transitions allowed between them. The
+ * repository turns this table into conditional writes (`statusesAllowedBefore`), so the stored
+ * status can only ever move along these arrows. The browser code gets the same sets from
+ * lambdas/web/request-statuses.js, generated from this file.
  */
 export const requestStatuses = [
   'submitted',
@@ -29,11 +30,11 @@ const allowedTransitions: Record<RequestStatus, readonly RequestStatus[]> = {
   cancelled: [],
 };
 
-export const openStatuses: readonly RequestStatus[] = ['submitted', 'pending_verification', 'pending_approval'];
+/** Before any store work: the requester can still cancel. */
+export const notStartedStatuses: readonly RequestStatus[] = ['submitted', 'pending_verification', 'pending_approval'];
 
-
-/** Statuses in which the statutory clock runs: open, or being carried out (a partial run waits for a retry). */
-export const clockRunningStatuses: readonly RequestStatus[] = [...openStatuses, 'in_progress', 'partially_completed'];
+/** Not yet answered: the statutory clock runs (not started, being carried out, or a partial run waiting for a retry). */
+export const unfinishedStatuses: readonly RequestStatus[] = [...notStartedStatuses, 'in_progress', 'partially_completed'];
 
 export function isRequestStatus(value: unknown): value is RequestStatus {
   return typeof value === 'string' && (requestStatuses as readonly string[]).includes(value);
@@ -54,17 +55,3 @@ export function isTerminal(status: RequestStatus): boolean {
 
 /** The statuses a request never leaves: completed, expired, rejected, cancelled. */
 export const terminalStatuses: readonly RequestStatus[] = requestStatuses.filter(isTerminal);
-
-export class InvalidTransitionError extends Error {
-  override readonly name = 'InvalidTransitionError';
-  constructor(
-    readonly from: RequestStatus,
-    readonly to: RequestStatus,
-  ) {
-    super(`A request cannot move from ${from} to ${to}`);
-  }
-}
-
-export function assertTransition(from: RequestStatus, to: RequestStatus): void {
-  if (!canTransition(from, to)) throw new InvalidTransitionError(from, to);
-}

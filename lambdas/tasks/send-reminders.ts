@@ -1,7 +1,7 @@
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import type { DsrRequest } from '../domain/request.ts';
 import { dueReminders, reminderKinds, type ReminderKind } from '../domain/reminders.ts';
-import { clockRunningStatuses } from '../domain/status.ts';
+import { unfinishedStatuses } from '../domain/status.ts';
 import { reminderMail, type ReminderItem } from '../messages/officer-mails.ts';
 import { officerEmail, publicBaseUrl } from '../shared/config.ts';
 import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
@@ -29,7 +29,7 @@ export async function sendReminders(deps: Pick<Dependencies, 'requests' | 'maile
   const at = deps.now();
   const claimed = new Map<ReminderKind, ReminderItem[]>();
   let checked = 0;
-  for (const status of clockRunningStatuses) {
+  for (const status of unfinishedStatuses) {
     let cursor: string | undefined;
     do {
       const page = await deps.requests.listByStatus(status, { limit: 100, ...(cursor ? { cursor } : {}) });

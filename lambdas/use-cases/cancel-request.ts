@@ -1,5 +1,5 @@
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
-import { openStatuses, type RequestStatus } from '../domain/status.ts';
+import { notStartedStatuses, type RequestStatus } from '../domain/status.ts';
 import { cancelledMail } from '../messages/requester-mails.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
@@ -28,7 +28,7 @@ export async function cancelRequest(
   let from: RequestStatus = request.status;
   for (let attempt = 0; !cancelled; attempt += 1) {
     from = request.status;
-    if (!openStatuses.includes(from)) throw new ConflictError(tooLate);
+    if (!notStartedStatuses.includes(from)) throw new ConflictError(tooLate);
     const at = deps.now().toISOString();
     try {
       cancelled = await deps.requests.transition(request.requestId, 'cancelled', {

@@ -2,7 +2,7 @@ import { jurisdictionPolicies } from '../domain/deadline.ts';
 import { RequestNotFoundError } from '../domain/errors.ts';
 import { parseExtensionAsk, planExtension } from '../domain/extension.ts';
 import type { DsrRequest, Extension } from '../domain/request.ts';
-import { clockRunningStatuses } from '../domain/status.ts';
+import { unfinishedStatuses } from '../domain/status.ts';
 import { extensionMail } from '../messages/requester-mails.ts';
 import { publicView } from '../ports/request-repository.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
@@ -43,7 +43,7 @@ export async function extendRequest(
     ...(plan.totalMonths !== undefined ? { totalMonths: plan.totalMonths } : {}),
     ...(plan.totalDays !== undefined ? { totalDays: plan.totalDays } : {}),
   };
-  const extended = await deps.requests.update(requestId, clockRunningStatuses, {
+  const extended = await deps.requests.update(requestId, unfinishedStatuses, {
     set: { dueAt: plan.dueAt, extension },
     append: { statusTokenHashes: [status.hash] },
     require: [{ attribute: 'dueAt', equals: request.dueAt }],

@@ -1,6 +1,6 @@
 import { InvalidLinkError } from '../domain/errors.ts';
 import type { AuditEvent, Extension, RequestType } from '../domain/request.ts';
-import { openStatuses, type RequestStatus } from '../domain/status.ts';
+import { notStartedStatuses, type RequestStatus } from '../domain/status.ts';
 import { hashesEqual, parseToken } from '../domain/tokens.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import type { Dependencies } from '../shared/dependencies.ts';
@@ -81,7 +81,7 @@ export async function requestStatus(deps: Pick<Dependencies, 'requests' | 'now'>
     jurisdiction: request.jurisdiction,
     ...(extension ? { extension: { dueAt: extension.dueAt, reason: extension.reason } } : {}),
     timeline: requesterTimeline(request.events ?? []),
-    canCancel: openStatuses.includes(request.status),
+    canCancel: notStartedStatuses.includes(request.status),
     downloadAvailable: Boolean(
       request.status === 'completed' && request.exportKey && request.downloadTokenHash && request.downloadExpiresAt && request.downloadExpiresAt > now,
     ),

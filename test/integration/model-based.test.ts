@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canTransition, clockRunningStatuses, openStatuses, requestStatuses, terminalStatuses, type RequestStatus } from '../../lambdas/domain/status.ts';
+import { canTransition, unfinishedStatuses, notStartedStatuses, requestStatuses, terminalStatuses, type RequestStatus } from '../../lambdas/domain/status.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
 import { eventually, isolatedStack, LocalClient } from '../fixtures/local-client.ts';
 import { snapshotStores } from '../fixtures/store-snapshot.ts';
@@ -69,7 +69,7 @@ function modelStep(model: Model, command: Command): { next: Model; accepted: boo
     verify: status === 'pending_verification' ? { ...model, status: 'pending_approval' } : undefined,
     approve: status === 'pending_approval' ? { ...model, status: 'in_progress', paper: 'waiting', crm: 'waiting' } : undefined,
     reject: status === 'pending_approval' ? { ...model, status: 'rejected' } : undefined,
-    cancel: openStatuses.includes(status) ? { ...model, status: 'cancelled' } : undefined,
+    cancel: notStartedStatuses.includes(status) ? { ...model, status: 'cancelled' } : undefined,
     completeManualTask: carriedOut && model.paper === 'waiting' ? settle({ ...model, paper: 'done' }) : undefined,
     failManualTask: carriedOut && model.paper === 'waiting' ? settle({ ...model, paper: 'failed' }) : undefined,
     escalate: carriedOut && model.crm === 'waiting' ? { ...model, crm: 'escalated' } : undefined,
@@ -78,7 +78,7 @@ function modelStep(model: Model, command: Command): { next: Model; accepted: boo
     // Only the stores that failed run again.
     retry: status === 'partially_completed' ? { ...model, status: 'in_progress', paper: model.paper === 'failed' ? 'waiting' : model.paper } : undefined,
     // GDPR: two extensions of one month at most, while the clock runs.
-    extend: clockRunningStatuses.includes(status) && model.extensions < 2 ? { ...model, extensions: model.extensions + 1 } : undefined,
+    extend: unfinishedStatuses.includes(status) && model.extensions < 2 ? { ...model, extensions: model.extensions + 1 } : undefined,
     status: model,
     // The requester holds no download link for an erasure: whatever they send is refused.
     download: undefined,

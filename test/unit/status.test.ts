@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertTransition, canTransition, InvalidTransitionError, isTerminal, requestStatuses, statusesAllowedBefore, terminalStatuses } from '../../lambdas/domain/status.ts';
+import { canTransition, isTerminal, notStartedStatuses, requestStatuses, statusesAllowedBefore, terminalStatuses, unfinishedStatuses } from '../../lambdas/domain/status.ts';
 
 describe('request statuses', () => {
   it('follows the lifecycle from submission to completion', () => {
@@ -16,8 +16,15 @@ describe('request statuses', () => {
   });
 
   it('cannot skip verification or approval', () => {
-    expect(() => assertTransition('submitted', 'in_progress')).toThrow(InvalidTransitionError);
-    expect(() => assertTransition('pending_verification', 'in_progress')).toThrow(InvalidTransitionError);
+    expect(canTransition('submitted', 'in_progress')).toBe(false);
+    expect(canTransition('pending_verification', 'in_progress')).toBe(false);
+    expect(statusesAllowedBefore('in_progress')).not.toContain('pending_verification');
+  });
+
+  it('names each set once: not started (cancellable), unfinished (the clock runs), terminal', () => {
+    expect(notStartedStatuses).toEqual(['submitted', 'pending_verification', 'pending_approval']);
+    expect([...unfinishedStatuses].sort()).toEqual(requestStatuses.filter((status) => !isTerminal(status)).sort());
+    expect(notStartedStatuses.every((status) => canTransition(status, 'cancelled'))).toBe(true);
   });
 
   it('lets a partially completed request be retried', () => {
