@@ -1,11 +1,19 @@
+// @ts-check
 // Bar charts for the officer console, drawn as SVG elements (no library, no inline styles: colours
 // come from classes in console.css). Each chart carries its own text alternative: a <title> and a
 // <desc> that reads out every bar, and a data table under a disclosure for everyone.
 
 const svgNs = 'http://www.w3.org/2000/svg';
 
+/** @typedef {{ label: string, value: number, className?: string }} Bar */
+
 let chartCount = 0;
 
+/**
+ * @param {string} tag
+ * @param {Record<string, string | number>} [attributes]
+ * @param {string} [text]
+ */
 function svg(tag, attributes = {}, text) {
   const node = document.createElementNS(svgNs, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
@@ -13,6 +21,12 @@ function svg(tag, attributes = {}, text) {
   return node;
 }
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ */
 function html(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -22,7 +36,8 @@ function html(tag, className, text) {
 
 /**
  * A horizontal bar chart as a <figure>: heading, SVG and a data table.
- * `bars`: [{ label, value, className? }]; `valueText(value)` says a value in words ("3 requests").
+ * `valueText(value)` says a value in words ("3 requests").
+ * @param {{ title: string, summary?: string, bars: Bar[], valueText?: (value: number) => string, headers?: [string, string] }} chart
  */
 export function barChart({ title, summary, bars, valueText = String, headers = ['Category', 'Count'] }) {
   const id = `chart-${++chartCount}`;

@@ -1,12 +1,18 @@
+// @ts-check
 // The download page: takes the one-time token from the URL fragment (which never reaches a server),
 // removes it from the address bar, and exchanges it for short-lived links only when the requester
 // presses the button. The links are plain navigations, so the page needs no fetch to another
 // origin. Visible strings live in download.html.
 
+import { $ } from './elements.js';
 import { tokenPage } from './page-kit.js';
 
-/** Only http(s) links are followed, whatever the answer says. */
+/**
+ * Only http(s) links are followed, whatever the answer says.
+ * @param {unknown} value
+ */
 function webUrl(value) {
+  if (typeof value !== 'string') return undefined;
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
@@ -15,13 +21,15 @@ function webUrl(value) {
   }
 }
 
+/** @param {unknown} expiresAt */
 function showExpiry(expiresAt) {
+  if (typeof expiresAt !== 'string') return;
   const date = new Date(expiresAt);
   if (Number.isNaN(date.getTime())) return;
-  const time = document.getElementById('expires-at');
+  const time = $('expires-at', HTMLTimeElement);
   time.dateTime = date.toISOString();
   time.textContent = date.toLocaleString(document.documentElement.lang || undefined, { dateStyle: 'long', timeStyle: 'short' });
-  document.getElementById('expiry').hidden = false;
+  $('expiry').hidden = false;
 }
 
 tokenPage({
@@ -32,10 +40,13 @@ tokenPage({
     const json = webUrl(body.json);
     const report = webUrl(body.report);
     if (!json || !report) return false;
-    document.getElementById('json-link').href = json;
-    document.getElementById('report-link').href = report;
+    $('json-link', HTMLAnchorElement).href = json;
+    $('report-link', HTMLAnchorElement).href = report;
     showExpiry(body.expiresAt);
     return true;
   },
-  afterShown: (body) => location.assign(webUrl(body.json)),
+  afterShown: (body) => {
+    const json = webUrl(body.json);
+    if (json) location.assign(json);
+  },
 });

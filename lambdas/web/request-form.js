@@ -1,26 +1,34 @@
+// @ts-check
 // The request form: checks what it can, posts JSON to /requests (with the page's language as
 // `locale`), then shows the errors next to their fields or the confirmation. Opened from a
 // "manage my data" link (`#intake=<token>`), it pre-fills the email address first. Every visible
 // string lives in the page (#messages and the row template), which the server renders in the
 // requester's language.
 
+import { $, find, fromTemplate } from './elements.js';
 import { carryOnLanguageSwitch, message, postJson, setButtonBusy, takeFragment } from './page-kit.js';
 
-const form = document.getElementById('request-form');
-const typeRadios = [...form.querySelectorAll('input[name="type"]')];
-const email = document.getElementById('email');
-const corrections = document.getElementById('corrections');
-const rowList = document.getElementById('correction-rows');
-const rowTemplate = document.getElementById('correction-row-template');
-const addButton = document.getElementById('add-correction');
-const submitButton = document.getElementById('submit-request');
-const summary = document.getElementById('error-summary');
-const summaryList = document.getElementById('error-summary-list');
-const confirmation = document.getElementById('confirmation');
-const intakeNote = document.getElementById('intake-note');
-const notYou = document.getElementById('not-you');
+/** @typedef {{ path?: string, message: string }} Issue */
+/** @typedef {{ item: HTMLElement, select: HTMLSelectElement, input: HTMLInputElement }} Row */
 
-/** What the browser may suggest in the "new value" box, per correctable field. */
+const form = $('request-form', HTMLFormElement);
+const typeRadios = [.../** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('input[name="type"]'))];
+const email = $('email', HTMLInputElement);
+const corrections = $('corrections');
+const rowList = $('correction-rows');
+const rowTemplate = $('correction-row-template', HTMLTemplateElement);
+const addButton = $('add-correction');
+const submitButton = $('submit-request');
+const summary = $('error-summary');
+const summaryList = $('error-summary-list');
+const confirmation = $('confirmation');
+const intakeNote = $('intake-note');
+const notYou = $('not-you');
+
+/**
+ * What the browser may suggest in the "new value" box, per correctable field.
+ * @type {Record<string, string>}
+ */
 const autocompleteFor = { name: 'name', phone: 'tel', address: 'street-address', company: 'organization', jobTitle: 'organization-title' };
 const maxRows = rowTemplate.content.querySelectorAll('option').length;
 let rowSerial = 0;
@@ -30,28 +38,29 @@ const selectedType = () => typeRadios.find((radio) => radio.checked)?.value;
 
 // --- Correction rows -------------------------------------------------------------------------
 
+/** @returns {Row[]} */
 function rows() {
-  return [...rowList.children].map((item) => ({
+  return [.../** @type {NodeListOf<HTMLElement>} */ (rowList.querySelectorAll(':scope > li'))].map((item) => ({
     item,
-    select: item.querySelector('[data-input="field"]'),
-    input: item.querySelector('[data-input="value"]'),
+    select: find(item, '[data-input="field"]', HTMLSelectElement),
+    input: find(item, '[data-input="value"]', HTMLInputElement),
   }));
 }
 
 /** Adds a row, wiring unique ids between labels, controls and their error slots. */
 function addRow() {
   const used = new Set(rows().map((row) => row.select.value));
-  const item = rowTemplate.content.firstElementChild.cloneNode(true);
+  const item = fromTemplate(rowTemplate);
   const prefix = `correction-${++rowSerial}`;
-  for (const control of item.querySelectorAll('[data-input]')) {
+  for (const control of /** @type {NodeListOf<HTMLElement>} */ (item.querySelectorAll('[data-input]'))) {
     const part = control.dataset.input;
-    const error = item.querySelector(`[data-error-for="${part}"]`);
+    const error = find(item, `[data-error-for="${part}"]`);
     control.id = `${prefix}-${part}`;
     error.id = `${control.id}-error`;
     control.setAttribute('aria-describedby', error.id);
-    item.querySelector(`[data-label-for="${part}"]`).htmlFor = control.id;
+    find(item, `[data-label-for="${part}"]`, HTMLLabelElement).htmlFor = control.id;
   }
-  const select = item.querySelector('[data-input="field"]');
+  const select = find(item, '[data-input="field"]', HTMLSelectElement);
   select.value = [...select.options].find((option) => !used.has(option.value))?.value ?? select.value;
   rowList.append(item);
   renumberRows();
@@ -62,7 +71,8 @@ function renumberRows() {
   const all = rows();
   all.forEach(({ item, select, input }, index) => {
     for (const slot of item.querySelectorAll('[data-slot="number"]')) slot.textContent = String(index + 1);
-    input.autocomplete = autocompleteFor[select.value] ?? 'off';
+    // An attribute, not the property: the DOM's types lack some valid tokens (organization-title).
+    input.setAttribute('autocomplete', autocompleteFor[select.value] ?? 'off');
   });
   addButton.hidden = all.length >= maxRows;
 }
@@ -74,16 +84,17 @@ function showCorrections() {
 }
 
 form.addEventListener('change', (event) => {
-  if (event.target.name === 'type') showCorrections();
-  if (event.target.matches('[data-input="field"]')) renumberRows();
+  const target = event.target;
+  if (target instanceof HTMLInputElement && target.name === 'type') showCorrections();
+  if (target instanceof Element && target.matches('[data-input="field"]')) renumberRows();
 });
 
 addButton.addEventListener('click', () => addRow().select.focus());
 
 rowList.addEventListener('click', (event) => {
-  const remove = event.target.closest('[data-action="remove"]');
-  if (!remove) return;
-  const item = remove.closest('li');
+  const remove = event.target instanceof Element ? event.target.closest('[data-action="remove"]') : null;
+  const item = remove?.closest('li');
+  if (!item) return;
   const next = item.nextElementSibling ?? item.previousElementSibling;
   item.remove();
   renumberRows();
@@ -92,28 +103,35 @@ rowList.addEventListener('click', (event) => {
 
 // --- Errors ----------------------------------------------------------------------------------
 
-/** Where an issue's path (`email`, `corrections.1.value`...) is shown and where its link leads. */
+/**
+ * Where an issue's path (`email`, `corrections.1.value`...) is shown and where its link leads.
+ * @param {string} path
+ * @returns {{ focus?: HTMLElement, error?: HTMLElement, control?: HTMLElement }}
+ */
 function placeOf(path) {
-  if (path === 'type') return { focus: typeRadios.find((radio) => radio.checked) ?? typeRadios[0], error: document.getElementById('type-error') };
-  if (path === 'email') return { focus: email, error: document.getElementById('email-error'), control: email };
+  if (path === 'type') return { focus: typeRadios.find((radio) => radio.checked) ?? typeRadios[0], error: $('type-error') };
+  if (path === 'email') return { focus: email, error: $('email-error'), control: email };
   const row = /^corrections\.(\d+)\.(field|value)$/.exec(path);
   const control = row && rows()[Number(row[1])]?.[row[2] === 'field' ? 'select' : 'input'];
-  if (control) return { focus: control, error: document.getElementById(`${control.id}-error`), control };
-  if (path.startsWith('corrections')) return { focus: rows()[0]?.select ?? addButton, error: document.getElementById('corrections-error') };
+  if (control) return { focus: control, error: $(`${control.id}-error`), control };
+  if (path.startsWith('corrections')) return { focus: rows()[0]?.select ?? addButton, error: $('corrections-error') };
   return {};
 }
 
 function clearErrors() {
   summary.hidden = true;
   summaryList.replaceChildren();
-  for (const error of form.querySelectorAll('.field-error')) {
+  for (const error of /** @type {NodeListOf<HTMLElement>} */ (form.querySelectorAll('.field-error'))) {
     error.hidden = true;
     error.textContent = '';
   }
   for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
 }
 
-/** Shows each issue beside its field (first one wins) and in the summary, then focuses the summary. */
+/**
+ * Shows each issue beside its field (first one wins) and in the summary, then focuses the summary.
+ * @param {Issue[]} issues
+ */
 function showErrors(issues) {
   for (const issue of issues) {
     const { focus, error, control } = placeOf(issue.path ?? '');
@@ -138,15 +156,20 @@ function showErrors(issues) {
 }
 
 summaryList.addEventListener('click', (event) => {
-  const link = event.target.closest('a[href^="#"]');
-  const target = link && document.getElementById(link.hash.slice(1));
+  const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null;
+  const target = link instanceof HTMLAnchorElement ? document.getElementById(link.hash.slice(1)) : null;
   if (!target) return;
   event.preventDefault();
   (target.closest('.field') ?? target).scrollIntoView({ block: 'start' });
   target.focus({ preventScroll: true });
 });
 
+/**
+ * What the form can tell before posting; the server checks everything again.
+ * @param {string | undefined} type
+ */
 function validate(type) {
+  /** @type {Issue[]} */
   const issues = [];
   if (!type) issues.push({ path: 'type', message: message('type-missing') });
   if (type === 'amend') {
@@ -154,7 +177,7 @@ function validate(type) {
     if (all.length === 0) issues.push({ path: 'corrections', message: message('corrections-missing') });
     const seen = new Set();
     all.forEach(({ select, input }, index) => {
-      const field = select.selectedOptions[0]?.textContent.trim() ?? select.value;
+      const field = select.selectedOptions[0]?.textContent?.trim() ?? select.value;
       if (seen.has(select.value)) issues.push({ path: `corrections.${index}.field`, message: message('correction-duplicate', { field }) });
       seen.add(select.value);
       if (!input.value.trim()) issues.push({ path: `corrections.${index}.value`, message: message('correction-value-missing', { field }) });
@@ -167,25 +190,29 @@ function validate(type) {
 
 // --- Submitting ------------------------------------------------------------------------------
 
+/** @param {string} type */
 function requestBody(type) {
+  /** @type {{ type: string, email: string, corrections?: { field: string, value: string }[], locale?: string, jurisdiction?: string }} */
   const body = { type, email: email.value.trim() };
   if (type === 'amend') body.corrections = rows().map(({ select, input }) => ({ field: select.value, value: input.value.trim() }));
   const locale = document.documentElement.lang;
   if (/^[a-z]{2}(-[A-Z]{2})?$/.test(locale)) body.locale = locale;
   // Only where the settings offer both laws does the form show the choice; otherwise the default applies.
   const jurisdiction = form.querySelector('input[name="jurisdiction"]:checked');
-  if (jurisdiction) body.jurisdiction = jurisdiction.value;
+  if (jurisdiction instanceof HTMLInputElement) body.jurisdiction = jurisdiction.value;
   return body;
 }
 
+/** @param {boolean} on */
 function setBusy(on) {
   busy = on;
   setButtonBusy(submitButton, on);
   form.setAttribute('aria-busy', String(on));
 }
 
+/** @param {unknown} requestId */
 function showConfirmation(requestId) {
-  document.getElementById('request-id').textContent = requestId ?? '';
+  $('request-id').textContent = typeof requestId === 'string' ? requestId : '';
   releaseEmail();
   intakeNote.hidden = true;
   form.reset();
@@ -194,7 +221,11 @@ function showConfirmation(requestId) {
   confirmation.focus();
 }
 
-/** Issues from a 400 answer, or one summary-only issue naming what went wrong. */
+/**
+ * Issues from a 400 answer, or one summary-only issue naming what went wrong.
+ * @param {import('./page-kit.js').Answer} answer
+ * @returns {Issue[]}
+ */
 function issuesOf({ status, body }) {
   if (status === 400 && Array.isArray(body.issues) && body.issues.length > 0) {
     return body.issues.map((issue) => ({ path: String(issue.path ?? ''), message: String(issue.message ?? '') }));
@@ -211,7 +242,7 @@ form.addEventListener('submit', async (event) => {
   clearErrors();
   const type = selectedType();
   const problems = validate(type);
-  if (problems.length > 0) {
+  if (!type || problems.length > 0) {
     showErrors(problems);
     return;
   }
@@ -230,12 +261,13 @@ function releaseEmail() {
   notYou.hidden = true;
 }
 
+/** @param {string} key */
 function showIntakeNote(key) {
   intakeNote.textContent = message(key);
   intakeNote.hidden = false;
 }
 
-document.getElementById('clear-email').addEventListener('click', () => {
+$('clear-email').addEventListener('click', () => {
   releaseEmail();
   intakeNote.hidden = true;
   email.value = '';
@@ -256,7 +288,7 @@ async function openIntakeLink() {
     email.readOnly = true;
     notYou.hidden = false;
     showIntakeNote('intake-filled');
-    (typeRadios.find((radio) => radio.checked) ?? typeRadios[0]).focus();
+    (typeRadios.find((radio) => radio.checked) ?? typeRadios[0])?.focus();
   } else {
     showIntakeNote('intake-failed');
   }
