@@ -24,7 +24,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'in-process', include: ['test/**/*.test.ts'], exclude: ['test/integration/deployed-artifact.test.ts'] },
+        test: { name: 'in-process', include: ['test/**/*.test.ts'], exclude: ['test/integration/deployed-artifact.test.ts', 'test/infra/**'] },
+      },
+      {
+        extends: true,
+        // The template tests only read one synthesized stack: files sharing a worker share it (test/infra/synthesized-stack.ts).
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false },
       },
       {
         extends: true,

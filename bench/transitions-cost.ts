@@ -12,10 +12,10 @@
  * marketing-consent stores for an objection.
  */
 import { GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { functionCatalog, type FunctionName } from '../lib/catalog.ts';
+import { functionCatalog, type FunctionName } from '../lib/function-catalog.ts';
 import { LocalGateway } from '../lib/local/local-gateway.ts';
 import { startLocalStack } from '../lib/local/local-stack.ts';
-import { LocalStepFunctions } from '../lib/local/step-functions-emulator.ts';
+import { LocalStepFunctions } from '../lib/local/step-functions/emulator.ts';
 import { storeCatalog } from '../config/stores.ts';
 import { planStores } from '../lambdas/domain/store-plan.ts';
 import { eventually, isolatedStack, LocalClient } from '../test/fixtures/local-client.ts';

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveDefinitionString } from '../../lib/local/resolve-definition.ts';
-import { LocalStepFunctions, type LocalStepFunctionsOptions } from '../../lib/local/step-functions-emulator.ts';
+import { LocalStepFunctions, type LocalStepFunctionsOptions } from '../../lib/local/step-functions/emulator.ts';
 
 const stateMachineArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:test-machine';
 const functionArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;

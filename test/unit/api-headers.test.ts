@@ -2,18 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../lambdas/domain/errors.ts';
 import { HttpError, httpHandler, json, type HttpEvent, type HttpResult } from '../../lambdas/shared/http.ts';
 import { logger } from '../../lambdas/shared/logger.ts';
+import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 
 const event = (body?: string): HttpEvent =>
-  ({
-    version: '2.0',
-    routeKey: 'POST /requests',
-    rawPath: '/requests',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    isBase64Encoded: false,
-    ...(body === undefined ? {} : { body }),
-    requestContext: { http: { method: 'POST', path: '/requests', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' }, stage: '$default', domainName: 'api.example.com' },
-  }) as unknown as HttpEvent;
+  httpApiEvent('POST /requests', { headers: { 'content-type': 'application/json' }, body, sourceIp: '127.0.0.1', domainName: 'api.example.com' });
 
 const hsts = 'max-age=31536000; includeSubDomains';
 

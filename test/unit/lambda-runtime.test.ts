@@ -6,7 +6,7 @@ import { DescribeSecretCommand, GetSecretValueCommand, ResourceNotFoundException
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaInvocationError, startLambdaRuntime, type LambdaFunctionConfig, type LambdaRuntime } from '../../lib/local/deployed/lambda-runtime.ts';
 import { startSecretsManagerEmulator, type SecretsManagerEmulator } from '../../lib/local/secrets-manager-emulator.ts';
-import { LocalStepFunctions } from '../../lib/local/step-functions-emulator.ts';
+import { LocalStepFunctions } from '../../lib/local/step-functions/emulator.ts';
 
 /** Tiny bundles, each a folder with an index.mjs, as `cdk synth` writes them. */
 const bundles: Record<string, string> = {

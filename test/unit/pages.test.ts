@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { requesterLanguages as languages } from '../../lambdas/domain/languages.ts';
 import { composePage, handler, negotiateLanguage, placeholderPattern, renderTemplate, withJurisdictionChoice } from '../../lambdas/http/pages.ts';
+import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 
 const webDir = fileURLToPath(new URL('../../lambdas/web/', import.meta.url));
 
@@ -13,34 +14,13 @@ const csp =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/** An HTTP API (payload v2) event as the router hands it over. */
-function event(
-  routeKey: string,
-  rawPath: string,
-  pathParameters?: Record<string, string>,
-  { query = '', headers = {}, domainName }: { query?: string; headers?: Record<string, string>; domainName?: string } = {},
-): APIGatewayProxyEventV2 {
-  const [method] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString: query,
-    headers,
-    ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}),
-    ...(pathParameters ? { pathParameters } : {}),
-    requestContext: { http: { method: method === '$default' ? 'GET' : method, path: rawPath }, ...(domainName ? { domainName } : {}) },
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-}
-
 /** A page as a browser asks for it: `?lang=` and `Accept-Language` optional. */
 const pageIn = (path: string, { lang, accept }: { lang?: string; accept?: string } = {}) =>
-  handler(event(`GET ${path}`, path, undefined, { query: lang === undefined ? '' : `lang=${encodeURIComponent(lang)}`, headers: accept === undefined ? {} : { 'accept-language': accept } }));
+  handler(httpApiEvent(`GET ${path}`, { query: lang === undefined ? '' : `lang=${encodeURIComponent(lang)}`, headers: accept === undefined ? {} : { 'accept-language': accept } }));
 
 const dictionary = (language: string): Record<string, string> => JSON.parse(readFileSync(join(webDir, 'i18n', `${language}.json`), 'utf8'));
 
-const asset = (file: string) => handler(event('GET /assets/{file}', `/assets/${file}`, { file }));
+const asset = (file: string) => handler(httpApiEvent('GET /assets/{file}', { path: `/assets/${file}`, pathParameters: { file } }));
 
 function expectSecurityHeaders(result: APIGatewayProxyStructuredResultV2, expectedCsp = csp) {
   expect(result.headers).toMatchObject({
@@ -76,7 +56,7 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 
 describe('pages handler', () => {
   it.each(pages)('serves $path from $file in English by default, with the security headers', async ({ path, file, script, heading }) => {
-    const result = await handler(event(`GET ${path}`, path));
+    const result = await handler(httpApiEvent(`GET ${path}`));
     expect(result.statusCode).toBe(200);
     expect(result.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
     expect(result.headers?.['Cache-Control']).toBe('no-store');
@@ -105,7 +85,7 @@ describe('pages handler', () => {
   });
 
   it('answers the health check', async () => {
-    const result = await handler(event('GET /health', '/health'));
+    const result = await handler(httpApiEvent('GET /health'));
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body ?? '')).toEqual({ status: 'ok' });
     expect(result.headers?.['Content-Type']).toBe('application/json; charset=utf-8');
@@ -114,23 +94,23 @@ describe('pages handler', () => {
   });
 
   it('answers HEAD without a body', async () => {
-    const result = await handler(event('HEAD /verify', '/verify'));
+    const result = await handler(httpApiEvent('HEAD /verify'));
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe('');
     expect(result.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
   });
 
   it('refuses other methods', async () => {
-    const result = await handler(event('POST /', '/'));
+    const result = await handler(httpApiEvent('POST /'));
     expect(result.statusCode).toBe(405);
     expect(result.headers?.Allow).toBe('GET, HEAD');
     expectSecurityHeaders(result);
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    expectNotFound(await handler(event('GET /admin', '/admin')));
-    expectNotFound(await handler(event('GET /index.html', '/index.html')));
-    expectNotFound(await handler(event('GET /status.html', '/status.html')));
+    expectNotFound(await handler(httpApiEvent('GET /admin')));
+    expectNotFound(await handler(httpApiEvent('GET /index.html')));
+    expectNotFound(await handler(httpApiEvent('GET /status.html')));
   });
 
   it.each([
@@ -163,20 +143,20 @@ describe('pages handler', () => {
   });
 
   it('answers an asset route without a file name with a 404', async () => {
-    expectNotFound(await handler(event('GET /assets/{file}', '/assets/')));
+    expectNotFound(await handler(httpApiEvent('GET /assets/{file}', { path: '/assets/' })));
   });
 
   it('works from the raw path behind a catch-all route, without decoding it', async () => {
-    expect((await handler(event('$default', '/assets/app.css'))).statusCode).toBe(200);
-    expect((await handler(event('$default', '/verify'))).statusCode).toBe(200);
-    expect((await handler(event('$default', '/status', undefined, { query: 'lang=es' }))).body).toContain('<html lang="es">');
-    expectNotFound(await handler(event('$default', '/assets/../http/pages.ts')));
-    expectNotFound(await handler(event('$default', '/assets/..%2Fhttp%2Fpages.ts')));
-    expectNotFound(await handler(event('$default', '/assets/sub/app.css')));
+    expect((await handler(httpApiEvent('$default', { path: '/assets/app.css' }))).statusCode).toBe(200);
+    expect((await handler(httpApiEvent('$default', { path: '/verify' }))).statusCode).toBe(200);
+    expect((await handler(httpApiEvent('$default', { path: '/status', query: 'lang=es' }))).body).toContain('<html lang="es">');
+    expectNotFound(await handler(httpApiEvent('$default', { path: '/assets/../http/pages.ts' })));
+    expectNotFound(await handler(httpApiEvent('$default', { path: '/assets/..%2Fhttp%2Fpages.ts' })));
+    expectNotFound(await handler(httpApiEvent('$default', { path: '/assets/sub/app.css' })));
   });
 
   it('serves the officer console page as written when it is there', async () => {
-    const result = await handler(event('GET /console', '/console'));
+    const result = await handler(httpApiEvent('GET /console'));
     if (!existsSync(join(webDir, 'console.html'))) return expectNotFound(result);
     expect(result.statusCode).toBe(200);
     expect(result.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
@@ -220,7 +200,7 @@ describe('page language', () => {
   });
 
   it('reads Accept-Language whatever the header name case', async () => {
-    const result = await handler(event('GET /verify', '/verify', undefined, { headers: { 'Accept-Language': 'es-ES' } }));
+    const result = await handler(httpApiEvent('GET /verify', { headers: { 'Accept-Language': 'es-ES' } }));
     expect(result.body).toContain('<html lang="es">');
   });
 
@@ -334,7 +314,7 @@ describe('console sign-in configuration', () => {
   });
 
   const config = async (domainName = 'abc123.execute-api.eu-west-1.amazonaws.com') => {
-    const result = await handler(event('GET /console/config', '/console/config', undefined, { domainName }));
+    const result = await handler(httpApiEvent('GET /console/config', { domainName }));
     expect(result.statusCode).toBe(200);
     expect(result.headers?.['Content-Type']).toBe('application/json; charset=utf-8');
     expect(result.headers?.['Cache-Control']).toBe('no-store');
@@ -405,7 +385,7 @@ describe('pages handler configuration', () => {
     vi.stubEnv('CSP_CONNECT_EXTRA', ' https://exports.s3.eu-west-1.amazonaws.com  http://localhost:4566 ');
     vi.resetModules();
     const fresh = await import('../../lambdas/http/pages.ts');
-    const result = await fresh.handler(event('GET /', '/'));
+    const result = await fresh.handler(httpApiEvent('GET /'));
     expectSecurityHeaders(
       result,
       csp.replace("connect-src 'self'", "connect-src 'self' https://exports.s3.eu-west-1.amazonaws.com http://localhost:4566"),
@@ -429,12 +409,12 @@ describe('pages handler configuration', () => {
       const fresh = await import('../../lambdas/http/pages.ts');
       writeFileSync(join(dir, 'index.html'), 'changed after load');
       writeFileSync(join(dir, 'console.html'), 'added after load');
-      expect((await fresh.handler(event('GET /', '/'))).body).toBe('<html lang="en"><h1>index.html hello-en</h1>');
-      expect((await fresh.handler(event('GET /status', '/status', undefined, { query: 'lang=de' }))).body).toBe('<html lang="de"><h1>status.html hello-de</h1>');
-      expect((await fresh.handler(event('GET /assets/{file}', '/assets/site.css', { file: 'site.css' }))).body).toBe('body{}');
-      expect((await fresh.handler(event('GET /console', '/console'))).statusCode).toBe(404);
+      expect((await fresh.handler(httpApiEvent('GET /'))).body).toBe('<html lang="en"><h1>index.html hello-en</h1>');
+      expect((await fresh.handler(httpApiEvent('GET /status', { query: 'lang=de' }))).body).toBe('<html lang="de"><h1>status.html hello-de</h1>');
+      expect((await fresh.handler(httpApiEvent('GET /assets/{file}', { path: '/assets/site.css', pathParameters: { file: 'site.css' } }))).body).toBe('body{}');
+      expect((await fresh.handler(httpApiEvent('GET /console'))).statusCode).toBe(404);
       for (const file of ['secrets.txt', '.env', 'index.html', 'app.css', 'console.html']) {
-        expect((await fresh.handler(event('GET /assets/{file}', `/assets/${file}`, { file }))).statusCode, file).toBe(404);
+        expect((await fresh.handler(httpApiEvent('GET /assets/{file}', { path: `/assets/${file}`, pathParameters: { file } }))).statusCode, file).toBe(404);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -448,7 +428,7 @@ describe('pages handler configuration', () => {
       vi.stubEnv('WEB_ASSETS_DIR', dir);
       vi.resetModules();
       const fresh = await import('../../lambdas/http/pages.ts');
-      const result = await fresh.handler(event('GET /console', '/console'));
+      const result = await fresh.handler(httpApiEvent('GET /console'));
       expect(result.statusCode).toBe(200);
       expect(result.body).toBe('<h1>Console {{not a template}}</h1>');
       expectSecurityHeaders(result);
@@ -463,7 +443,7 @@ describe('pages handler configuration', () => {
       vi.stubEnv('WEB_ASSETS_DIR', dir);
       vi.resetModules();
       const fresh = await import('../../lambdas/http/pages.ts');
-      expect((await fresh.handler(event('GET /', '/'))).body).toBe(
+      expect((await fresh.handler(httpApiEvent('GET /'))).body).toBe(
         '<html lang="en"><h1>index.html &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;more&#39;</h1>',
       );
     } finally {

@@ -12,7 +12,8 @@ import type { WebhookStore } from '../../lambdas/domain/store-catalog.ts';
 import { startPartnerCrm } from '../../lib/local/partner-crm-service.ts';
 import { newRequestId } from '../../lambdas/domain/tokens.ts';
 import { signWebhook } from '../../lambdas/domain/webhook-signature.ts';
-import { documentClient, s3Client, sfnClient } from '../../lambdas/shared/clients.ts';
+import { documentClient, s3Client, sfnClient } from '../../lambdas/composition/clients.ts';
+import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 
 const secret = 'test-callback-secret-0123456789';
 process.env.AWS_REGION = 'us-east-1';
@@ -29,18 +30,15 @@ const s3 = mockClient(s3Client());
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 const event = (storeId: string, body: string, headers: Record<string, string> = {}, isBase64Encoded = false) =>
-  ({
-    version: '2.0',
-    routeKey: 'POST /callbacks/{storeId}',
-    rawPath: `/callbacks/${storeId}`,
-    rawQueryString: '',
+  httpApiEvent('POST /callbacks/{storeId}', {
+    path: `/callbacks/${storeId}`,
+    pathParameters: { storeId },
     // Gateways may pass any case: the handler relies on the header normalizer.
     headers: { 'Content-Type': 'application/json', ...headers },
-    pathParameters: { storeId },
     body,
     isBase64Encoded,
-    requestContext: { http: { method: 'POST', path: `/callbacks/${storeId}`, sourceIp: '203.0.113.50' }, domainName: 'example.com', stage: '$default' },
-  }) as never;
+    sourceIp: '203.0.113.50',
+  });
 
 const invoke = async (storeId: string, body: string, headers?: Record<string, string>, isBase64Encoded?: boolean) => {
   const result = (await handler(event(storeId, body, headers, isBase64Encoded), {} as never)) as { statusCode: number; body: string; headers: Record<string, string> };

@@ -4,7 +4,8 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueToken, newRequestId } from '../../lambdas/domain/tokens.ts';
-import { documentClient, sfnClient } from '../../lambdas/shared/clients.ts';
+import { documentClient, sfnClient } from '../../lambdas/composition/clients.ts';
+import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 
 // Rate limits have their own tests (test/integration/abuse.test.ts); here they would share the mocked client.
 vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({ ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()), enforceIpLimit: async () => undefined }));
@@ -17,19 +18,8 @@ const { handler } = await import('../../lambdas/http/verify-request.ts');
 const dynamo = mockClient(documentClient());
 const sfn = mockClient(sfnClient());
 
-const event = (body: string, contentType = 'application/json') =>
-  ({
-    version: '2.0',
-    routeKey: 'POST /verify',
-    rawPath: '/verify',
-    rawQueryString: '',
-    headers: { 'content-type': contentType },
-    body,
-    isBase64Encoded: false,
-    requestContext: { http: { method: 'POST', path: '/verify', sourceIp: '203.0.113.9' }, domainName: 'example.com', stage: '$default' },
-  }) as never;
-const invoke = async (body: string, contentType?: string) => {
-  const result = (await handler(event(body, contentType), {} as never)) as { statusCode: number; body: string; headers: Record<string, string> };
+const invoke = async (body: string, contentType = 'application/json') => {
+  const result = (await handler(httpApiEvent('POST /verify', { body, headers: { 'content-type': contentType } }), {} as never)) as { statusCode: number; body: string; headers: Record<string, string> };
   return { status: result.statusCode, body: JSON.parse(result.body), headers: result.headers };
 };
 
