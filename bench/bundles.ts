@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { functionCatalog } from '../lib/catalog.ts';
+import { functionCatalog } from '../lib/function-catalog.ts';
 import { emitResult, median, progress, round } from './common.ts';
 
 const root = resolve(import.meta.dirname, '..');

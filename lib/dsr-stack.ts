@@ -5,16 +5,17 @@ import { Annotations, App, CfnOutput, Duration, Lazy, Stack, type AppProps, type
 import { ApiMapping, DomainName } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { storeCatalog as operatorStoreCatalog } from '../config/stores.ts';
-import { validateStoreCatalog, type StoreCatalog } from '../lambdas/domain/store-catalog.ts';
-import type { FunctionName } from './catalog.ts';
+import { longestStoreWaitHours, validateStoreCatalog, type StoreCatalog } from '../lambdas/domain/store-catalog.ts';
+import type { FunctionName } from './function-catalog.ts';
 import { operatorSettings, parseSetting, type Setting, type SettingKey, type SettingValues } from '../lambdas/shared/settings.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
 import { DataKey } from './constructs/data-key.ts';
-import { DemoStores } from './constructs/demo-stores.ts';
+import { DataStores } from './constructs/data-stores.ts';
 import { ExportBucket } from './constructs/export-bucket.ts';
 import { DsrFunctions, projectRoot } from './constructs/functions.ts';
 import { IntakeLinks } from './constructs/intake-links.ts';
@@ -67,7 +68,7 @@ export const defaultOfficerEmail = 'privacy-officers@example.com';
 export class DsrStack extends Stack {
   readonly requests: RequestTable;
   readonly exports: ExportBucket;
-  readonly stores: DemoStores;
+  readonly stores: DataStores;
   readonly mail: Mail;
   readonly officers: OfficerAuth;
   readonly functions: DsrFunctions;
@@ -92,8 +93,14 @@ export class DsrStack extends Stack {
 
     const { key } = new DataKey(this, 'DataKey');
     this.requests = new RequestTable(this, 'Requests', { encryptionKey: key });
-    this.exports = new ExportBucket(this, 'Exports', { encryptionKey: key, exportRetentionDays: exportTtlDays + 1 });
-    this.stores = new DemoStores(this, 'Stores', {
+    this.exports = new ExportBucket(this, 'Exports', {
+      encryptionKey: key,
+      exportRetentionDays: exportTtlDays + 1,
+      // Collected records wait in work/ for the slowest store (a person's task) and a week for a retry;
+      // a settled request deletes them at once.
+      workRetentionDays: Math.ceil(longestStoreWaitHours(catalog) / 24) + 7,
+    });
+    this.stores = new DataStores(this, 'Stores', {
       catalog,
       encryptionKey: key,
       accessLogBucket: this.exports.accessLogBucket,
@@ -328,6 +335,8 @@ export interface LocalSynthesis {
   readonly stateMachineLogicalId: string;
   /** Lambda function logical id to catalog key, to resolve `Fn::GetAtt [id, Arn]` in the definition. */
   readonly functionLogicalIds: Record<string, FunctionName>;
+  /** The request table, so the local stack creates it from the template's own keys and index. */
+  readonly requestTableLogicalId: string;
 }
 
 /**
@@ -348,7 +357,8 @@ export function synthesizeForLocal(options: { props?: Partial<DsrStackProps> } =
       functionLogicalIds[stack.resolve((fn.node.defaultChild as CfnFunction).logicalId) as string] = name;
     }
     const stateMachineLogicalId = stack.resolve((stack.workflow.stateMachine.node.defaultChild as CfnStateMachine).logicalId) as string;
-    return { template, stateMachineLogicalId, functionLogicalIds };
+    const requestTableLogicalId = stack.resolve((stack.requests.table.node.defaultChild as CfnTable).logicalId) as string;
+    return { template, stateMachineLogicalId, functionLogicalIds, requestTableLogicalId };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

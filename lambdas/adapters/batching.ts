@@ -1,6 +1,7 @@
 /**
- * Pure helpers for the batch APIs the connectors use (DynamoDB BatchWriteItem takes 25 requests,
- * S3 DeleteObjects 1000 keys) and for retrying the part of a batch the service did not process.
+ * Batches, bounded concurrency and backoff for the AWS batch APIs the adapters use (DynamoDB
+ * BatchWriteItem takes 25 requests, S3 DeleteObjects 1000 keys): retrying the part of a batch the
+ * service did not process, with jittered exponential waits.
  */
 
 export type Sleep = (ms: number) => Promise<void>;

@@ -5,7 +5,9 @@ import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, U
 import { ConflictError, InvalidCursorError, RequestNotFoundError } from '../domain/errors.ts';
 import { statusesAllowedBefore, type RequestStatus } from '../domain/status.ts';
 import type { DsrRequest } from '../domain/request.ts';
-import { sendInBatches } from './connectors/batch-write.ts';
+import { sendInBatches } from './batching.ts';
+import { requestTableKeys } from '../shared/request-table-schema.ts';
+import { decodeCursor, encodeCursor } from '../domain/paging-cursor.ts';
 import { publicView, type ChangeOptions, type RequestPage, type RequestRepository, type Requirement, type StoredRequest } from '../ports/request-repository.ts';
 
 /**
@@ -21,7 +23,6 @@ import { publicView, type ChangeOptions, type RequestPage, type RequestRepositor
  * no index to add to a table that already holds requests. The pointer is written first, so a
  * crash in between leaves a pointer to nothing (skipped on read), never a request out of history.
  */
-export const requestTableKeys = { partitionKey: 'pk', sortKey: 'sk', statusIndex: 'by-status', statusIndexPartitionKey: 'gsi1pk', statusIndexSortKey: 'gsi1sk' } as const;
 
 const keyOf = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' });
 const statusIndexKeys = (status: RequestStatus, dueAt: string, requestId: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${dueAt}#${requestId}` });
@@ -213,20 +214,11 @@ export class DynamoDbRequestRepository implements RequestRepository {
   }
 }
 
-const encodeCursor = (position: Record<string, unknown>): string => Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
-
 /** A status-index position from a cursor we gave out for this status; anything else is refused. */
 function statusIndexPosition(cursor: string, status: RequestStatus): Record<string, string> {
-  let position: unknown;
-  try {
-    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('cursor is not one this API gave out');
-  }
+  const position = decodeCursor(cursor);
   const keys = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
-  const valid =
-    typeof position === 'object' && position !== null && Object.keys(position).length === keys.length &&
-    keys.every((key) => typeof (position as Record<string, unknown>)[key] === 'string') && (position as Record<string, string>).gsi1pk === `STATUS#${status}`;
+  const valid = Object.keys(position).length === keys.length && keys.every((key) => typeof position[key] === 'string') && position.gsi1pk === `STATUS#${status}`;
   if (!valid) throw new InvalidCursorError('cursor is not one this API gave out for this status');
   return position as Record<string, string>;
 }

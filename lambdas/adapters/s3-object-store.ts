@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectStore } from '../ports/object-store.ts';
 
@@ -25,9 +25,14 @@ export class S3ObjectStore implements ObjectStore {
     );
   }
 
-  async getJson<T>(key: string): Promise<T> {
-    const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    return JSON.parse(await result.Body!.transformToString('utf-8')) as T;
+  async getJson<T>(key: string): Promise<T | undefined> {
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return JSON.parse(await result.Body!.transformToString('utf-8')) as T;
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
   }
 
   async deletePrefix(prefix: string): Promise<void> {

@@ -17,7 +17,7 @@ import {
   storeLocationsBinding,
   verificationTtlHours,
   autoApprove,
-} from './settings.ts';
+} from '../shared/settings.ts';
 
 /*
  * What the handlers read from their environment, one function each (see settings.ts for names,

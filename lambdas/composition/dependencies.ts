@@ -1,38 +1,23 @@
 import { storeCatalog } from '../../config/stores.ts';
-import type { ConnectorContext } from '../adapters/connectors/index.ts';
 import { DynamoDbAbuseGuard } from '../adapters/dynamodb-abuse-guard.ts';
 import { DynamoDbRequestRepository } from '../adapters/dynamodb-request-repository.ts';
 import { DynamoDbStoreTaskRepository } from '../adapters/dynamodb-store-task-repository.ts';
 import { S3ObjectStore } from '../adapters/s3-object-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { StepFunctionsTaskCallbacks, StepFunctionsWorkflowStarter } from '../adapters/step-functions-workflow.ts';
-import type { StoreCatalog, StoreDefinition } from '../domain/store-catalog.ts';
+import type { StoreCatalog } from '../domain/store-catalog.ts';
 import type { AbuseGuard } from '../ports/abuse-guard.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { RequestRepository } from '../ports/request-repository.ts';
-import type { StoreConnector } from '../ports/store-connector.ts';
 import type { StoreTaskRepository } from '../ports/store-task-repository.ts';
 import type { TaskCallbacks, WorkflowStarter } from '../ports/workflow.ts';
 import { documentClient, s3Client, sesClient, sfnClient } from './clients.ts';
 import { exportBucketName, mailFrom, requestTableName, stateMachineArn } from './config.ts';
 
-/** Everything a use case may need; each use case names the part it uses, so tests pass only that. */
-export interface Dependencies {
-  readonly requests: RequestRepository;
-  readonly workflow: WorkflowStarter;
-  readonly taskCallbacks: TaskCallbacks;
-  readonly mailer: Mailer;
-  readonly objects: ObjectStore;
-  readonly catalog: StoreCatalog;
-  readonly connectorFor: (store: StoreDefinition, context: Omit<ConnectorContext, 'locations'>) => StoreConnector;
-  readonly storeTasks: StoreTaskRepository;
-  readonly now: () => Date;
-  readonly publicBaseUrl: string | undefined;
-}
 
 /*
- * One factory per port, wired to its AWS adapter. A handler calls only the factories it needs,
+ * The composition root of the handlers: one factory per port (lambdas/ports/dependencies.ts), wired to its AWS adapter. A handler calls only the factories it needs,
  * so its bundle carries only those SDK clients and it reads only its capabilities' variables.
  */
 let requestRepository: RequestRepository | undefined;

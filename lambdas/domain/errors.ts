@@ -21,6 +21,12 @@ export class ValidationError extends DomainError {
 
 export class RequestNotFoundError extends DomainError {}
 
+/** A store id the catalog does not declare (or not of the kind the route serves). */
+export class UnknownStoreError extends DomainError {}
+
+/** A signed message (a processor's callback) whose signature is missing, wrong or stale. */
+export class SignatureRefusedError extends DomainError {}
+
 /** The request is not in a state where this action makes sense (approve twice, verify late...). */
 export class ConflictError extends DomainError {}
 
@@ -44,9 +50,13 @@ export class ErasureIncompleteError extends DomainError {}
 
 /**
  * The requester withdrew the request. A workflow task that finds its request cancelled fails with
- * this exact name, and the state machine's Catch ends the execution in its Cancelled state.
+ * this class's name (so does a parked task the cancellation ends), and the state machine's Catch
+ * ends the execution in its Cancelled state.
  */
-export class RequestCancelled extends DomainError {}
+export class RequestCancelledError extends DomainError {}
+
+/** An officer rejected the request: the parked approval task fails with this class's name, and the workflow tells the requester. */
+export class RequestRejectedError extends DomainError {}
 
 /** The jurisdiction's policy does not allow this extension of the due date (too late, too long, too often). */
 export class ExtensionRefusedError extends DomainError {}

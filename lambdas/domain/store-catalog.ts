@@ -1,3 +1,4 @@
+import { UnknownStoreError } from './errors.ts';
 import type { CorrectableField } from './request.ts';
 import { defaultRequesterLanguage, requesterLanguages, type RequesterLanguage } from './languages.ts';
 
@@ -161,6 +162,18 @@ export interface ManualStore extends StoreBase {
 
 export type StoreDefinition = DynamoDbStore | S3Store | WebhookStore | ManualStore;
 export type StoreKind = StoreDefinition['kind'];
+
+/** The longest a store of the catalog may take to answer (a processor's callback, a person's task), in hours; at least 1. */
+export function longestStoreWaitHours(catalog: StoreCatalog): number {
+  return Math.max(1, ...catalog.stores.map((store) => (store.kind === 'webhook' ? store.callbackTimeoutHours : store.kind === 'manual' ? store.taskTimeoutHours : 0)));
+}
+
+/** The declared store with this id: an id the catalog does not declare is an UnknownStoreError (404 on the API). */
+export function declaredStore(catalog: StoreCatalog, storeId: string | undefined): StoreDefinition {
+  const store = catalog.stores.find((candidate) => candidate.id === storeId);
+  if (!store) throw new UnknownStoreError(`No store ${storeId}`);
+  return store;
+}
 
 /**
  * How a verified email becomes the keys other stores use: query `storeId` for the subject's email

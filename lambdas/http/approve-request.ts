@@ -1,5 +1,5 @@
 import { approveRequest } from '../use-cases/decide-request.ts';
-import { now, requests, taskCallbacks, workflow } from '../shared/dependencies.ts';
+import { now, requests, taskCallbacks, workflow } from '../composition/dependencies.ts';
 import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
 export const handler = httpHandler(async (event) => {

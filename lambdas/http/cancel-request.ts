@@ -1,8 +1,8 @@
 import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 import { InvalidLinkError } from '../domain/errors.ts';
 import { cancelRequest } from '../use-cases/cancel-request.ts';
-import { publicBaseUrl } from '../shared/config.ts';
-import { mailer, now, requests, taskCallbacks, guard } from '../shared/dependencies.ts';
+import { publicBaseUrl } from '../composition/config.ts';
+import { mailer, now, requests, taskCallbacks, guard } from '../composition/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
 
 /** `POST /cancel {token}` (a status-page token): withdraws an open request; 409 once it can no longer be withdrawn. */

@@ -1,7 +1,8 @@
 import { validationErrorFrom } from '../domain/validation.ts';
 import { completeStoreTaskByOfficer, parseOfficerCompletion } from '../use-cases/complete-store-task.ts';
-import { catalog, now, requests, storeTasks, taskCallbacks } from '../shared/dependencies.ts';
-import { HttpError, httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
+import { catalog, now, requests, storeTasks, taskCallbacks } from '../composition/dependencies.ts';
+import { declaredStore } from '../domain/store-catalog.ts';
+import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
 /**
  * An officer marks a manual system's task done (or failed) with an internal note, and optionally a
@@ -12,9 +13,7 @@ export const handler = httpHandler(
   async (event) => {
     const officer = requireOfficer(event);
     const requestId = pathParameter(event, 'id');
-    const storeId = event.pathParameters?.storeId ?? '';
-    const store = catalog.stores.find((candidate) => candidate.id === storeId);
-    if (!store) throw new HttpError(404, 'No such store');
+    const store = declaredStore(catalog, event.pathParameters?.storeId);
     const parsed = parseOfficerCompletion(event.body);
     if (!parsed.success) throw validationErrorFrom(parsed.error);
     const { byHand } = await completeStoreTaskByOfficer(

@@ -1,6 +1,6 @@
 import { InvalidLinkError } from '../domain/errors.ts';
 import { confirmHeldRequest } from '../use-cases/confirm-held-request.ts';
-import { guard, now, requests, taskCallbacks } from '../shared/dependencies.ts';
+import { guard, now, requests, taskCallbacks } from '../composition/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
 import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 

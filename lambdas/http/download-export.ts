@@ -1,6 +1,6 @@
 import { InvalidLinkError } from '../domain/errors.ts';
 import { downloadExport } from '../use-cases/download-export.ts';
-import { guard, now, objects, requests } from '../shared/dependencies.ts';
+import { guard, now, objects, requests } from '../composition/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
 import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 

@@ -1,6 +1,7 @@
 import { escalateStoreTask } from '../use-cases/escalate-store-task.ts';
-import { catalog, now, requests, storeTasks } from '../shared/dependencies.ts';
-import { HttpError, httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
+import { catalog, now, requests, storeTasks } from '../composition/dependencies.ts';
+import { declaredStore } from '../domain/store-catalog.ts';
+import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
 /**
  * `POST /admin/requests/{id}/stores/{storeId}/escalate {reason}`: an officer takes a processor's
@@ -11,8 +12,7 @@ export const handler = httpHandler(
   async (event) => {
     const officer = requireOfficer(event);
     const requestId = pathParameter(event, 'id');
-    const store = catalog.stores.find((candidate) => candidate.id === event.pathParameters?.storeId);
-    if (!store) throw new HttpError(404, 'No such store');
+    const store = declaredStore(catalog, event.pathParameters?.storeId);
     return json(200, await escalateStoreTask({ requests: requests(), storeTasks: storeTasks(), now }, requestId, store, officer.id, event.body));
   },
   { jsonBody: true },

@@ -1,6 +1,6 @@
 import { extendRequest } from '../use-cases/extend-request.ts';
-import { publicBaseUrl } from '../shared/config.ts';
-import { mailer, now, requests } from '../shared/dependencies.ts';
+import { publicBaseUrl } from '../composition/config.ts';
+import { mailer, now, requests } from '../composition/dependencies.ts';
 import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { rejectRequest } from '../use-cases/decide-request.ts';
-import { now, requests, taskCallbacks } from '../shared/dependencies.ts';
+import { now, requests, taskCallbacks } from '../composition/dependencies.ts';
 import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
 export const handler = httpHandler(

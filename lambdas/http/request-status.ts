@@ -1,6 +1,6 @@
 import { InvalidLinkError } from '../domain/errors.ts';
 import { requestStatus } from '../use-cases/request-status.ts';
-import { guard, now, requests } from '../shared/dependencies.ts';
+import { guard, now, requests } from '../composition/dependencies.ts';
 import { HttpError, httpHandler, json } from '../shared/http.ts';
 import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 

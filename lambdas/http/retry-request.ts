@@ -1,5 +1,5 @@
 import { retryRequest } from '../use-cases/retry-request.ts';
-import { now, requests, workflow } from '../shared/dependencies.ts';
+import { now, requests, workflow } from '../composition/dependencies.ts';
 import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http.ts';
 
 export const handler = httpHandler(async (event) => {

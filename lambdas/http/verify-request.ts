@@ -1,6 +1,6 @@
 import { enforceIpLimit, ipTokenPostsRule } from '../shared/rate-limits.ts';
 import { verifyRequest } from '../use-cases/verify-request.ts';
-import { now, requests, taskCallbacks, guard } from '../shared/dependencies.ts';
+import { now, requests, taskCallbacks, guard } from '../composition/dependencies.ts';
 import { httpHandler, json } from '../shared/http.ts';
 
 export const handler = httpHandler(

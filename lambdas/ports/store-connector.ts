@@ -1,4 +1,5 @@
 import type { Correction, SubjectKeys } from '../domain/request.ts';
+import type { StoreDefinition } from '../domain/store-catalog.ts';
 
 /** One record found for the subject, as the store holds it. */
 export type StoreRecord = Readonly<Record<string, unknown>>;
@@ -70,3 +71,11 @@ export interface StoreConnector {
 export function isPending(result: object): result is Pending {
   return 'pending' in result && (result as Pending).pending === true;
 }
+
+/** What a connector needs from the request at hand: where processors answer asynchronously (`<base>/callbacks/<storeId>`). */
+export interface ConnectorContext {
+  readonly callbackBaseUrl: string;
+}
+
+/** The connector of a store: one per kind, wired to this deployment. */
+export type ConnectorFactory = (store: StoreDefinition, context: ConnectorContext) => StoreConnector;

@@ -41,6 +41,8 @@ export interface StoreTaskRepository {
    * `escalated`, only a task an officer escalated (see `escalate`) is settled.
    */
   finish(requestId: string, storeId: string, result: StoreTaskResult, options?: { readonly escalated?: true }): Promise<StoreTask | undefined>;
+  /** A settled task whose result can no longer be used (its collected records expired): failed with `error`, so a retry runs it again. */
+  fail(requestId: string, storeId: string, error: string): Promise<void>;
   /**
    * Records that an officer takes a waiting task over by hand (`escalated: true` on `finish` then
    * requires it). Once only: undefined when the task is not waiting or already escalated.

@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { officerGroup } from './settings.ts';
-import { ConflictError, DomainError, InvalidLinkError, RequestNotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, DomainError, InvalidLinkError, RequestNotFoundError, SignatureRefusedError, UnknownStoreError, ValidationError } from '../domain/errors.ts';
 import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & Partial<Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>> & { body?: unknown };
@@ -44,6 +44,8 @@ function errorResponse(error: unknown): HttpResult {
   if (error instanceof ValidationError) return json(400, { error: error.message, issues: error.issues });
   if (error instanceof InvalidLinkError) return json(400, { error: error.message });
   if (error instanceof RequestNotFoundError) return json(404, { error: 'No such request' });
+  if (error instanceof UnknownStoreError) return json(404, { error: 'No such store' });
+  if (error instanceof SignatureRefusedError) return json(401, { error: 'Missing or invalid signature' });
   if (error instanceof ConflictError) return json(409, { error: error.message });
   if (error instanceof DomainError) return json(400, { error: error.message });
   // middy's body parser errors carry statusCode and `expose`

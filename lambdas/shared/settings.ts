@@ -9,7 +9,7 @@ import { defaultRecordRetentionDays } from '../domain/retention.ts';
  *   them with the capability that grants access (`lib/constructs/functions.ts`); no defaults.
  * - settings: what an operator tunes. Each has a default, a parser that fails naming the variable,
  *   and a deploy path (`-c <key>=<value>` or the stack's `settings` prop); the stack writes its value
- *   to exactly the functions the catalog says read it (`lib/catalog.ts`, `settings`).
+ *   to exactly the functions the catalog says read it (`lib/function-catalog.ts`, `settings`).
  *
  * Each is its own export, marked pure, so a function's bundle keeps only the names it really reads:
  * the deployed-bundle test scans the bundles for these names against each function's template.
@@ -41,6 +41,8 @@ export const stateMachineArnBinding = /* @__PURE__ */ binding('STATE_MACHINE_ARN
 export const mailFromBinding = /* @__PURE__ */ binding('MAIL_FROM', 'The sender of every email (context mailFrom).');
 export const storeLocationsBinding = /* @__PURE__ */ binding('STORE_LOCATIONS', 'JSON: store id to the physical name of its table or bucket, or to the ARN of a demo processor\'s generated signing secret.');
 export const intakeSecretNameBinding = /* @__PURE__ */ binding('INTAKE_SECRET_NAME', 'The Secrets Manager secret that signs "manage my data" links.');
+/** Not a binding: only the in-process local stack (and `npm run intake-link`) sets the intake key itself, instead of a secret's name. */
+export const localIntakeKeyEnvName = 'INTAKE_LINK_SECRET';
 export const officerEmailBinding = /* @__PURE__ */ binding('OFFICER_EMAIL', 'Where officers receive reminders and escalations (context officerEmail).');
 export const publicBaseUrlBinding = /* @__PURE__ */ binding('PUBLIC_BASE_URL', 'The base of every link in emails: the custom domain, else the API\'s own URL.');
 export const webAssetsDirBinding = /* @__PURE__ */ binding('WEB_ASSETS_DIR', 'Where the pages function finds the web assets copied beside its bundle.');
@@ -225,7 +227,7 @@ export const ipTokenPostsWindowSeconds = /* @__PURE__ */ setting<number>({
 export const emailVerificationsLimit = /* @__PURE__ */ setting<number>({
   key: 'emailVerificationsLimit',
   env: 'RATE_LIMIT_EMAIL_VERIFICATIONS',
-  description: 'Verification mails one mailbox may receive per window; past it, submissions answer 202 and store nothing.',
+  description: 'Verification mails one mailbox may receive per window; past it, submissions answer 202 as usual and are stored and started without a mail of their own (held: the owner confirms them from the status page of a request they did get mail for).',
   defaultValue: 3,
   parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,

@@ -2,7 +2,7 @@ import { mailboxOf } from '../domain/email-address.ts';
 import { ConflictError, InvalidLinkError, RequestNotFoundError } from '../domain/errors.ts';
 import type { RequestType } from '../domain/request.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 import { findByStatusToken, invalidStatusLink } from './request-status.ts';
 
 /**

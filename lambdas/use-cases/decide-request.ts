@@ -1,10 +1,7 @@
-import { ConflictError, ParkedTaskClosedError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, ParkedTaskClosedError, RequestRejectedError, ValidationError } from '../domain/errors.ts';
 import type { DsrRequest } from '../domain/request.ts';
 import { publicView, type RequestRepository } from '../ports/request-repository.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
-
-/** The workflow's error name for a rejection; the state machine catches it by this name. */
-export const requestRejectedError = 'RequestRejected';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 /** The part of the request repository a decision uses. */
 type RequestReads = { readonly requests: Pick<RequestRepository, 'get' | 'transition'> };
@@ -51,7 +48,7 @@ export async function rejectRequest(deps: Pick<Dependencies, 'taskCallbacks' | '
       event: { at: now, actor: 'officer', actorId: officerId, action: 'rejected', from: 'pending_approval', to: 'rejected' },
     })
     .catch((error: unknown) => rethrowNotReady(deps, requestId, error));
-  await deps.taskCallbacks.fail(rejected.approvalTaskToken!, requestRejectedError, 'Rejected by a privacy officer');
+  await deps.taskCallbacks.fail(rejected.approvalTaskToken!, RequestRejectedError.name, 'Rejected by a privacy officer');
   return publicView(rejected);
 }
 

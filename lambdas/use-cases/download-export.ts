@@ -1,6 +1,6 @@
 import { InvalidLinkError } from '../domain/errors.ts';
 import { hashesEqual, parseToken } from '../domain/tokens.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 const invalidLink = 'This download link is not valid or has expired.';
 /** Presigned links are minted per click and live only long enough to start the download. */

@@ -1,6 +1,5 @@
 import { ConflictError } from '../domain/errors.ts';
-import { now, requests, type Dependencies } from '../shared/dependencies.ts';
-import { taskHandler } from '../shared/task.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 /**
  * The request can go no further and ends as expired: the verification link was never used in time
@@ -28,5 +27,3 @@ export async function expireRequest(deps: Pick<Dependencies, 'requests' | 'now'>
   }
   return { status: 'expired' };
 }
-
-export const handler = taskHandler((input: { requestId: string }) => expireRequest({ requests: requests(), now }, input));

@@ -5,7 +5,7 @@ import type { DsrRequest, Extension } from '../domain/request.ts';
 import { unfinishedStatuses } from '../domain/status.ts';
 import { extensionMail } from '../messages/requester-mails.ts';
 import { publicView } from '../ports/request-repository.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 import { newStatusLink } from './status-link.ts';
 

@@ -11,8 +11,7 @@ import { requesterTexts } from '../messages/requester-texts.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import type { StoreRecord } from '../ports/store-connector.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
-import { catalog, mailer, now, objects, requests, type Dependencies } from '../shared/dependencies.ts';
-import { taskHandler } from '../shared/task.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 /** One store's result as the Map hands it over: the store task's result, or a caught failure. */
 export type MapOutcome = StoreTaskResult & { readonly storeId: string };
@@ -25,7 +24,7 @@ export interface FinishRequestInput {
   readonly recipientMail?: 'failed';
 }
 
-type Deps = Pick<Dependencies, 'requests' | 'catalog' | 'objects' | 'mailer' | 'now'>;
+type Deps = Pick<Dependencies, 'requests' | 'storeTasks' | 'catalog' | 'objects' | 'mailer' | 'now'>;
 
 /**
  * Settles the request after the stores ran: merges this run's outcomes with earlier runs' (a retry
@@ -36,12 +35,14 @@ export async function finishRequest(deps: Deps, input: FinishRequestInput): Prom
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   const at = deps.now();
-  const outcomes = mergeOutcomes(request, input.outcomes, at.toISOString());
+  const merged = mergeOutcomes(request, input.outcomes, at.toISOString());
+  const collected = input.type === 'access' ? await readCollected(deps, request, merged) : undefined;
+  const outcomes = collected?.outcomes ?? merged;
   const failed = outcomes.filter((outcome) => outcome.status === 'failed');
   const status: RequestStatus = failed.length === 0 ? 'completed' : 'partially_completed';
 
   let exportKey: string | undefined;
-  if (input.type === 'access') exportKey = await writeAccessExport(deps, request, outcomes, at);
+  if (collected) exportKey = await writeAccessExport(deps, request, outcomes, collected.recordsByStore, at);
   const recipientNotices = input.type === 'access' ? [] : await noticeRecipients(deps, request, outcomes, at, input.recipientMail !== 'failed');
   const unsent = recipientNotices.filter((notice) => notice.notSent);
 
@@ -84,16 +85,37 @@ function mergeOutcomes(request: StoredRequest, current: readonly MapOutcome[], f
   return planned.map((storeId) => byStore.get(storeId) ?? { storeId, status: 'failed', error: 'did not run', finishedAt });
 }
 
-async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], at: Date): Promise<string> {
+/**
+ * The records each succeeded store collected, from work/. A file that is gone (work/ expires when a
+ * request waits far longer than its slowest store allows) fails its store, by name: a retry
+ * collects it again, instead of the request hanging in progress.
+ */
+async function readCollected(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[]): Promise<{ outcomes: StoreOutcome[]; recordsByStore: Map<string, StoreRecord[]> }> {
   const recordsByStore = new Map<string, StoreRecord[]>();
-  for (const outcome of outcomes.filter((candidate) => candidate.status === 'succeeded')) {
+  const checked: StoreOutcome[] = [];
+  for (const outcome of outcomes) {
     const store = deps.catalog.stores.find((candidate) => candidate.id === outcome.storeId);
     // A manual system's copy (or a processor's an officer took over by hand) is sent by the
     // officer who searched it; there is no file to merge.
-    if (store?.kind === 'manual' || outcome.completedBy === 'officer') continue;
+    if (outcome.status !== 'succeeded' || store?.kind === 'manual' || outcome.completedBy === 'officer') {
+      checked.push(outcome);
+      continue;
+    }
     const collected = await deps.objects.getJson<{ records: StoreRecord[] }>(collectedKey(request.requestId, outcome.storeId));
-    recordsByStore.set(outcome.storeId, collected.records);
+    if (collected) {
+      recordsByStore.set(outcome.storeId, collected.records);
+      checked.push(outcome);
+    } else {
+      const error = 'The records collected from this store expired before every store had answered; a retry collects them again';
+      await deps.storeTasks.fail(request.requestId, outcome.storeId, error);
+      const { recordCount: _recordCount, ...rest } = outcome;
+      checked.push({ ...rest, status: 'failed', error });
+    }
   }
+  return { outcomes: checked, recordsByStore };
+}
+
+async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], recordsByStore: ReadonlyMap<string, StoreRecord[]>, at: Date): Promise<string> {
   const planned = deps.catalog.stores.filter((store) => (request.storeIds ?? []).includes(store.id));
   const language = requesterLanguageOf(request.locale);
   const rights = requesterTexts(language).report.rights;
@@ -144,5 +166,3 @@ function changedData(type: RequestType, outcome: StoreOutcome): boolean {
   if (type === 'delete') return (outcome.deleted ?? 0) + (outcome.anonymized ?? 0) + (outcome.retained ?? 0) > 0;
   return type === 'objection';
 }
-
-export const handler = taskHandler((input: FinishRequestInput) => finishRequest({ requests: requests(), catalog, objects: objects(), mailer: mailer(), now }, input));

@@ -3,22 +3,26 @@ import { RequestNotFoundError } from '../domain/errors.ts';
 import { requesterLanguageOf, requesterPageLink } from '../domain/languages.ts';
 import { localizeStore } from '../domain/store-catalog.ts';
 import { issueToken } from '../domain/tokens.ts';
-import { newStatusLink } from '../use-cases/status-link.ts';
+import { newStatusLink } from './status-link.ts';
 import { accessCompletedMail, amendCompletedMail, deleteCompletedMail, objectionCompletedMail, rejectedMail } from '../messages/requester-mails.ts';
 import type { MailBody } from '../messages/layout.ts';
-import { backupWindowDaysSetting, exportTtlDaysSetting, publicBaseUrl } from '../shared/config.ts';
-import { catalog, mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 import { logger } from '../shared/logger.ts';
-import { taskHandler } from '../shared/task.ts';
 
 /**
  * Tells the requester how the request ended, by its status. A request that only partly
  * succeeded waits for an officer's retry: the requester hears once everything is done.
  */
+/** Operator settings: how long download links live, and how long backups keep erased data. */
+export interface NotifySettings {
+  readonly exportTtlDays: number;
+  readonly backupWindowDays: number;
+}
+
 export async function notifyRequester(
   deps: Pick<Dependencies, 'requests' | 'mailer' | 'catalog' | 'now' | 'publicBaseUrl'>,
   input: { requestId: string },
-  exportTtlDays = exportTtlDaysSetting(),
+  settings: NotifySettings,
 ): Promise<{ notified: boolean }> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
@@ -34,7 +38,7 @@ export async function notifyRequester(
 
   if (request.status === 'completed' && request.type === 'access' && request.exportKey) {
     const { token, hash } = issueToken(request.requestId);
-    const expiresAt = addDays(now, exportTtlDays).toISOString();
+    const expiresAt = addDays(now, settings.exportTtlDays).toISOString();
     Object.assign(set, { downloadTokenHash: hash, downloadExpiresAt: expiresAt });
     // The hashes are stored before the mail leaves, so the links work the moment it arrives.
     await deps.requests.update(request.requestId, 'completed', { set, append: { statusTokenHashes: [status.hash] } });
@@ -55,7 +59,7 @@ export async function notifyRequester(
     } else if (request.type === 'amend') {
       mail = amendCompletedMail({ ...common, corrections: request.corrections ?? [], outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
     } else if (request.type === 'delete') {
-      mail = deleteCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores, backupDays: backupWindowDaysSetting() });
+      mail = deleteCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores, backupDays: settings.backupWindowDays });
     } else if (request.type === 'objection') {
       mail = objectionCompletedMail({ ...common, outcomes: request.storeOutcomes ?? [], stores: deps.catalog.stores });
     }
@@ -71,5 +75,3 @@ export async function notifyRequester(
   });
   return { notified: true };
 }
-
-export const handler = taskHandler((input: { requestId: string }) => notifyRequester({ requests: requests(), mailer: mailer(), catalog, now, publicBaseUrl: publicBaseUrl() }, input));

@@ -1,7 +1,9 @@
-import { InvalidCursorError } from '../domain/errors.ts';
+import { InvalidEmailError, parseEmailAddress } from '../domain/email-address.ts';
+import { InvalidCursorError, ValidationError } from '../domain/errors.ts';
+import { decodeCursor, encodeCursor } from '../domain/paging-cursor.ts';
 import type { DsrRequest } from '../domain/request.ts';
-import { isRequestStatus, type RequestStatus } from '../domain/status.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import { isRequestStatus, requestStatuses, unfinishedStatuses, type RequestStatus } from '../domain/status.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 export const maxQueuePageSize = 100;
 
@@ -37,21 +39,56 @@ export async function queuePage(deps: Pick<Dependencies, 'requests'>, statuses: 
   return { requests: page, ...(next.size ? { nextCursor: encodeQueueCursor(next) } : {}) };
 }
 
-function encodeQueueCursor(positions: ReadonlyMap<RequestStatus, string>): string {
-  return Buffer.from(JSON.stringify(Object.fromEntries(positions)), 'utf8').toString('base64url');
-}
+const encodeQueueCursor = (positions: ReadonlyMap<RequestStatus, string>): string => encodeCursor(Object.fromEntries(positions));
 
 function decodeQueueCursor(cursor: string, statuses: readonly RequestStatus[]): Map<RequestStatus, string> {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('cursor is not one this API gave out');
-  }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw new InvalidCursorError('cursor is not one this API gave out');
-  const entries = Object.entries(decoded);
+  const entries = Object.entries(decodeCursor(cursor));
   if (!entries.every(([status, position]) => isRequestStatus(status) && statuses.includes(status) && typeof position === 'string')) {
     throw new InvalidCursorError('cursor belongs to another status filter: ask for the first page again');
   }
   return new Map(entries as [RequestStatus, string][]);
+}
+
+/** What an officer asks of the queue: the API's query string, unchecked. */
+export interface QueueQuery {
+  readonly status?: string;
+  readonly email?: string;
+  readonly cursor?: string;
+  readonly limit?: string;
+}
+
+/**
+ * The queue, earliest due first: `status` (one or a comma-separated list; by default every
+ * unfinished status), pages of `limit` (at most 100) continued with the answer's `nextCursor`.
+ * With `email`, one requester's requests instead, newest first, in every status unless `status`
+ * narrows them.
+ */
+export async function officerQueue(deps: Pick<Dependencies, 'requests'>, query: QueueQuery): Promise<{ requests: DsrRequest[]; truncated: boolean; nextCursor?: string }> {
+  const requested = query.status?.split(',').filter(Boolean);
+  const invalid = requested?.find((status) => !isRequestStatus(status));
+  if (invalid) throw new ValidationError(`status must be one of: ${requestStatuses.join(', ')}`, [{ path: 'status', message: `"${invalid}" is not a status` }]);
+  if (query.email !== undefined) {
+    const history = await deps.requests.listByRequester(canonicalOf(query.email), { limit: 100 });
+    const inStatus = (request: DsrRequest) => !requested || requested.includes(request.status);
+    return { requests: history.items.filter(inStatus), truncated: history.truncated };
+  }
+  const statuses = (requested as RequestStatus[] | undefined) ?? unfinishedStatuses;
+  const page = await queuePage(deps, statuses, { ...(query.cursor ? { cursor: query.cursor } : {}), limit: pageSizeOf(query.limit) });
+  return { requests: page.requests, truncated: page.nextCursor !== undefined, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+function pageSizeOf(limit: string | undefined): number {
+  if (limit === undefined) return maxQueuePageSize;
+  const size = Number(limit);
+  if (!Number.isInteger(size) || size < 1 || size > maxQueuePageSize) throw new ValidationError(`limit must be a whole number from 1 to ${maxQueuePageSize}`, [{ path: 'limit', message: `a whole number from 1 to ${maxQueuePageSize}` }]);
+  return size;
+}
+
+function canonicalOf(email: string): string {
+  try {
+    return parseEmailAddress(email).canonical;
+  } catch (error) {
+    if (error instanceof InvalidEmailError) throw new ValidationError(`email: ${error.message}`, [{ path: 'email', message: error.message }]);
+    throw error;
+  }
 }

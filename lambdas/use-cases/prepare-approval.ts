@@ -1,13 +1,11 @@
 import { isConfusableAddress } from '../domain/confusable.ts';
-import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
+import { RequestNotFoundError } from '../domain/errors.ts';
 import { isRepeatedRequest } from '../domain/repeated-requests.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
 import { uncorrectedFields } from '../domain/store-catalog.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
-import { autoApprovedTypes, repeatedRequestsFlagAtSetting } from '../shared/config.ts';
-import { connectorFor } from '../shared/connectors.ts';
-import { catalog, now, requests, taskCallbacks, type Dependencies } from '../shared/dependencies.ts';
-import { taskHandler } from '../shared/task.ts';
+import { cancelledByRequester, lostToCancellation } from './cancellation-race.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 export interface PrepareApprovalInput {
   readonly requestId: string;
@@ -22,16 +20,22 @@ type Deps = Pick<Dependencies, 'requests' | 'taskCallbacks' | 'catalog' | 'conne
  * subject, a mailbox that keeps asking), then parks the workflow on the task token. Request types the operator lets through
  * on their own (`AUTO_APPROVE`, e.g. `access`) go straight on when nothing is flagged.
  */
+/** Operator settings: the request types approved without an officer, and how many recent requests flag a mailbox. */
+export interface ApprovalPolicy {
+  readonly autoApprove: readonly RequestType[];
+  readonly repeatedRequestsFlagAt: number;
+}
+
 export async function prepareApproval(
   deps: Deps,
   input: PrepareApprovalInput,
-  autoApprove: readonly RequestType[] = autoApprovedTypes(),
-  repeatedRequestsFlagAt = repeatedRequestsFlagAtSetting(),
+  policy: ApprovalPolicy,
 ): Promise<void> {
+  const { autoApprove, repeatedRequestsFlagAt } = policy;
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   // Cancelled before this task could park: fail it by the name the state machine catches.
-  if (request.status === 'cancelled') throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`);
+  if (request.status === 'cancelled') throw cancelledByRequester(request.requestId);
   const subjectKeys = await resolveSubjectKeys(deps, request.emailCanonical);
   const history = await deps.requests.listByRequester(request.emailCanonical, { limit: 50 });
   const repeated = isRepeatedRequest(history.items, request.requestId, deps.now(), repeatedRequestsFlagAt);
@@ -54,9 +58,7 @@ export async function prepareApproval(
     })
     .catch(async (error: unknown) => {
       // Cancelled while we resolved the subject: the token was never stored, so nobody else ends this task.
-      if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') {
-        throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`, { cause: error });
-      }
+      if (await lostToCancellation(deps, request.requestId, error)) throw cancelledByRequester(request.requestId, error);
       throw error;
     });
 
@@ -69,7 +71,7 @@ export async function prepareApproval(
       });
     } catch (error) {
       // Cancelled after the token was stored: the cancellation already ended this task with it.
-      if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') return;
+      if (await lostToCancellation(deps, request.requestId, error)) return;
       throw error;
     }
     await deps.taskCallbacks.resume(input.taskToken, { approved: true });
@@ -120,6 +122,3 @@ function flagsFor(request: StoredRequest, keys: SubjectKeys): ReviewFlag[] {
   if (request.type !== 'access' && resolved.length > 0 && resolved.every(([, values]) => values.length === 0)) flags.push('no_subject_found');
   return flags;
 }
-
-
-export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), taskCallbacks: taskCallbacks(), catalog, connectorFor, now }, input));

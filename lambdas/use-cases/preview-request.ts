@@ -1,7 +1,7 @@
 import { erasureTotals, previewStore, previewUnchangedStore, type StorePreview } from '../domain/approval-preview.ts';
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import type { RequestType } from '../domain/request.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 export interface RequestPreview {
   readonly requestId: string;

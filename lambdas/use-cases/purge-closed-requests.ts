@@ -1,6 +1,5 @@
 import { closedStatuses, isPastRetention, retentionCutoff } from '../domain/retention.ts';
-import { recordRetentionDaysSetting } from '../shared/config.ts';
-import { now, requests, storeTasks, type Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface RetentionRun {
@@ -42,6 +41,3 @@ export async function purgeClosedRequests(deps: Pick<Dependencies, 'requests' | 
   logger.info('Retention run', { retentionDays, cutoff: since, checked, purged });
   return { checked, purged, cutoff: since };
 }
-
-/** Scheduled (EventBridge in AWS, a timer locally): the input is ignored. */
-export const handler = async (): Promise<RetentionRun> => purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now }, recordRetentionDaysSetting());

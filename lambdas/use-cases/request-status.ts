@@ -3,7 +3,7 @@ import type { AuditEvent, Extension, RequestType } from '../domain/request.ts';
 import { notStartedStatuses, type RequestStatus } from '../domain/status.ts';
 import { hashesEqual, parseToken } from '../domain/tokens.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 import { heldRequestsFor, type HeldRequestView } from './confirm-held-request.ts';
 
 /** One answer for every link we cannot honour: unknown request, unknown token, malformed token. */

@@ -1,7 +1,7 @@
 import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import type { DsrRequest } from '../domain/request.ts';
 import { publicView, type RequestRepository } from '../ports/request-repository.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 /**
  * An officer retries a partially completed request: only the stores that failed run again, in a

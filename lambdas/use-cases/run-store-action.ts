@@ -6,10 +6,7 @@ import { storeActionOf } from '../domain/store-plan.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { isPending, type AttributeChange, type Pending, type StoreConnector, type Subject } from '../ports/store-connector.ts';
 import type { StoreTaskResult } from '../ports/store-task-repository.ts';
-import { publicBaseUrl } from '../shared/config.ts';
-import { connectorFor } from '../shared/connectors.ts';
-import { catalog, objects, requests, storeTasks, taskCallbacks, type Dependencies } from '../shared/dependencies.ts';
-import { taskHandler } from '../shared/task.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 export interface RunStoreActionInput {
   readonly requestId: string;
@@ -98,7 +95,3 @@ export function mappedChanges(store: StoreDefinition, corrections: readonly Corr
     return attribute ? [{ attribute, value: correction.value }] : [];
   });
 }
-
-export const handler = taskHandler((input: RunStoreActionInput) =>
-  runStoreAction({ requests: requests(), storeTasks: storeTasks(), taskCallbacks: taskCallbacks(), catalog, connectorFor, objects: objects(), publicBaseUrl: publicBaseUrl() }, input),
-);

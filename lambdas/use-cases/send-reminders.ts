@@ -3,8 +3,7 @@ import type { DsrRequest } from '../domain/request.ts';
 import { dueReminders, reminderKinds, type ReminderKind } from '../domain/reminders.ts';
 import { unfinishedStatuses } from '../domain/status.ts';
 import { reminderMail, type ReminderItem } from '../messages/officer-mails.ts';
-import { officerEmail, publicBaseUrl } from '../shared/config.ts';
-import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 
 export interface ReminderRun {
@@ -85,7 +84,3 @@ async function claim(deps: Pick<Dependencies, 'requests'>, request: DsrRequest, 
     throw error;
   }
 }
-
-/** Scheduled (EventBridge in AWS, a timer locally): the input is ignored. */
-export const handler = async (): Promise<ReminderRun> =>
-  sendReminders({ requests: requests(), mailer: mailer(), now, publicBaseUrl: publicBaseUrl() }, officerEmail());

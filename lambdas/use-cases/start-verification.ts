@@ -1,15 +1,14 @@
 import { jurisdictionPolicies, receiptConfirmationDue, type JurisdictionPolicy } from '../domain/deadline.ts';
-import { ConflictError, RequestCancelled, RequestNotFoundError } from '../domain/errors.ts';
+import { ConflictError, RequestNotFoundError } from '../domain/errors.ts';
 import { requesterPageLink } from '../domain/languages.ts';
 import { requestStatuses } from '../domain/status.ts';
 import { issueToken } from '../domain/tokens.ts';
 import { verificationMail } from '../messages/requester-mails.ts';
 import type { ChangeOptions, StoredRequest } from '../ports/request-repository.ts';
-import { publicBaseUrl, verificationTtlHoursSetting } from '../shared/config.ts';
-import { mailer, now, requests, type Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 import { logger } from '../shared/logger.ts';
-import { taskHandler } from '../shared/task.ts';
-import { newStatusLink } from '../use-cases/status-link.ts';
+import { cancelledByRequester, lostToCancellation } from './cancellation-race.ts';
+import { newStatusLink } from './status-link.ts';
 
 export interface StartVerificationInput {
   readonly requestId: string;
@@ -23,12 +22,12 @@ export interface StartVerificationInput {
  * recorded once it has gone (CCPA: within 10 business days).
  *
  * A request the requester cancelled before it was parked here fails this task with
- * `RequestCancelled`, which the state machine catches: the execution ends as Cancelled.
+ * `RequestCancelledError`, which the state machine catches: the execution ends as Cancelled.
  */
-export async function startVerification(deps: Pick<Dependencies, 'requests' | 'mailer' | 'now' | 'publicBaseUrl'>, input: StartVerificationInput, ttlHours = verificationTtlHoursSetting()): Promise<void> {
+export async function startVerification(deps: Pick<Dependencies, 'requests' | 'mailer' | 'now' | 'publicBaseUrl'>, input: StartVerificationInput, ttlHours: number): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
-  if (request.status === 'cancelled') throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`);
+  if (request.status === 'cancelled') throw cancelledByRequester(request.requestId);
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
   if (request.verificationMailHeld) {
@@ -66,9 +65,7 @@ async function park(deps: Pick<Dependencies, 'requests'>, request: StoredRequest
     else await deps.requests.update(request.requestId, 'pending_verification', change);
   } catch (error) {
     // The requester cancelled between our read and this write: nobody else will end this task.
-    if (error instanceof ConflictError && (await deps.requests.get(request.requestId))?.status === 'cancelled') {
-      throw new RequestCancelled(`Request ${request.requestId} was cancelled by the requester`, { cause: error });
-    }
+    if (await lostToCancellation(deps, request.requestId, error)) throw cancelledByRequester(request.requestId, error);
     throw error;
   }
 }
@@ -93,5 +90,3 @@ async function recordReceiptConfirmed(deps: Pick<Dependencies, 'requests'>, requ
     logger.info('Receipt confirmation was already recorded');
   }
 }
-
-export const handler = taskHandler((input: StartVerificationInput) => startVerification({ requests: requests(), mailer: mailer(), now, publicBaseUrl: publicBaseUrl() }, input));

@@ -3,7 +3,7 @@ import type { DsrRequest } from '../domain/request.ts';
 import { issueToken, type IssuedToken } from '../domain/tokens.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 /**
  * A fresh link to the requester's status page, for one email. Each email carries its own token

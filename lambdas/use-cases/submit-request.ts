@@ -5,7 +5,7 @@ import { parseSubmission } from '../domain/submission.ts';
 import { newRequestId } from '../domain/tokens.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import type { AbuseGuard, LimitRule } from '../ports/abuse-guard.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 export interface SubmitResult {
   readonly requestId: string;

@@ -1,6 +1,6 @@
 import { ConflictError, InvalidLinkError, RequestNotFoundError } from '../domain/errors.ts';
 import { parseToken } from '../domain/tokens.ts';
-import type { Dependencies } from '../shared/dependencies.ts';
+import type { Dependencies } from '../ports/dependencies.ts';
 
 const invalidLink = 'This confirmation link is not valid, was already used, or has expired. If you already confirmed it, follow your request with the status link in our email; if it expired unconfirmed, you can make a new request.';
 

@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routes, type FunctionName, type Route } from '../catalog.ts';
+import { routes, type FunctionName, type Route } from '../function-catalog.ts';
 
 export interface ApiProps {
   readonly functions: Record<FunctionName, IFunction>;

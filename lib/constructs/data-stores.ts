@@ -8,7 +8,7 @@ import { Construct, type IConstruct } from 'constructs';
 import type { DynamoDbStore, S3Store, StoreCatalog, WebhookStore } from '../../lambdas/domain/store-catalog.ts';
 import { kmsWriteWildcards, resourceFinding, type WildcardAcknowledgement } from './nag-acknowledgements.ts';
 
-export interface DemoStoresProps {
+export interface DataStoresProps {
   readonly catalog: StoreCatalog;
   /** Encrypts the demo stores the stack creates (tables, buckets, webhook signing secrets). */
   readonly encryptionKey: IKey;
@@ -44,7 +44,7 @@ interface StoreGrants {
  * Each `grant*` method returns the cdk-nag wildcard findings it causes, with the reason for each;
  * the caller acknowledges them on the role, once per finding.
  */
-export class DemoStores extends Construct {
+export class DataStores extends Construct {
   /** Store id to physical table or bucket name: only stores with an AWS resource (dynamodb, s3). */
   readonly locations: Record<string, string> = {};
   readonly tables: Record<string, ITable> = {};
@@ -61,7 +61,7 @@ export class DemoStores extends Construct {
   readonly webhookEndpointEnvironment: Record<string, string> = {};
   private readonly grants: StoreGrants[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: DemoStoresProps) {
+  constructor(scope: Construct, id: string, private readonly props: DataStoresProps) {
     super(scope, id);
     for (const store of props.catalog.stores) {
       switch (store.kind) {

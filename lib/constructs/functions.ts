@@ -9,10 +9,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import { envNames, functionCatalog, type Capability, type FunctionName, type FunctionSpec } from '../function-catalog.ts';
 import { storesReadBeforeApproval, type StoreCatalog } from '../../lambdas/domain/store-catalog.ts';
 import { operatorSettings, settingsEnvironment, type SettingKey, type SettingValues } from '../../lambdas/shared/settings.ts';
-import type { DemoStores } from './demo-stores.ts';
+import type { DataStores } from './data-stores.ts';
 import type { IntakeLinks } from './intake-links.ts';
 import type { Mail } from './mail.ts';
 import { acknowledgeWildcards, kmsWriteWildcards, resourceFinding, type WildcardAcknowledgement } from './nag-acknowledgements.ts';
@@ -46,7 +46,7 @@ export interface CapabilityTargets {
   readonly exportBucket: IBucket;
   readonly stateMachine: IStateMachine;
   readonly mail: Mail;
-  readonly stores: DemoStores;
+  readonly stores: DataStores;
   /** The key that signs "manage my data" intake links (capability `intake:secret`). */
   readonly intakeLinks: IntakeLinks;
 }
@@ -324,8 +324,8 @@ const s3WriteWildcards: WildcardAcknowledgement[] = [
  * Processor endpoints given by the context (`webhookEndpoints`), as the variables the webhook
  * stores name. A store whose URL was not given gets no variable: its connector then fails at run
  * time with a StoreConfigurationError naming the variable, the store is recorded failed and the
- * officer can retry it once the stack is redeployed with the URL (see DemoStores).
+ * officer can retry it once the stack is redeployed with the URL (see DataStores).
  */
-function addWebhookEndpoints(fn: NodejsFunction, stores: DemoStores): void {
+function addWebhookEndpoints(fn: NodejsFunction, stores: DataStores): void {
   for (const [name, url] of Object.entries(stores.webhookEndpointEnvironment)) fn.addEnvironment(name, url);
 }

@@ -12,7 +12,7 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { officerGroup } from '../catalog.ts';
+import { officerGroup } from '../function-catalog.ts';
 
 export interface OfficerAuthProps {
   /** Where the console may receive the authorization code: `<public base URL>/console`, and any others given. */

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
+import { requestTableKeys } from '../../lambdas/shared/request-table-schema.ts';
 
 export interface RequestTableProps {
   /** The customer managed key for the table (rotation is the key's business). */
@@ -29,7 +29,7 @@ export class RequestTable extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
       // Rate-limit counters and submission claims (epoch seconds); expiry is also checked on read.
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: requestTableKeys.timeToLive,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: requestTableKeys.statusIndex,

@@ -3,7 +3,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { functionCatalog, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import { functionCatalog, type FunctionName, type FunctionSpec } from '../function-catalog.ts';
 
 export interface SchedulesProps {
   readonly functions: Record<FunctionName, IFunction>;

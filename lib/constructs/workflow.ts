@@ -23,8 +23,10 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { storeCatalog } from '../../config/stores.ts';
-import { functionCatalog, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import { functionCatalog, type FunctionName, type FunctionSpec } from '../function-catalog.ts';
 import { functionTimeoutSeconds } from './functions.ts';
+import { ErasureIncompleteError, MailNotSentError, RequestCancelledError, RequestRejectedError, StoreUnavailableError } from '../../lambdas/domain/errors.ts';
+import { longestStoreWaitHours } from '../../lambdas/domain/store-catalog.ts';
 import { acknowledgeWildcards, resourceFinding } from './nag-acknowledgements.ts';
 
 /** The state names: the local stack maps them to handlers, so they are part of the contract. */
@@ -43,13 +45,13 @@ export const workflowStates = {
   notifyRequester: 'NotifyRequester',
 } as const;
 
-/** Error names the state machine routes on; the handlers throw (or fail tasks with) these names. */
+/** Error names the state machine routes on: the names of the error classes the handlers throw (or fail parked tasks with). */
 export const workflowErrors = {
-  requestRejected: 'RequestRejected',
-  requestCancelled: 'RequestCancelled',
-  storeUnavailable: 'StoreUnavailableError',
-  erasureIncomplete: 'ErasureIncompleteError',
-  mailNotSent: 'MailNotSentError',
+  requestRejected: RequestRejectedError.name,
+  requestCancelled: RequestCancelledError.name,
+  storeUnavailable: StoreUnavailableError.name,
+  erasureIncomplete: ErasureIncompleteError.name,
+  mailNotSent: MailNotSentError.name,
 } as const;
 
 /** Transient Lambda service errors, worth a retry on every task. */
@@ -87,10 +89,7 @@ const invocationTimeout = (name: FunctionName) => {
 };
 
 /** The longest a store in the catalog may take to answer (a processor's callback, a person's task). */
-const storeTaskTimeout = () => {
-  const hours = storeCatalog.stores.map((store) => (store.kind === 'webhook' ? store.callbackTimeoutHours : store.kind === 'manual' ? store.taskTimeoutHours : 0));
-  return Duration.hours(Math.max(1, ...hours) + 1);
-};
+const storeTaskTimeout = () => Duration.hours(longestStoreWaitHours(storeCatalog) + 1);
 
 const serviceRetry: RetryProps = {
   errors: [...lambdaServiceErrors],
@@ -108,7 +107,7 @@ const mailRetry: RetryProps = { errors: [workflowErrors.mailNotSent], interval: 
  *
  *   Route ─phase=retry─► RunStores
  *   StartVerification (token) ─timeout─► ExpireRequest ─► Expired
- *     ► AwaitApproval (token) ─RequestRejected─► NotifyRequester
+ *     ► AwaitApproval (token) ─RequestRejectedError─► NotifyRequester
  *     ► RunStores (Map: RunStoreAction, failures recorded by RecordStoreFailure)
  *     ► FinishRequest ► NotifyRequester   (recipient mail refused: ─► FinishWithoutRecipientMail ► NotifyRequester)
  *

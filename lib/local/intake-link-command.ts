@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { intakeKeyEnvName } from '../../lambdas/adapters/intake-link-key.ts';
+import { localIntakeKeyEnvName } from '../../lambdas/shared/settings.ts';
 import { createIntakeLink, maxIntakeLinkDays } from '../../lambdas/domain/intake-link.ts';
 import { loadOrCreateIntakeKey } from './intake-key-file.ts';
 import { runningStack } from './stack-file.ts';
@@ -36,14 +36,14 @@ export function intakeLinkCommand(args: readonly string[], env: Readonly<Record<
   // Digits only: Number() would also take "1e9", "0x10" or " 7 ".
   if (!/^[0-9]{1,4}$/.test(values.days)) return fail(2, `--days takes a whole number of days from 1 to ${maxIntakeLinkDays}, not ${JSON.stringify(values.days)}`);
 
-  const deploymentKey = env[intakeKeyEnvName];
+  const deploymentKey = env[localIntakeKeyEnvName];
   const publicBaseUrl = env.PUBLIC_BASE_URL || undefined;
   const baseUrl = values.base ?? (deploymentKey ? publicBaseUrl : (runningStack(dataDir)?.apiUrl ?? publicBaseUrl));
   if (!baseUrl) {
     return fail(
       1,
       deploymentKey
-        ? `${intakeKeyEnvName} is a deployment's key: give its address with --base or PUBLIC_BASE_URL`
+        ? `${localIntakeKeyEnvName} is a deployment's key: give its address with --base or PUBLIC_BASE_URL`
         : 'No local stack is running (npm start) and PUBLIC_BASE_URL is not set: give the address of the form with --base',
     );
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { Route } from '../catalog.ts';
+import type { Route } from '../function-catalog.ts';
 import type { OfficerIssuer } from './officer-issuer.ts';
 
 /** A handler as deployed: API Gateway HTTP API payload v2 in, result out. */

@@ -1,4 +1,4 @@
-import { functionCatalog, type FunctionName, type FunctionSpec } from '../catalog.ts';
+import { functionCatalog, type FunctionName, type FunctionSpec } from '../function-catalog.ts';
 
 /**
  * The local stand-in for the EventBridge schedule: runs every `scheduled` catalog function every

@@ -9,10 +9,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { CreateBucketCommand, HeadBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { storeCatalog } from '../../config/stores.ts';
 import { validateStoreCatalog } from '../../lambdas/domain/store-catalog.ts';
-import { requestTableKeys } from '../../lambdas/adapters/dynamodb-request-repository.ts';
-import { envNames, functionCatalog, routes, type FunctionName } from '../catalog.ts';
+import { envNames, functionCatalog, routes, type FunctionName } from '../function-catalog.ts';
 import { dsrStackName, synthesizeForLocal } from '../dsr-stack.ts';
-import { bindings, operatorSettings, parseSetting, type SettingValues } from '../../lambdas/shared/settings.ts';
+import { bindings, localIntakeKeyEnvName, operatorSettings, parseSetting, type SettingValues } from '../../lambdas/shared/settings.ts';
 import { readCloudAssembly, synthesizeDeployable, type CloudAssembly } from './deployed/cloud-assembly.ts';
 import { prepareDeployedFunctions, type ArtifactChanges, type DeployedFunctions, type EmulatorUrls } from './deployed/deployed-functions.ts';
 import { demoFiles, demoRecords } from './demo-data.ts';
@@ -23,10 +22,9 @@ import { LocalGateway, lambdaContext, type HttpLambda } from './local-gateway.ts
 import { localSignIn } from './local-sign-in.ts';
 import { loadOrCreateIntakeKey } from './intake-key-file.ts';
 import { startLocalScheduler } from './local-scheduler.ts';
-import { intakeKeyEnvName } from '../../lambdas/adapters/intake-link-key.ts';
 import { OfficerIssuer } from './officer-issuer.ts';
 import { resolveDefinitionString } from './resolve-definition.ts';
-import { functionNameFrom, LocalStepFunctions } from './step-functions-emulator.ts';
+import { functionNameFrom, LocalStepFunctions } from './step-functions/emulator.ts';
 
 const require = createRequire(import.meta.url);
 const repositoryRoot = resolve(import.meta.dirname, '../..');
@@ -85,6 +83,8 @@ export interface LocalStack {
   readonly stepFunctions: LocalStepFunctions;
   /** The request table and the state machine, as the functions find them. */
   readonly requestTableName: string;
+  /** The private bucket of collected records (`work/`) and exports. */
+  readonly exportBucketName: string;
   readonly stateMachineArn: string;
   /** The key that signs intake links (locally a file; in deployed mode also the template secret's value). */
   readonly intakeLinkKey: string;
@@ -179,7 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         DSR_SECRET_CRM_PARTNER: partnerSecret,
         // Officers' reminders go to this address; intake links are signed with a key kept beside the issuer's.
         [envNames.officerEmail]: 'privacy-officers@example.com',
-        [intakeKeyEnvName]: intakeKey,
+        [localIntakeKeyEnvName]: intakeKey,
       });
       functions = inProcessFunctions();
     }
@@ -222,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       issuer,
       stepFunctions,
       requestTableName: functions.requestTableName,
+      exportBucketName: functions.exportBucketName,
       stateMachineArn: functions.stateMachineArn,
       intakeLinkKey: intakeKey,
       storeLocation: functions.storeLocation,
@@ -240,6 +241,7 @@ interface LocalFunctions {
   readonly definition: object;
   readonly stateMachineArn: string;
   readonly requestTableName: string;
+  readonly exportBucketName: string;
   readonly tables: CreateTableCommandInput[];
   readonly buckets: { name: string; versioned: boolean }[];
   storeLocation(storeId: string): string;
@@ -260,7 +262,7 @@ function inProcessFunctions(): LocalFunctions {
     }
     return handlers.get(name)!;
   };
-  const { template, functionLogicalIds, stateMachineLogicalId } = synthesizeForLocal();
+  const { template, functionLogicalIds, stateMachineLogicalId, requestTableLogicalId } = synthesizeForLocal();
   const definition = resolveDefinitionString(template.Resources[stateMachineLogicalId].Properties.DefinitionString, (logicalId: string) => {
     const name = functionLogicalIds[logicalId];
     if (!name) throw new Error(`The state machine refers to ${logicalId}, which is not a catalog function`);
@@ -271,8 +273,10 @@ function inProcessFunctions(): LocalFunctions {
     definition,
     stateMachineArn: localNames.stateMachineArn,
     requestTableName: localNames.requestTable,
+    exportBucketName: localNames.exportBucket,
     tables: [
-      requestTableDefinition(localNames.requestTable),
+      // The template's own table: its keys and index are the construct's, never a copy of them.
+      templateTableDefinition(localNames.requestTable, template.Resources[requestTableLogicalId].Properties ?? {}),
       ...demoStores.flatMap((store) => (store.kind === 'dynamodb' ? [storeTableDefinition(store)] : [])),
     ],
     buckets: [{ name: localNames.exportBucket, versioned: false }, ...demoStores.flatMap((store) => (store.kind === 's3' ? [{ name: store.bucket, versioned: false }] : []))],
@@ -338,6 +342,7 @@ async function deployedFunctions(
     definition: functions.definition,
     stateMachineArn: functions.stateMachineArn,
     requestTableName: resources.tableName(resources.ofType('AWS::DynamoDB::Table').find(([, table]) => table.Metadata?.['aws:cdk:path'] === `${dsrStackName}/Requests/Table/Resource`)![0]),
+    exportBucketName: resources.bucketName(resources.ofType('AWS::S3::Bucket').find(([, bucket]) => bucket.Metadata?.['aws:cdk:path'] === `${dsrStackName}/Exports/Bucket/Resource`)![0]),
     tables: resources.ofType('AWS::DynamoDB::Table').map(([logicalId, table]) => templateTableDefinition(resources.tableName(logicalId), table.Properties ?? {})),
     buckets: resources.ofType('AWS::S3::Bucket').map(([logicalId, bucket]) => ({ name: resources.bucketName(logicalId), versioned: bucket.Properties?.VersioningConfiguration?.Status === 'Enabled' })),
     storeLocation,
@@ -379,33 +384,6 @@ function templateTableDefinition(name: string, properties: Record<string, any>):
     KeySchema: properties.KeySchema,
     ...(properties.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes.map(index) } : {}),
     ...(properties.LocalSecondaryIndexes ? { LocalSecondaryIndexes: properties.LocalSecondaryIndexes.map(index) } : {}),
-  };
-}
-
-function requestTableDefinition(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: requestTableKeys.partitionKey, AttributeType: 'S' },
-      { AttributeName: requestTableKeys.sortKey, AttributeType: 'S' },
-      { AttributeName: requestTableKeys.statusIndexPartitionKey, AttributeType: 'S' },
-      { AttributeName: requestTableKeys.statusIndexSortKey, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: requestTableKeys.partitionKey, KeyType: 'HASH' },
-      { AttributeName: requestTableKeys.sortKey, KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: requestTableKeys.statusIndex,
-        KeySchema: [
-          { AttributeName: requestTableKeys.statusIndexPartitionKey, KeyType: 'HASH' },
-          { AttributeName: requestTableKeys.statusIndexSortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
   };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { officerGroup } from '../catalog.ts';
+import { officerGroup } from '../function-catalog.ts';
 
 /**
  * The local stand-in for Cognito: signs officer JWTs with a key kept in the local data folder, so

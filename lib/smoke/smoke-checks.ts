@@ -1,4 +1,4 @@
-import { routes, type Route } from '../catalog.ts';
+import { routes, type Route } from '../function-catalog.ts';
 
 /**
  * Smoke checks of a running deployment, from outside and with no AWS credentials: only what any

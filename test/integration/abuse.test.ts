@@ -14,7 +14,7 @@ import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@a
 import fc from 'fast-check';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/catalog.ts';
+import { routes } from '../../lib/function-catalog.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
 import { localAudience, localIssuer } from '../../lib/local/officer-issuer.ts';
 import { LocalClient, eventually, relaxedRateLimits } from '../fixtures/local-client.ts';

@@ -1,3 +1,4 @@
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
 import { demoSubject } from '../../lib/local/demo-data.ts';
@@ -86,6 +87,29 @@ describe('an access request, end to end on the local stack', () => {
       'submitted', 'verification_sent', 'verified', 'awaiting_approval', 'approved', 'store_done', 'completed', 'requester_notified',
     ]);
     expect(JSON.stringify(final.body)).not.toMatch(/TokenHash|TaskToken/);
+  });
+
+  it('fails only the stores whose collected records expired while a person took their time, and a retry collects them again', async () => {
+    const requestId = await client.submitAndVerify({ type: 'access', email: demoSubject.email });
+    expect((await client.approve(requestId)).status).toBe(200);
+    const officer = await client.officerHeaders();
+    // Every automated store has answered; the paper archive still waits for a person.
+    await eventually(async () => {
+      const tasks = (await client.get(`/admin/requests/${requestId}`, officer)).body.storeTasks as { storeId: string; status: string }[];
+      return tasks.filter((task) => task.status === 'succeeded').length >= 4 ? true : undefined;
+    }, 20_000, 'the automated stores to answer');
+    // Days later, the bucket's lifecycle has expired the accounts store's collected records.
+    const s3 = new S3Client({ endpoint: stack.s3Url, forcePathStyle: true });
+    await s3.send(new DeleteObjectCommand({ Bucket: stack.exportBucketName, Key: `work/${requestId}/accounts.json` }));
+    await client.completeManualTask(requestId, 'paper-archive');
+    const partial = await client.waitForStatus(requestId, 'partially_completed');
+    expect(partial.storeOutcomes.find((outcome: { storeId: string }) => outcome.storeId === 'accounts')).toMatchObject({ status: 'failed', error: expect.stringMatching(/expired before every store had answered; a retry collects them again/) });
+    expect(partial.storeOutcomes.filter((outcome: { status: string }) => outcome.status === 'failed')).toHaveLength(1);
+
+    expect((await client.post(`/admin/requests/${requestId}/retry`, {}, officer)).status).toBe(200);
+    const done = await client.waitForStatus(requestId, 'completed');
+    expect(done.storeOutcomes.find((outcome: { storeId: string }) => outcome.storeId === 'accounts')).toMatchObject({ status: 'succeeded', recordCount: 1 });
+    s3.destroy();
   });
 
   it('answers a stranger exactly as it answers a known person', async () => {

@@ -8,7 +8,7 @@ import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureActiveTable, storeTableDefinition } from '../../lib/local/local-tables.ts';
 import { storeCatalog } from '../../config/stores.ts';
-import { chunk } from '../../lambdas/adapters/connectors/batch-write.ts';
+import { chunk } from '../../lambdas/adapters/batching.ts';
 import { DynamoDbConnector } from '../../lambdas/adapters/connectors/dynamodb-connector.ts';
 import { S3Connector } from '../../lambdas/adapters/connectors/s3-connector.ts';
 import { StoreConfigurationError } from '../../lambdas/domain/errors.ts';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
-import { functionCatalog, type FunctionName } from '../../lib/catalog.ts';
+import { functionCatalog, type FunctionName } from '../../lib/function-catalog.ts';
 import { functionMemoryMb, functionTimeoutSeconds } from '../../lib/constructs/functions.ts';
 import { readCloudAssembly } from '../../lib/local/deployed/cloud-assembly.ts';
 import { LocalResources } from '../../lib/local/deployed/local-resources.ts';

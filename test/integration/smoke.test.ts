@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/catalog.ts';
+import { routes } from '../../lib/function-catalog.ts';
 import { startLocalStack, type LocalStack } from '../../lib/local/local-stack.ts';
 import { defaultTestMailbox, runSmokeChecks, type SmokeReport } from '../../lib/smoke/smoke-checks.ts';
 import { isolatedStack, LocalClient } from '../fixtures/local-client.ts';

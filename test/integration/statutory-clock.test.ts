@@ -205,8 +205,8 @@ describe('officer reminders', () => {
 describe('record retention', () => {
   // Three years pass by calling the purge with a moved clock in this process; a bundle in its worker has no such seam.
   it.skipIf(localMode === 'deployed')('deletes a closed request with its store tasks and history pointer once three years have passed, and nothing else', async () => {
-    const { purgeClosedRequests } = await import('../../lambdas/tasks/purge-closed-requests.ts');
-    const { requests, storeTasks } = await import('../../lambdas/shared/dependencies.ts');
+    const { purgeClosedRequests } = await import('../../lambdas/use-cases/purge-closed-requests.ts');
+    const { requests, storeTasks } = await import('../../lambdas/composition/dependencies.ts');
     const email = 'retention.subject@example.org';
     const officer = await client.officerHeaders();
     const prepared = (requestId: string) =>

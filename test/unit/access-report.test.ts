@@ -7,7 +7,7 @@ import { readableLabel, renderAccessReport } from '../../lambdas/messages/access
 import { escapeHtml, type Organisation } from '../../lambdas/messages/layout.ts';
 import { requesterTexts } from '../../lambdas/messages/requester-texts.ts';
 import type { StoredRequest } from '../../lambdas/ports/request-repository.ts';
-import { finishRequest, type MapOutcome } from '../../lambdas/tasks/finish-request.ts';
+import { finishRequest, type MapOutcome } from '../../lambdas/use-cases/finish-request.ts';
 
 const requestId = 'req_0mhz1abcdefghijk';
 const at = '2026-11-23T10:00:00.000Z';

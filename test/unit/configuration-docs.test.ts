@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { functionCatalog, type FunctionSpec } from '../../lib/catalog.ts';
+import { functionCatalog, type FunctionSpec } from '../../lib/function-catalog.ts';
 import { bindings, operatorSettings, settingsEnvironment, type SettingKey } from '../../lambdas/shared/settings.ts';
 
 const docs = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputE
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { backoffDelay, chunk } from '../../lambdas/adapters/connectors/batch-write.ts';
+import { backoffDelay, chunk } from '../../lambdas/adapters/batching.ts';
 import { DynamoDbConnector } from '../../lambdas/adapters/connectors/dynamodb-connector.ts';
 import { StoreConfigurationError, StoreUnavailableError } from '../../lambdas/domain/errors.ts';
 import type { DynamoDbStore, ErasureStrategy } from '../../lambdas/domain/store-catalog.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { officerGroup, type Route } from '../../lib/catalog.ts';
+import { officerGroup, type Route } from '../../lib/function-catalog.ts';
 import { LocalGateway, type HttpLambda } from '../../lib/local/local-gateway.ts';
 import { localAudience, localIssuer, OfficerIssuer } from '../../lib/local/officer-issuer.ts';
 

@@ -8,8 +8,8 @@ import type { ChangeOptions, StoredRequest } from '../../lambdas/ports/request-r
 import type { StoreTask, StoreTaskResult } from '../../lambdas/ports/store-task-repository.ts';
 import { parseOfficerCompletion } from '../../lambdas/use-cases/complete-store-task.ts';
 import { completeStoreTaskByOfficer } from '../../lambdas/use-cases/complete-store-task.ts';
-import { finishRequest, type MapOutcome } from '../../lambdas/tasks/finish-request.ts';
-import { notifyRequester } from '../../lambdas/tasks/notify-requester.ts';
+import { finishRequest, type MapOutcome } from '../../lambdas/use-cases/finish-request.ts';
+import { notifyRequester } from '../../lambdas/use-cases/notify-requester.ts';
 
 const requestId = 'req_0mhz1abcdefghijk';
 const at = new Date('2026-11-23T10:00:00.000Z');
@@ -70,7 +70,7 @@ async function closingMail(type: RequestType, completion: Parameters<typeof comp
   const objects = { putJson: async () => undefined, putText: async () => undefined, getJson: async () => ({ records: [] }), deletePrefix: async () => undefined };
   const mailer = { send: async (mail: OutgoingMail) => (sent.push(mail), { messageId: 'm' }) };
   await finishRequest({ requests, catalog: storeCatalog, objects: objects as never, mailer, now } as never, { requestId, type, outcomes: resumed as unknown as MapOutcome[] });
-  await notifyRequester({ requests, mailer, catalog: storeCatalog, now, publicBaseUrl: 'https://privacy.example.com' } as never, { requestId });
+  await notifyRequester({ requests, mailer, catalog: storeCatalog, now, publicBaseUrl: 'https://privacy.example.com' } as never, { requestId }, { exportTtlDays: 7, backupWindowDays: 35 });
   return { mail: sent.at(-1)!, request: requests.items.get(requestId)! };
 }
 

@@ -27,7 +27,7 @@ describe('record retention', () => {
 
 describe('retention and flag settings from the environment', () => {
   it('take a whole number of 0 or more, the default when unset, and name the variable when wrong', async () => {
-    const { recordRetentionDaysSetting } = await import('../../lambdas/shared/config.ts');
+    const { recordRetentionDaysSetting } = await import('../../lambdas/composition/config.ts');
     delete process.env.REQUEST_RECORD_RETENTION_DAYS;
     expect(recordRetentionDaysSetting()).toBe(1095);
     process.env.REQUEST_RECORD_RETENTION_DAYS = '0';

@@ -4,7 +4,7 @@ import { StoreConfigurationError, StoreUnavailableError } from '../../domain/err
 import type { Correction, SubjectKeys } from '../../domain/request.ts';
 import type { DynamoDbStore } from '../../domain/store-catalog.ts';
 import type { AmendResult, AttributeChange, CollectResult, EraseResult, StoreConnector, StoreRecord, Subject, VerifyResult } from '../../ports/store-connector.ts';
-import { mapWithConcurrency, sendInBatches, type Sleep } from './batch-write.ts';
+import { mapWithConcurrency, sendInBatches, type Sleep } from '../batching.ts';
 import { asStoreError } from './store-errors.ts';
 
 type Item = Record<string, unknown>;

@@ -11,7 +11,7 @@ import { StoreConfigurationError, StoreUnavailableError } from '../../domain/err
 import type { Correction, SubjectKeys } from '../../domain/request.ts';
 import { expandPrefixTemplate, type S3Store } from '../../domain/store-catalog.ts';
 import type { AmendResult, AttributeChange, CollectResult, EraseResult, StoreConnector, StoreRecord, Subject, VerifyResult } from '../../ports/store-connector.ts';
-import { sendInBatches, type Sleep } from './batch-write.ts';
+import { sendInBatches, type Sleep } from '../batching.ts';
 import { asStoreError } from './store-errors.ts';
 
 /** Files up to this size travel inside the export; larger ones are listed with their size. */

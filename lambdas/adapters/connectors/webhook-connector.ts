@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { readSecret } from '../secrets-manager.ts';
 import { webhookCountSchema, webhookResultsSchema } from '../../domain/webhook-results.ts';
 import { StoreConfigurationError, StoreUnavailableError } from '../../domain/errors.ts';
 import type { Correction } from '../../domain/request.ts';
@@ -262,11 +262,6 @@ export function webhookSecretEnvName(storeId: string): string {
   return `DSR_SECRET_${storeId.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 }
 
-let secretsManager: SecretsManagerClient | undefined;
-const secretCache = new Map<string, { readonly value: Promise<string>; readonly until: number }>();
-/** Long enough to spare Secrets Manager on warm containers, short enough to pick up a rotated key. */
-const secretCacheMs = 5 * 60 * 1000;
-
 /**
  * The store's shared HMAC key: `DSR_SECRET_<STORE_ID>` when set (the local stack), otherwise the
  * Secrets Manager secret `secretId` (the deployment's location for the store: a demo store's
@@ -275,23 +270,5 @@ const secretCacheMs = 5 * 60 * 1000;
 export async function resolveWebhookSecret(store: WebhookStore, secretId: string = store.secretName): Promise<string> {
   const fromEnv = process.env[webhookSecretEnvName(store.id)];
   if (fromEnv) return fromEnv;
-  const cached = secretCache.get(secretId);
-  if (cached && cached.until > Date.now()) return cached.value;
-  const value = fetchSecret(store, secretId);
-  secretCache.set(secretId, { value, until: Date.now() + secretCacheMs });
-  // A failed read is not cached: the next call (a retry) asks again.
-  value.catch(() => secretCache.delete(secretId));
-  return value;
-}
-
-async function fetchSecret(store: WebhookStore, secretId: string): Promise<string> {
-  secretsManager ??= new SecretsManagerClient({});
-  let secret: string | undefined;
-  try {
-    secret = (await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-  } catch (error) {
-    throw asStoreError(store.id, error);
-  }
-  if (!secret) throw new StoreConfigurationError(`Store ${store.id}: secret ${secretId} has no string value`);
-  return secret;
+  return readSecret(secretId, (cause) => (cause === undefined ? new StoreConfigurationError(`Store ${store.id}: secret ${secretId} has no string value`) : asStoreError(store.id, cause)));
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildDsrApp, dsrStackName, localStackContext, type DsrStackProps } from '../../dsr-stack.ts';
-import { functionCatalog, type FunctionName } from '../../catalog.ts';
+import { functionCatalog, type FunctionName } from '../../function-catalog.ts';
 
 export interface DeployedFunction {
   /** The catalog name, read from the construct path (`DsrWorkflow/Functions/<name>/Resource`). */

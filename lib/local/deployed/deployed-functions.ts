@@ -6,7 +6,7 @@
  * the emulator sees it.
  */
 import { randomBytes } from 'node:crypto';
-import type { FunctionName } from '../../catalog.ts';
+import type { FunctionName } from '../../function-catalog.ts';
 import { resolveDefinitionString } from '../resolve-definition.ts';
 import { startSecretsManagerEmulator, type SecretsManagerEmulator } from '../secrets-manager-emulator.ts';
 import {
