@@ -19,10 +19,14 @@ const connections = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 10);
 
 // Asynchronous: the stack answers from this process's event loop meanwhile.
 async function load(apiUrl: string, method: string, path: string): Promise<Record<string, unknown>> {
-  const { stdout: output } = await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [join(root, 'bench/load-client.ts'), apiUrl.replace('//localhost', '//127.0.0.1'), method, path, String(seconds), String(connections)], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout: output } = await promisify(execFile)(
+    join(root, 'node_modules/.bin/tsx'),
+    [join(root, 'bench/load-client.ts'), apiUrl.replace('//localhost', '//127.0.0.1'), method, path, String(seconds), String(connections)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const line = output.split('\n').find((candidate) => candidate.startsWith('BENCH_RESULT '));
   if (!line) throw new Error(`load-client gave no result: ${output.slice(0, 500)}`);
   return JSON.parse(line.slice('BENCH_RESULT '.length)) as Record<string, unknown>;
@@ -58,7 +62,11 @@ try {
   for (const name of limitVariables) delete process.env[name];
   // A few calls first, so every handler is loaded before anything is timed.
   for (const path of ['/health']) await fetch(`${stack.apiUrl}${path}`);
-  await fetch(`${stack.apiUrl}/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'access', email: 'warm.up@example.com' }) });
+  await fetch(`${stack.apiUrl}/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'access', email: 'warm.up@example.com' }),
+  });
 
   runs.push({ label: 'GET /health', limits: 'default', ...(await load(stack.apiUrl, 'GET', '/health')) });
   progress(`GET /health: ${JSON.stringify(runs.at(-1))}`);
@@ -73,7 +81,12 @@ try {
     process.env.SUBMISSION_ANSWER_FLOOR_MS = String(floorMs);
     const times = await submissionTimes(stack.apiUrl, `timing-floor-${floorMs}@example.com`, 12);
     const [created, held] = [times.slice(0, 3), times.slice(3)];
-    emailLimitTiming.push({ floorMs, newRequestMs: round(median(created), 1), heldBackMs: round(median(held), 1), differenceMs: round(median(created) - median(held), 1) });
+    emailLimitTiming.push({
+      floorMs,
+      newRequestMs: round(median(created), 1),
+      heldBackMs: round(median(held), 1),
+      differenceMs: round(median(created) - median(held), 1),
+    });
     progress(`per-email limit timing: ${JSON.stringify(emailLimitTiming.at(-1))}`);
   }
 } finally {

@@ -51,7 +51,10 @@ export interface S3Tally {
  * `ReturnConsumedCapacity: TOTAL` on every call (dynalite computes units as DynamoDB does: 1 KB
  * per write unit, 4 KB per read unit, half for eventually consistent reads) and adds up the units.
  */
-export async function startCountingProxy(target: string, kind: 'dynamodb' | 's3'): Promise<{ url: string; dynamodb: DynamoDbTally; s3: S3Tally; reset(): void; stop(): Promise<void> }> {
+export async function startCountingProxy(
+  target: string,
+  kind: 'dynamodb' | 's3',
+): Promise<{ url: string; dynamodb: DynamoDbTally; s3: S3Tally; reset(): void; stop(): Promise<void> }> {
   const targetUrl = new URL(target);
   const dynamodb: DynamoDbTally = { operations: {}, readUnits: 0, writeUnits: 0 };
   const s3: S3Tally = { putClass: 0, getClass: 0, deletes: 0 };
@@ -74,34 +77,32 @@ export async function startCountingProxy(target: string, kind: 'dynamodb' | 's3'
         const url = new URL(incoming.url ?? '/', 'http://x');
         const method = incoming.method ?? 'GET';
         if (method === 'DELETE' || (method === 'POST' && url.searchParams.has('delete'))) s3.deletes += 1;
-        else if (method === 'PUT' || method === 'POST' || (method === 'GET' && /^\/[^/]+\/?$/.test(url.pathname))) s3.putClass += 1; // LIST is billed with PUT
+        else if (method === 'PUT' || method === 'POST' || (method === 'GET' && /^\/[^/]+\/?$/.test(url.pathname)))
+          s3.putClass += 1; // LIST is billed with PUT
         else s3.getClass += 1;
       }
-      const forward = httpRequest(
-        { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers },
-        (answer) => {
-          void (async () => {
-            const answerBody = await readAll(answer);
-            if (kind === 'dynamodb' && answer.statusCode === 200 && answerBody.length) {
-              try {
-                const parsed = JSON.parse(answerBody.toString('utf8')) as { ConsumedCapacity?: unknown };
-                const capacities = Array.isArray(parsed.ConsumedCapacity) ? parsed.ConsumedCapacity : parsed.ConsumedCapacity ? [parsed.ConsumedCapacity] : [];
-                for (const capacity of capacities as { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }[]) {
-                  const units = capacity.CapacityUnits ?? 0;
-                  if (/^(Get|Query|Scan|BatchGet)/.test(operation)) dynamodb.readUnits += capacity.ReadCapacityUnits ?? units;
-                  else dynamodb.writeUnits += capacity.WriteCapacityUnits ?? units;
-                }
-              } catch {
-                // not JSON: nothing to add up
+      const forward = httpRequest({ host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers }, (answer) => {
+        void (async () => {
+          const answerBody = await readAll(answer);
+          if (kind === 'dynamodb' && answer.statusCode === 200 && answerBody.length) {
+            try {
+              const parsed = JSON.parse(answerBody.toString('utf8')) as { ConsumedCapacity?: unknown };
+              const capacities = Array.isArray(parsed.ConsumedCapacity) ? parsed.ConsumedCapacity : parsed.ConsumedCapacity ? [parsed.ConsumedCapacity] : [];
+              for (const capacity of capacities as { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }[]) {
+                const units = capacity.CapacityUnits ?? 0;
+                if (/^(Get|Query|Scan|BatchGet)/.test(operation)) dynamodb.readUnits += capacity.ReadCapacityUnits ?? units;
+                else dynamodb.writeUnits += capacity.WriteCapacityUnits ?? units;
               }
+            } catch {
+              // not JSON: nothing to add up
             }
-            const answerHeaders = { ...answer.headers, 'content-length': String(answerBody.length) };
-            delete answerHeaders['transfer-encoding'];
-            outgoing.writeHead(answer.statusCode ?? 502, answerHeaders);
-            outgoing.end(answerBody);
-          })();
-        },
-      );
+          }
+          const answerHeaders = { ...answer.headers, 'content-length': String(answerBody.length) };
+          delete answerHeaders['transfer-encoding'];
+          outgoing.writeHead(answer.statusCode ?? 502, answerHeaders);
+          outgoing.end(answerBody);
+        })();
+      });
       forward.on('error', (error) => {
         outgoing.writeHead(502);
         outgoing.end(String(error));

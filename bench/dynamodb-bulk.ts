@@ -26,10 +26,50 @@ const subject = { customerId: 'C-BENCH', email: 'bench.subject@example.com' };
 
 const disclosure = { categories: ['bench'], purposes: ['bench'], legalBasis: 'bench', recipients: ['none'], retention: 'none', source: 'bench' };
 const stores: DynamoDbStore[] = [
-  { id: 'events-a', name: 'Events A', kind: 'dynamodb', provision: 'existing', table: 'bench-events-a', keySchema: { partitionKey: 'customerId', sortKey: 'sk' }, lookup: { identity: 'customerId', attribute: 'customerId' }, erasure: { strategy: 'delete' }, disclosure },
-  { id: 'events-b', name: 'Events B', kind: 'dynamodb', provision: 'existing', table: 'bench-events-b', keySchema: { partitionKey: 'customerId', sortKey: 'sk' }, lookup: { identity: 'customerId', attribute: 'customerId' }, erasure: { strategy: 'delete' }, disclosure },
-  { id: 'events-c', name: 'Events C', kind: 'dynamodb', provision: 'existing', table: 'bench-events-c', keySchema: { partitionKey: 'customerId', sortKey: 'sk' }, lookup: { identity: 'customerId', attribute: 'customerId' }, erasure: { strategy: 'delete' }, disclosure },
-  { id: 'orders', name: 'Orders (by email index)', kind: 'dynamodb', provision: 'existing', table: 'bench-orders', keySchema: { partitionKey: 'orderId' }, lookup: { identity: 'email', attribute: 'email', indexName: 'by-email' }, erasure: { strategy: 'delete' }, disclosure },
+  {
+    id: 'events-a',
+    name: 'Events A',
+    kind: 'dynamodb',
+    provision: 'existing',
+    table: 'bench-events-a',
+    keySchema: { partitionKey: 'customerId', sortKey: 'sk' },
+    lookup: { identity: 'customerId', attribute: 'customerId' },
+    erasure: { strategy: 'delete' },
+    disclosure,
+  },
+  {
+    id: 'events-b',
+    name: 'Events B',
+    kind: 'dynamodb',
+    provision: 'existing',
+    table: 'bench-events-b',
+    keySchema: { partitionKey: 'customerId', sortKey: 'sk' },
+    lookup: { identity: 'customerId', attribute: 'customerId' },
+    erasure: { strategy: 'delete' },
+    disclosure,
+  },
+  {
+    id: 'events-c',
+    name: 'Events C',
+    kind: 'dynamodb',
+    provision: 'existing',
+    table: 'bench-events-c',
+    keySchema: { partitionKey: 'customerId', sortKey: 'sk' },
+    lookup: { identity: 'customerId', attribute: 'customerId' },
+    erasure: { strategy: 'delete' },
+    disclosure,
+  },
+  {
+    id: 'orders',
+    name: 'Orders (by email index)',
+    kind: 'dynamodb',
+    provision: 'existing',
+    table: 'bench-orders',
+    keySchema: { partitionKey: 'orderId' },
+    lookup: { identity: 'email', attribute: 'email', indexName: 'by-email' },
+    erasure: { strategy: 'delete' },
+    disclosure,
+  },
 ] as DynamoDbStore[];
 /**
  * Items per store. The index store holds 1,000: dynalite 4.0.0 answers a Query on a global index
@@ -37,12 +77,15 @@ const stores: DynamoDbStore[] = [
  * missing), which real DynamoDB never does; below that it pages correctly.
  */
 const indexStoreItems = Math.min(1_000, Math.floor(totalItems / stores.length));
-const perStoreOf = (store: DynamoDbStore): number => (store.lookup.indexName ? indexStoreItems : Math.floor((totalItems - indexStoreItems) / (stores.length - 1)));
+const perStoreOf = (store: DynamoDbStore): number =>
+  store.lookup.indexName ? indexStoreItems : Math.floor((totalItems - indexStoreItems) / (stores.length - 1));
 const expectedItems = stores.reduce((sum, store) => sum + perStoreOf(store), 0);
 
 function itemsOf(store: DynamoDbStore): Record<string, unknown>[] {
   return Array.from({ length: perStoreOf(store) }, (_, index) => ({
-    ...(store.keySchema.sortKey ? { customerId: subject.customerId, sk: `E#${String(index).padStart(6, '0')}` } : { orderId: `O-${index}`, email: subject.email }),
+    ...(store.keySchema.sortKey
+      ? { customerId: subject.customerId, sk: `E#${String(index).padStart(6, '0')}` }
+      : { orderId: `O-${index}`, email: subject.email }),
     customerId: subject.customerId,
     feature: ['dashboard', 'reports', 'export', 'settings'][index % 4],
     device: ['desktop', 'mobile'][index % 2],
@@ -109,27 +152,56 @@ async function main(): Promise<void> {
   for (const store of stores) await ensureActiveTable(dynamo, storeTableDefinition(store));
   const connectors = stores.map((store) => new DynamoDbConnector(documents, store, store.table));
   const subjectArg = { requestId: 'req_bench', keys: { customerId: [subject.customerId], email: [subject.email] } };
-  const seed = () => timed(async () => Promise.all(stores.map((store) => inBatches(documents, store.table, itemsOf(store).map((Item) => ({ PutRequest: { Item } }))))));
+  const seed = () =>
+    timed(async () =>
+      Promise.all(
+        stores.map((store) =>
+          inBatches(
+            documents,
+            store.table,
+            itemsOf(store).map((Item) => ({ PutRequest: { Item } })),
+          ),
+        ),
+      ),
+    );
   const count = async () => {
     let total = 0;
     for (const store of stores) total += (await documents.send(new ScanCommand({ TableName: store.table, Select: 'COUNT' }))).Count ?? 0;
     return total;
   };
 
-  const samples = { seedMs: [] as number[], connectorCollectMs: [] as number[], rawQueryMs: [] as number[], connectorEraseMs: [] as number[], rawEraseMs: [] as number[] };
+  const samples = {
+    seedMs: [] as number[],
+    connectorCollectMs: [] as number[],
+    rawQueryMs: [] as number[],
+    connectorEraseMs: [] as number[],
+    rawEraseMs: [] as number[],
+  };
   let collected = 0;
   let erased = 0;
   for (let round_ = 0; round_ < rounds; round_ += 1) {
     // Stores one after the other, as a request's Map would not run them in one process either way.
     samples.seedMs.push((await seed()).ms);
-    const collect = await timed(async () => { let n = 0; for (const connector of connectors) n += (await connector.collect(subjectArg)).records.length; return n; });
-    const query = await timed(async () => { let n = 0; for (const store of stores) n += (await rawQuery(documents, store)).length; return n; });
+    const collect = await timed(async () => {
+      let n = 0;
+      for (const connector of connectors) n += (await connector.collect(subjectArg)).records.length;
+      return n;
+    });
+    const query = await timed(async () => {
+      let n = 0;
+      for (const store of stores) n += (await rawQuery(documents, store)).length;
+      return n;
+    });
     if (collect.value !== expectedItems || query.value !== collect.value) throw new Error(`collected ${collect.value}, queried ${query.value}`);
     collected = collect.value;
     samples.connectorCollectMs.push(collect.ms);
     samples.rawQueryMs.push(query.ms);
 
-    const erase = await timed(async () => { let n = 0; for (const connector of connectors) n += (await connector.erase(subjectArg)).deleted; return n; });
+    const erase = await timed(async () => {
+      let n = 0;
+      for (const connector of connectors) n += (await connector.erase(subjectArg)).deleted;
+      return n;
+    });
     if ((await count()) !== 0) throw new Error('the connector left items behind');
     erased = erase.value;
     samples.connectorEraseMs.push(erase.ms);
@@ -138,18 +210,28 @@ async function main(): Promise<void> {
     const raw = await timed(async () => {
       for (const store of stores) {
         const items = await rawQuery(documents, store);
-        await inBatches(documents, store.table, items.map((item) => ({ DeleteRequest: { Key: keyOf(store, item) } })));
+        await inBatches(
+          documents,
+          store.table,
+          items.map((item) => ({ DeleteRequest: { Key: keyOf(store, item) } })),
+        );
       }
     });
     if ((await count()) !== 0) throw new Error('the raw erase left items behind');
     samples.rawEraseMs.push(raw.ms);
-    progress(`round ${round_ + 1}: collect ${collect.ms.toFixed(0)} ms vs raw ${query.ms.toFixed(0)} ms; erase ${erase.ms.toFixed(0)} ms vs raw ${raw.ms.toFixed(0)} ms`);
+    progress(
+      `round ${round_ + 1}: collect ${collect.ms.toFixed(0)} ms vs raw ${query.ms.toFixed(0)} ms; erase ${erase.ms.toFixed(0)} ms vs raw ${raw.ms.toFixed(0)} ms`,
+    );
   }
   server.close();
   const medians = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, round(median(values), 0)])) as Record<keyof typeof samples, number>;
   emitResult({
     items: expectedItems,
-    stores: stores.map((store) => ({ id: store.id, items: perStoreOf(store), lookup: store.lookup.indexName ? `index ${store.lookup.indexName}` : 'partition key' })),
+    stores: stores.map((store) => ({
+      id: store.id,
+      items: perStoreOf(store),
+      lookup: store.lookup.indexName ? `index ${store.lookup.indexName}` : 'partition key',
+    })),
     itemBytesApprox: JSON.stringify(itemsOf(stores[0]!)[0]).length,
     rounds,
     collected,
@@ -158,7 +240,7 @@ async function main(): Promise<void> {
     samples,
     ratios: { collect: round(medians.connectorCollectMs / medians.rawQueryMs, 2), erase: round(medians.connectorEraseMs / medians.rawEraseMs, 2) },
     itemsPerSecond: {
-      seed: round((expectedItems) / (medians.seedMs / 1000), 0),
+      seed: round(expectedItems / (medians.seedMs / 1000), 0),
       connectorCollect: round(collected / (medians.connectorCollectMs / 1000), 0),
       rawQuery: round(collected / (medians.rawQueryMs / 1000), 0),
       connectorErase: round(erased / (medians.connectorEraseMs / 1000), 0),

@@ -9,7 +9,8 @@ import autocannon from 'autocannon';
 import { emitResult, percentile, round } from './common.ts';
 
 const [baseUrl, method, path, seconds, connections] = process.argv.slice(2);
-if (!baseUrl?.startsWith('http://127.0.0.1') || !method || !path) throw new Error('usage: load-client.ts http://127.0.0.1:<port> <GET|POST> <path> <seconds> <connections>');
+if (!baseUrl?.startsWith('http://127.0.0.1') || !method || !path)
+  throw new Error('usage: load-client.ts http://127.0.0.1:<port> <GET|POST> <path> <seconds> <connections>');
 
 let sequence = 0;
 const latencies: number[] = [];
@@ -43,5 +44,10 @@ emitResult({
   statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, (stats as { count: number }).count])),
   errors: result.errors,
   timeouts: result.timeouts,
-  latencyMs: { p50: round(percentile(latencies, 50), 1), p95: round(percentile(latencies, 95), 1), p99: round(percentile(latencies, 99), 1), max: round(Math.max(...latencies), 1) },
+  latencyMs: {
+    p50: round(percentile(latencies, 50), 1),
+    p95: round(percentile(latencies, 95), 1),
+    p99: round(percentile(latencies, 99), 1),
+    max: round(Math.max(...latencies), 1),
+  },
 });

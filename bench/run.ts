@@ -53,7 +53,9 @@ async function runOne(name: Name): Promise<{ result: unknown; seconds: number }>
 const asked = process.argv.slice(2).filter((arg) => arg in measurements) as Name[];
 const names = asked.length ? asked : (Object.keys(measurements) as Name[]);
 const jsonPath = join(root, 'docs/bench.json');
-const previous = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as { results?: Record<string, unknown>; durations?: Record<string, number> }) : {};
+const previous = existsSync(jsonPath)
+  ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as { results?: Record<string, unknown>; durations?: Record<string, number> })
+  : {};
 const results: Record<string, unknown> = { ...(previous.results ?? {}) };
 const durations: Record<string, number> = { ...(previous.durations ?? {}) };
 const failures: string[] = [];

@@ -63,7 +63,10 @@ interface Scenario {
 const scenarios: Scenario[] = [
   { label: 'access', body: { type: 'access', email: 'jane.doe@example.com' } },
   { label: 'access, unknown subject', body: { type: 'access', email: 'nobody.known@example.com' } },
-  { label: 'amend email (manual store only)', body: { type: 'amend', email: 'lukas.muller@example.com', corrections: [{ field: 'email', value: 'lukas.m@example.com' }] } },
+  {
+    label: 'amend email (manual store only)',
+    body: { type: 'amend', email: 'lukas.muller@example.com', corrections: [{ field: 'email', value: 'lukas.m@example.com' }] },
+  },
   { label: 'amend address', body: { type: 'amend', email: 'amira.haddad@example.net', corrections: [{ field: 'address', value: '1 New Road, Paris' }] } },
   { label: 'objection', body: { type: 'objection', email: 'john.smith@example.org' } },
   { label: 'amend phone', body: { type: 'amend', email: 'john.smith@example.org', corrections: [{ field: 'phone', value: '+1 555 0199' }] } },
@@ -111,7 +114,8 @@ async function main(): Promise<void> {
       const byFunction: Record<string, { count: number; ms: number }> = {};
       let gbSeconds = 0;
       for (const invocation of invocations) {
-        const entry = (byFunction[invocation.name] ??= { count: 0, ms: 0 });
+        byFunction[invocation.name] ??= { count: 0, ms: 0 };
+        const entry = byFunction[invocation.name]!;
         entry.count += 1;
         entry.ms += invocation.ms;
         gbSeconds += (Math.ceil(invocation.ms) / 1000) * (memoryMb(invocation.name) / 1024);
@@ -132,7 +136,9 @@ async function main(): Promise<void> {
         httpRequests,
       };
       results.push(result);
-      progress(`${scenario.label}: ${result.stores} stores, ${result.transitions} transitions, ${result.lambda.invocations} Lambda invocations, ${result.dynamodb.requests} DynamoDB requests, ${result.emails} emails`);
+      progress(
+        `${scenario.label}: ${result.stores} stores, ${result.transitions} transitions, ${result.lambda.invocations} Lambda invocations, ${result.dynamodb.requests} DynamoDB requests, ${result.emails} emails`,
+      );
     }
   } finally {
     await dynamo.stop();
@@ -155,10 +161,14 @@ async function runOne(
   const approved = await client.approve(requestId);
   if (approved.status !== 200) throw new Error(`${scenario.label}: approving answered ${approved.status} ${JSON.stringify(approved.body)}`);
   if (plan.some((store) => store.kind === 'manual')) await client.completeManualTask(requestId, 'paper-archive', 'Searched the archive.');
-  const execution = await eventually(async () => {
-    const found = stack.stepFunctions.executions().find((candidate) => candidate.input.includes(requestId));
-    return found && found.status !== 'RUNNING' ? found : undefined;
-  }, 60_000, `the execution of ${requestId} to end`);
+  const execution = await eventually(
+    async () => {
+      const found = stack.stepFunctions.executions().find((candidate) => candidate.input.includes(requestId));
+      return found && found.status !== 'RUNNING' ? found : undefined;
+    },
+    60_000,
+    `the execution of ${requestId} to end`,
+  );
   const officer = await client.officerHeaders();
   const request = await client.get(`/admin/requests/${requestId}`, officer);
 

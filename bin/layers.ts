@@ -64,10 +64,12 @@ export function importEdges(root = repositoryRoot): ImportEdge[] {
   const files = ['lambdas', 'lib', 'bin', 'config'].flatMap((dir) => sourceFiles(join(root, dir)));
   return files.flatMap((file) => {
     const source = readFileSync(file, 'utf8');
-    return [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)].map((match) => ({
-      from: relative(root, file),
-      to: relative(root, resolve(dirname(file), match[1] ?? match[2]!)),
-    }));
+    return [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)].map(
+      (match) => ({
+        from: relative(root, file),
+        to: relative(root, resolve(dirname(file), match[1] ?? match[2]!)),
+      }),
+    );
   });
 }
 

@@ -33,9 +33,14 @@ export const storeCatalog: StoreCatalog = {
         fr: {
           name: 'Comptes clients',
           disclosure: {
-            categories: ['identité (nom)', 'coordonnées (e-mail, téléphone, adresse postale)', 'informations professionnelles (entreprise, fonction)', 'paramètres du compte'],
+            categories: [
+              'identité (nom)',
+              'coordonnées (e-mail, téléphone, adresse postale)',
+              'informations professionnelles (entreprise, fonction)',
+              'paramètres du compte',
+            ],
             purposes: ['fournir le service auquel vous avez souscrit', 'gérer votre compte'],
-            legalBasis: 'exécution d\'un contrat (RGPD, art. 6, par. 1, point b)',
+            legalBasis: "exécution d'un contrat (RGPD, art. 6, par. 1, point b)",
             recipients: ['notre hébergeur (sous-traitant)'],
             retention: 'tant que le compte est ouvert, puis 90 jours',
             source: 'vous, lors de la création et de la modification de votre compte',
@@ -44,7 +49,12 @@ export const storeCatalog: StoreCatalog = {
         de: {
           name: 'Kundenkonten',
           disclosure: {
-            categories: ['Identität (Name)', 'Kontaktdaten (E-Mail, Telefon, Postanschrift)', 'berufliche Angaben (Unternehmen, Position)', 'Kontoeinstellungen'],
+            categories: [
+              'Identität (Name)',
+              'Kontaktdaten (E-Mail, Telefon, Postanschrift)',
+              'berufliche Angaben (Unternehmen, Position)',
+              'Kontoeinstellungen',
+            ],
             purposes: ['Erbringung des Dienstes, für den Sie sich angemeldet haben', 'Kontoverwaltung'],
             legalBasis: 'Vertragserfüllung (Art. 6 Abs. 1 lit. b DSGVO)',
             recipients: ['unser Hosting-Anbieter (Auftragsverarbeiter)'],
@@ -55,7 +65,12 @@ export const storeCatalog: StoreCatalog = {
         es: {
           name: 'Cuentas de clientes',
           disclosure: {
-            categories: ['identidad (nombre)', 'datos de contacto (correo electrónico, teléfono, dirección postal)', 'datos profesionales (empresa, cargo)', 'configuración de la cuenta'],
+            categories: [
+              'identidad (nombre)',
+              'datos de contacto (correo electrónico, teléfono, dirección postal)',
+              'datos profesionales (empresa, cargo)',
+              'configuración de la cuenta',
+            ],
             purposes: ['prestar el servicio que contrató', 'administrar su cuenta'],
             legalBasis: 'ejecución de un contrato (art. 6.1.b RGPD)',
             recipients: ['nuestro proveedor de alojamiento (encargado del tratamiento)'],
@@ -93,10 +108,11 @@ export const storeCatalog: StoreCatalog = {
             categories: ['préférences de communication', 'preuves de consentement'],
             purposes: ['vous envoyer les newsletters et offres que vous avez acceptées'],
             legalBasis: 'consentement (RGPD, art. 6, par. 1, point a)',
-            recipients: ['notre prestataire d\'envoi d\'e-mails (sous-traitant)'],
-            retention: 'jusqu\'au retrait de votre consentement, puis 30 jours',
-            source: 'vous, via le formulaire d\'inscription et le centre de préférences',
-            automatedDecisions: 'Nous choisissons les thèmes de newsletter à vous envoyer d\'après ceux que vous ouvrez (profilage). Cela n\'a aucun effet juridique ni effet similaire important pour vous, et vous pouvez vous y opposer à tout moment.',
+            recipients: ["notre prestataire d'envoi d'e-mails (sous-traitant)"],
+            retention: "jusqu'au retrait de votre consentement, puis 30 jours",
+            source: "vous, via le formulaire d'inscription et le centre de préférences",
+            automatedDecisions:
+              "Nous choisissons les thèmes de newsletter à vous envoyer d'après ceux que vous ouvrez (profilage). Cela n'a aucun effet juridique ni effet similaire important pour vous, et vous pouvez vous y opposer à tout moment.",
           },
         },
         de: {
@@ -108,7 +124,8 @@ export const storeCatalog: StoreCatalog = {
             recipients: ['unser E-Mail-Versanddienstleister (Auftragsverarbeiter)'],
             retention: 'bis Sie Ihre Einwilligung widerrufen, danach 30 Tage',
             source: 'Sie, über das Anmeldeformular und die Einstellungsseite',
-            automatedDecisions: 'Wir wählen die Newsletter-Themen, die wir Ihnen senden, danach aus, welche Sie öffnen (Profiling). Das hat keine rechtliche oder ähnlich erhebliche Wirkung für Sie, und Sie können jederzeit widersprechen.',
+            automatedDecisions:
+              'Wir wählen die Newsletter-Themen, die wir Ihnen senden, danach aus, welche Sie öffnen (Profiling). Das hat keine rechtliche oder ähnlich erhebliche Wirkung für Sie, und Sie können jederzeit widersprechen.',
           },
         },
         es: {
@@ -120,7 +137,8 @@ export const storeCatalog: StoreCatalog = {
             recipients: ['nuestro proveedor de envío de correo electrónico (encargado del tratamiento)'],
             retention: 'hasta que retire su consentimiento y 30 días más',
             source: 'usted, mediante el formulario de alta y el centro de preferencias',
-            automatedDecisions: 'Elegimos qué temas de boletín enviarle según los que abre (elaboración de perfiles). No tiene efectos jurídicos ni le afecta de forma similarmente significativa, y puede oponerse en cualquier momento.',
+            automatedDecisions:
+              'Elegimos qué temas de boletín enviarle según los que abre (elaboración de perfiles). No tiene efectos jurídicos ni le afecta de forma similarmente significativa, y puede oponerse en cualquier momento.',
           },
         },
       },
@@ -145,14 +163,14 @@ export const storeCatalog: StoreCatalog = {
       },
       translations: {
         fr: {
-          name: 'Demandes d\'assistance',
+          name: "Demandes d'assistance",
           disclosure: {
-            categories: ['messages d\'assistance', 'coordonnées que vous nous y avez données'],
+            categories: ["messages d'assistance", 'coordonnées que vous nous y avez données'],
             purposes: ['répondre à vos questions et résoudre les problèmes'],
-            legalBasis: 'exécution d\'un contrat (RGPD, art. 6, par. 1, point b)',
-            recipients: ['notre éditeur de logiciel d\'assistance (sous-traitant)'],
+            legalBasis: "exécution d'un contrat (RGPD, art. 6, par. 1, point b)",
+            recipients: ["notre éditeur de logiciel d'assistance (sous-traitant)"],
             retention: '2 ans après la clôture de la demande',
-            source: 'vous, lorsque vous avez contacté l\'assistance',
+            source: "vous, lorsque vous avez contacté l'assistance",
           },
         },
         de: {
@@ -250,7 +268,10 @@ export const storeCatalog: StoreCatalog = {
         removeAttributes: ['phone', 'marketingSegment'],
       },
       // Invoices carry the phone and address they were issued with; tax law keeps them as issued.
-      uncorrectable: { fields: ['phone', 'address'], reason: 'invoices already issued must be kept exactly as they were issued, as tax law requires; new invoices use the corrected details' },
+      uncorrectable: {
+        fields: ['phone', 'address'],
+        reason: 'invoices already issued must be kept exactly as they were issued, as tax law requires; new invoices use the corrected details',
+      },
       recipients: [{ name: 'Example Accounting LLP (external accountant)', email: 'privacy@accounting.example.com' }],
       disclosure: {
         categories: ['invoices and payments', 'billing address', 'contact phone'],
@@ -266,13 +287,20 @@ export const storeCatalog: StoreCatalog = {
           disclosure: {
             categories: ['factures et paiements', 'adresse de facturation', 'téléphone de contact'],
             purposes: ['facturation', 'respect de nos obligations fiscales et comptables'],
-            legalBasis: 'exécution d\'un contrat et obligation légale (RGPD, art. 6, par. 1, points b et c)',
-            recipients: ['notre expert-comptable externe', 'l\'administration fiscale, sur demande'],
-            retention: '10 ans après la fin de l\'année de la facture',
+            legalBasis: "exécution d'un contrat et obligation légale (RGPD, art. 6, par. 1, points b et c)",
+            recipients: ['notre expert-comptable externe', "l'administration fiscale, sur demande"],
+            retention: "10 ans après la fin de l'année de la facture",
             source: 'vous, et notre prestataire de paiement',
           },
-          erasure: { legalBasis: 'obligation légale de conserver les factures à des fins fiscales (RGPD, art. 6, par. 1, point c, et art. 17, par. 3, point b ; p. ex. règles de TVA du Royaume-Uni, § 147 AO en Allemagne)', retentionPeriod: '10 ans après la fin de l\'année de la facture' },
-          uncorrectable: { reason: 'les factures déjà émises doivent être conservées exactement telles qu\'elles ont été émises, comme l\'exige le droit fiscal ; les nouvelles factures utilisent les coordonnées rectifiées' },
+          erasure: {
+            legalBasis:
+              'obligation légale de conserver les factures à des fins fiscales (RGPD, art. 6, par. 1, point c, et art. 17, par. 3, point b ; p. ex. règles de TVA du Royaume-Uni, § 147 AO en Allemagne)',
+            retentionPeriod: "10 ans après la fin de l'année de la facture",
+          },
+          uncorrectable: {
+            reason:
+              "les factures déjà émises doivent être conservées exactement telles qu'elles ont été émises, comme l'exige le droit fiscal ; les nouvelles factures utilisent les coordonnées rectifiées",
+          },
         },
         de: {
           name: 'Abrechnungsunterlagen',
@@ -284,8 +312,15 @@ export const storeCatalog: StoreCatalog = {
             retention: '10 Jahre nach Ende des Rechnungsjahres',
             source: 'Sie und unser Zahlungsdienstleister',
           },
-          erasure: { legalBasis: 'gesetzliche Pflicht, Rechnungen für steuerliche Zwecke aufzubewahren (Art. 6 Abs. 1 lit. c und Art. 17 Abs. 3 lit. b DSGVO; z. B. § 147 AO, britische Umsatzsteuerregeln)', retentionPeriod: '10 Jahre nach Ende des Rechnungsjahres' },
-          uncorrectable: { reason: 'bereits ausgestellte Rechnungen so aufbewahrt werden müssen, wie sie ausgestellt wurden, wie es das Steuerrecht verlangt; neue Rechnungen verwenden die berichtigten Angaben' },
+          erasure: {
+            legalBasis:
+              'gesetzliche Pflicht, Rechnungen für steuerliche Zwecke aufzubewahren (Art. 6 Abs. 1 lit. c und Art. 17 Abs. 3 lit. b DSGVO; z. B. § 147 AO, britische Umsatzsteuerregeln)',
+            retentionPeriod: '10 Jahre nach Ende des Rechnungsjahres',
+          },
+          uncorrectable: {
+            reason:
+              'bereits ausgestellte Rechnungen so aufbewahrt werden müssen, wie sie ausgestellt wurden, wie es das Steuerrecht verlangt; neue Rechnungen verwenden die berichtigten Angaben',
+          },
         },
         es: {
           name: 'Registros de facturación',
@@ -297,8 +332,15 @@ export const storeCatalog: StoreCatalog = {
             retention: '10 años desde el final del año de la factura',
             source: 'usted y nuestro proveedor de pagos',
           },
-          erasure: { legalBasis: 'obligación legal de conservar las facturas a efectos fiscales (art. 6.1.c y 17.3.b RGPD; p. ej., normas del IVA del Reino Unido, § 147 AO en Alemania)', retentionPeriod: '10 años desde el final del año de la factura' },
-          uncorrectable: { reason: 'las facturas ya emitidas deben conservarse exactamente como se emitieron, tal como exige la normativa fiscal; las nuevas facturas usan los datos rectificados' },
+          erasure: {
+            legalBasis:
+              'obligación legal de conservar las facturas a efectos fiscales (art. 6.1.c y 17.3.b RGPD; p. ej., normas del IVA del Reino Unido, § 147 AO en Alemania)',
+            retentionPeriod: '10 años desde el final del año de la factura',
+          },
+          uncorrectable: {
+            reason:
+              'las facturas ya emitidas deben conservarse exactamente como se emitieron, tal como exige la normativa fiscal; las nuevas facturas usan los datos rectificados',
+          },
         },
       },
     },
@@ -321,10 +363,10 @@ export const storeCatalog: StoreCatalog = {
       },
       translations: {
         fr: {
-          name: 'Historique d\'utilisation du produit',
+          name: "Historique d'utilisation du produit",
           disclosure: {
-            categories: ['données d\'utilisation (fonctions utilisées, heure, type d\'appareil)'],
-            purposes: ['garantir la sécurité et la fiabilité du service', 'comprendre l\'utilisation du produit'],
+            categories: ["données d'utilisation (fonctions utilisées, heure, type d'appareil)"],
+            purposes: ['garantir la sécurité et la fiabilité du service', "comprendre l'utilisation du produit"],
             legalBasis: 'intérêts légitimes (RGPD, art. 6, par. 1, point f) : sécurité et amélioration du produit',
             recipients: ['personne en dehors de notre entreprise'],
             retention: '13 mois',
@@ -377,9 +419,9 @@ export const storeCatalog: StoreCatalog = {
           disclosure: {
             categories: ['fichiers que vous avez téléversés (documents)'],
             purposes: ['conserver les fichiers que vous nous avez confiés'],
-            legalBasis: 'exécution d\'un contrat (RGPD, art. 6, par. 1, point b)',
+            legalBasis: "exécution d'un contrat (RGPD, art. 6, par. 1, point b)",
             recipients: ['notre fournisseur de stockage en ligne (sous-traitant)'],
-            retention: 'jusqu\'à ce que vous les supprimiez ou fermiez votre compte',
+            retention: "jusqu'à ce que vous les supprimiez ou fermiez votre compte",
             source: 'vous, lorsque vous les avez téléversés',
           },
         },
@@ -432,7 +474,7 @@ export const storeCatalog: StoreCatalog = {
             purposes: ['montrer votre photo de profil à votre équipe'],
             legalBasis: 'consentement (RGPD, art. 6, par. 1, point a)',
             recipients: ['les membres de votre équipe dans le produit'],
-            retention: 'jusqu\'à ce que vous retiriez la photo ou fermiez votre compte (versions antérieures comprises)',
+            retention: "jusqu'à ce que vous retiriez la photo ou fermiez votre compte (versions antérieures comprises)",
             source: 'vous, lorsque vous avez téléversé une photo',
           },
         },
@@ -478,7 +520,12 @@ export const storeCatalog: StoreCatalog = {
         recipients: ['Example CRM Inc. (processor)'],
         retention: 'while you are a customer, then 2 years',
         source: 'you, and our sales team',
-        transfers: [{ destination: 'United States (Example CRM Inc.)', safeguard: 'EU–US Data Privacy Framework certification, with standard contractual clauses as a fallback' }],
+        transfers: [
+          {
+            destination: 'United States (Example CRM Inc.)',
+            safeguard: 'EU–US Data Privacy Framework certification, with standard contractual clauses as a fallback',
+          },
+        ],
       },
       translations: {
         fr: {
@@ -490,7 +537,12 @@ export const storeCatalog: StoreCatalog = {
             recipients: ['Example CRM Inc. (sous-traitant)'],
             retention: 'tant que vous êtes client, puis 2 ans',
             source: 'vous, et notre équipe commerciale',
-            transfers: [{ destination: 'États-Unis (Example CRM Inc.)', safeguard: 'certification au cadre de protection des données UE–États-Unis, avec des clauses contractuelles types en solution de repli' }],
+            transfers: [
+              {
+                destination: 'États-Unis (Example CRM Inc.)',
+                safeguard: 'certification au cadre de protection des données UE–États-Unis, avec des clauses contractuelles types en solution de repli',
+              },
+            ],
           },
         },
         de: {
@@ -502,7 +554,12 @@ export const storeCatalog: StoreCatalog = {
             recipients: ['Example CRM Inc. (Auftragsverarbeiter)'],
             retention: 'solange Sie Kunde sind, danach 2 Jahre',
             source: 'Sie und unser Vertriebsteam',
-            transfers: [{ destination: 'Vereinigte Staaten (Example CRM Inc.)', safeguard: 'Zertifizierung nach dem EU-US-Datenschutzrahmen, ersatzweise Standardvertragsklauseln' }],
+            transfers: [
+              {
+                destination: 'Vereinigte Staaten (Example CRM Inc.)',
+                safeguard: 'Zertifizierung nach dem EU-US-Datenschutzrahmen, ersatzweise Standardvertragsklauseln',
+              },
+            ],
           },
         },
         es: {
@@ -514,7 +571,12 @@ export const storeCatalog: StoreCatalog = {
             recipients: ['Example CRM Inc. (encargado del tratamiento)'],
             retention: 'mientras sea cliente y 2 años más',
             source: 'usted y nuestro equipo comercial',
-            transfers: [{ destination: 'Estados Unidos (Example CRM Inc.)', safeguard: 'certificación en el Marco de Privacidad de Datos UE-EE. UU., con cláusulas contractuales tipo como respaldo' }],
+            transfers: [
+              {
+                destination: 'Estados Unidos (Example CRM Inc.)',
+                safeguard: 'certificación en el Marco de Privacidad de Datos UE-EE. UU., con cláusulas contractuales tipo como respaldo',
+              },
+            ],
           },
         },
       },
@@ -524,9 +586,14 @@ export const storeCatalog: StoreCatalog = {
       name: 'Signed contracts archive (paper)',
       kind: 'manual',
       provision: 'demo',
-      instructions: 'Search the signed-contracts archive in the office for the customer id, and copy, correct or shred the papers as the request asks. Contracts under the 6-year limitation period are kept.',
+      instructions:
+        'Search the signed-contracts archive in the office for the customer id, and copy, correct or shred the papers as the request asks. Contracts under the 6-year limitation period are kept.',
       taskTimeoutHours: 240,
-      erasure: { strategy: 'retain', legalBasis: 'establishment or defence of legal claims (GDPR Art. 17(3)(e))', retentionPeriod: '6 years after the contract ends' },
+      erasure: {
+        strategy: 'retain',
+        legalBasis: 'establishment or defence of legal claims (GDPR Art. 17(3)(e))',
+        retentionPeriod: '6 years after the contract ends',
+      },
       disclosure: {
         categories: ['signed contracts', 'signatures'],
         purposes: ['proving the terms we agreed'],
@@ -541,12 +608,15 @@ export const storeCatalog: StoreCatalog = {
           disclosure: {
             categories: ['contrats signés', 'signatures'],
             purposes: ['prouver les conditions convenues'],
-            legalBasis: 'exécution d\'un contrat et actions en justice (RGPD, art. 6, par. 1, point b, et art. 17, par. 3, point e)',
+            legalBasis: "exécution d'un contrat et actions en justice (RGPD, art. 6, par. 1, point b, et art. 17, par. 3, point e)",
             recipients: ['nos avocats, en cas de litige'],
             retention: '6 ans après la fin du contrat',
             source: 'vous, lors de la signature',
           },
-          erasure: { legalBasis: 'constatation, exercice ou défense de droits en justice (RGPD, art. 17, par. 3, point e)', retentionPeriod: '6 ans après la fin du contrat' },
+          erasure: {
+            legalBasis: 'constatation, exercice ou défense de droits en justice (RGPD, art. 17, par. 3, point e)',
+            retentionPeriod: '6 ans après la fin du contrat',
+          },
         },
         de: {
           name: 'Archiv unterschriebener Verträge (Papier)',
@@ -558,7 +628,10 @@ export const storeCatalog: StoreCatalog = {
             retention: '6 Jahre nach Vertragsende',
             source: 'Sie, bei der Unterschrift',
           },
-          erasure: { legalBasis: 'Geltendmachung, Ausübung oder Verteidigung von Rechtsansprüchen (Art. 17 Abs. 3 lit. e DSGVO)', retentionPeriod: '6 Jahre nach Vertragsende' },
+          erasure: {
+            legalBasis: 'Geltendmachung, Ausübung oder Verteidigung von Rechtsansprüchen (Art. 17 Abs. 3 lit. e DSGVO)',
+            retentionPeriod: '6 Jahre nach Vertragsende',
+          },
         },
         es: {
           name: 'Archivo de contratos firmados (papel)',
@@ -570,7 +643,10 @@ export const storeCatalog: StoreCatalog = {
             retention: '6 años después de terminar el contrato',
             source: 'usted, al firmar',
           },
-          erasure: { legalBasis: 'formulación, ejercicio o defensa de reclamaciones (art. 17.3.e RGPD)', retentionPeriod: '6 años después de terminar el contrato' },
+          erasure: {
+            legalBasis: 'formulación, ejercicio o defensa de reclamaciones (art. 17.3.e RGPD)',
+            retentionPeriod: '6 años después de terminar el contrato',
+          },
         },
       },
     },

@@ -147,7 +147,10 @@ export class DsrStack extends Stack {
     });
     this.publicBaseUrl = this.servePublicDomain(props) ?? this.api.httpApi.apiEndpoint;
     this.functions.bindDeploymentValues({ publicBaseUrl: this.publicBaseUrl, officerEmail: props.officerEmail ?? defaultOfficerEmail });
-    new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl, description: 'Where requesters and officers go: the form, the console, and every link in emails' });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      value: this.publicBaseUrl,
+      description: 'Where requesters and officers go: the form, the console, and every link in emails',
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       stateMachine: this.workflow.stateMachine,
       runStoreAction: this.functions.functions.runStoreAction,
@@ -193,7 +196,11 @@ export function propsFromContext(scope: Construct): DsrStackProps {
   const context = (key: string): unknown => scope.node.tryGetContext(key);
   const text = (key: string): string | undefined => {
     const value = context(key);
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+    return typeof value === 'string' && value.trim() !== ''
+      ? value.trim()
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : undefined;
   };
   const list = (key: string): string[] | undefined => {
     const value = context(key);
@@ -274,19 +281,42 @@ function warnAboutDemoValues(stack: Stack, props: DsrStackProps, catalog: StoreC
   const warn = (id: string, message: string) => Annotations.of(stack).addWarningV2(`dsr:${id}`, message);
   const mailDomain = props.mailFrom.split('@')[1] ?? '';
   if (reservedDomain.test(mailDomain)) {
-    warn('mail-from-example', `mailFrom is ${props.mailFrom}: ${mailDomain} is reserved for examples, so SES cannot verify it and no requester will get a mail. Deploy with -c mailFrom=privacy@<your verified domain>.`);
+    warn(
+      'mail-from-example',
+      `mailFrom is ${props.mailFrom}: ${mailDomain} is reserved for examples, so SES cannot verify it and no requester will get a mail. Deploy with -c mailFrom=privacy@<your verified domain>.`,
+    );
   }
   if (props.allowDemo) return;
   const demoStores = catalog.stores.filter((store) => store.provision === 'demo').map((store) => store.id);
   if (demoStores.length) {
-    warn('demo-catalog', `The store catalog creates demo stores (${demoStores.join(', ')}): requests would run against empty demo tables, not your data. Declare your own stores in config/stores.ts (provision: 'existing'), or pass -c allowDemo=true for a trial deployment.`);
+    warn(
+      'demo-catalog',
+      `The store catalog creates demo stores (${demoStores.join(', ')}): requests would run against empty demo tables, not your data. Declare your own stores in config/stores.ts (provision: 'existing'), or pass -c allowDemo=true for a trial deployment.`,
+    );
   }
-  const fictional = catalog.stores.flatMap((store) => (store.recipients ?? []).filter((recipient) => reservedDomain.test(recipient.email.split('@')[1] ?? '')).map((recipient) => `${store.id}: ${recipient.email}`));
-  if (fictional.length) warn('example-recipients', `Art. 19 notices would go to example addresses nobody reads (${fictional.join('; ')}). Name the real recipients in config/stores.ts.`);
-  const unreachable = catalog.stores.filter((store) => store.kind === 'webhook' && typeof store.endpoint !== 'string' && !props.webhookEndpoints?.[store.id]).map((store) => store.id);
-  if (unreachable.length) warn('processor-without-endpoint', `Processor store(s) ${unreachable.join(', ')} have no endpoint: every request would fail there. Pass -c webhookEndpoints='{"<store id>":"https://..."}'.`);
+  const fictional = catalog.stores.flatMap((store) =>
+    (store.recipients ?? [])
+      .filter((recipient) => reservedDomain.test(recipient.email.split('@')[1] ?? ''))
+      .map((recipient) => `${store.id}: ${recipient.email}`),
+  );
+  if (fictional.length)
+    warn(
+      'example-recipients',
+      `Art. 19 notices would go to example addresses nobody reads (${fictional.join('; ')}). Name the real recipients in config/stores.ts.`,
+    );
+  const unreachable = catalog.stores
+    .filter((store) => store.kind === 'webhook' && typeof store.endpoint !== 'string' && !props.webhookEndpoints?.[store.id])
+    .map((store) => store.id);
+  if (unreachable.length)
+    warn(
+      'processor-without-endpoint',
+      `Processor store(s) ${unreachable.join(', ')} have no endpoint: every request would fail there. Pass -c webhookEndpoints='{"<store id>":"https://..."}'.`,
+    );
   if (!props.officerEmail || reservedDomain.test(props.officerEmail.split('@')[1] ?? '')) {
-    warn('officer-email-example', `Reminders and escalations go to ${props.officerEmail ?? defaultOfficerEmail}, which nobody reads. Pass -c officerEmail=<your privacy team's address>.`);
+    warn(
+      'officer-email-example',
+      `Reminders and escalations go to ${props.officerEmail ?? defaultOfficerEmail}, which nobody reads. Pass -c officerEmail=<your privacy team's address>.`,
+    );
   }
 }
 

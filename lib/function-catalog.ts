@@ -66,7 +66,17 @@ export const functionCatalog = {
     kind: 'http',
     description: 'Takes a new request from the public form and starts its workflow',
     capabilities: ['requests:write', 'workflow:start'],
-    settings: ['publicBaseUrl', 'defaultJurisdiction', 'offeredJurisdictions', 'ipSubmissionsLimit', 'ipSubmissionsWindowSeconds', 'emailVerificationsLimit', 'emailVerificationsWindowSeconds', 'submissionDedupeWindowSeconds', 'submissionAnswerFloorMs'],
+    settings: [
+      'publicBaseUrl',
+      'defaultJurisdiction',
+      'offeredJurisdictions',
+      'ipSubmissionsLimit',
+      'ipSubmissionsWindowSeconds',
+      'emailVerificationsLimit',
+      'emailVerificationsWindowSeconds',
+      'submissionDedupeWindowSeconds',
+      'submissionAnswerFloorMs',
+    ],
   },
   verifyRequest: {
     entry: 'lambdas/http/verify-request.ts',

@@ -48,7 +48,10 @@ export class DynamoDbRequestRepository implements RequestRepository {
 
   async create(request: StoredRequest): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: requesterKey(request.emailCanonical), sk: `${request.receivedAt}#${request.requestId}`, requestId: request.requestId } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: requesterKey(request.emailCanonical), sk: `${request.receivedAt}#${request.requestId}`, requestId: request.requestId },
+      }),
     );
     try {
       await this.client.send(
@@ -133,7 +136,9 @@ export class DynamoDbRequestRepository implements RequestRepository {
     const current = await this.get(request.requestId);
     if (!current) return true;
     if (!closedStatuses.includes(current.status) || current.updatedAt >= unchangedSince) return false;
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: requesterKey(current.emailCanonical), sk: `${current.receivedAt}#${current.requestId}` } }));
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: requesterKey(current.emailCanonical), sk: `${current.receivedAt}#${current.requestId}` } }),
+    );
     const statusPlaceholders = Object.fromEntries(closedStatuses.map((status, index) => [`:closed${index}`, status]));
     try {
       await this.client.send(
@@ -188,7 +193,7 @@ export class DynamoDbRequestRepository implements RequestRepository {
       names[`#remove${index}`] = attribute;
       return `#remove${index}`;
     });
-    (options.require ?? []).forEach((requirement, index) => conditions.push(conditionFor(requirement, index, names, values)));
+    for (const [index, requirement] of (options.require ?? []).entries()) conditions.push(conditionFor(requirement, index, names, values));
 
     try {
       const { Attributes } = await this.client.send(
@@ -218,7 +223,8 @@ export class DynamoDbRequestRepository implements RequestRepository {
 function statusIndexPosition(cursor: string, status: RequestStatus): Record<string, string> {
   const position = decodeCursor(cursor);
   const keys = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
-  const valid = Object.keys(position).length === keys.length && keys.every((key) => typeof position[key] === 'string') && position.gsi1pk === `STATUS#${status}`;
+  const valid =
+    Object.keys(position).length === keys.length && keys.every((key) => typeof position[key] === 'string') && position.gsi1pk === `STATUS#${status}`;
   if (!valid) throw new InvalidCursorError('cursor is not one this API gave out for this status');
   return position as Record<string, string>;
 }
@@ -246,4 +252,3 @@ function toRequest(item: Record<string, unknown>): StoredRequest {
   for (const attribute of internalAttributes) delete copy[attribute];
   return copy as unknown as StoredRequest;
 }
-

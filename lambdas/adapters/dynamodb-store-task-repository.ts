@@ -26,12 +26,28 @@ export class DynamoDbStoreTaskRepository implements StoreTaskRepository {
           // A new run asks the processor again: an escalation of an earlier run no longer holds.
           ConditionExpression: 'attribute_not_exists(#status) OR NOT (#status IN (:succeeded, :skipped))',
           ExpressionAttributeNames: {
-            '#requestId': 'requestId', '#storeId': 'storeId', '#action': 'action', '#status': 'status', '#taskToken': 'taskToken',
-            '#startedAt': 'startedAt', '#updatedAt': 'updatedAt', '#attempts': 'attempts', '#note': 'note', '#escalated': 'escalatedToManual',
+            '#requestId': 'requestId',
+            '#storeId': 'storeId',
+            '#action': 'action',
+            '#status': 'status',
+            '#taskToken': 'taskToken',
+            '#startedAt': 'startedAt',
+            '#updatedAt': 'updatedAt',
+            '#attempts': 'attempts',
+            '#note': 'note',
+            '#escalated': 'escalatedToManual',
           },
           ExpressionAttributeValues: {
-            ':requestId': requestId, ':storeId': storeId, ':action': action, ':running': 'running', ':taskToken': taskToken,
-            ':at': at, ':zero': 0, ':one': 1, ':succeeded': 'succeeded', ':skipped': 'skipped',
+            ':requestId': requestId,
+            ':storeId': storeId,
+            ':action': action,
+            ':running': 'running',
+            ':taskToken': taskToken,
+            ':at': at,
+            ':zero': 0,
+            ':one': 1,
+            ':succeeded': 'succeeded',
+            ':skipped': 'skipped',
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -44,19 +60,21 @@ export class DynamoDbStoreTaskRepository implements StoreTaskRepository {
   }
 
   async markWaiting(requestId: string, storeId: string, note: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(requestId, storeId),
-        UpdateExpression: 'SET #status = :waiting, #note = :note, #updatedAt = :at',
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status', '#note': 'note', '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':waiting': 'waiting', ':running': 'running', ':note': note, ':at': this.now().toISOString() },
-      }),
-    ).catch((error: unknown) => {
-      // A fast processor may have called back before we got here: the task is already settled.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(requestId, storeId),
+          UpdateExpression: 'SET #status = :waiting, #note = :note, #updatedAt = :at',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status', '#note': 'note', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':waiting': 'waiting', ':running': 'running', ':note': note, ':at': this.now().toISOString() },
+        }),
+      )
+      .catch((error: unknown) => {
+        // A fast processor may have called back before we got here: the task is already settled.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async fail(requestId: string, storeId: string, error: string): Promise<void> {
@@ -81,8 +99,19 @@ export class DynamoDbStoreTaskRepository implements StoreTaskRepository {
           Key: keyOf(requestId, storeId),
           UpdateExpression: 'SET #status = :status, #result = :result, #updatedAt = :at',
           ConditionExpression: options.escalated ? '#status IN (:running, :waiting) AND attribute_exists(#escalated)' : '#status IN (:running, :waiting)',
-          ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#updatedAt': 'updatedAt', ...(options.escalated ? { '#escalated': 'escalatedToManual' } : {}) },
-          ExpressionAttributeValues: { ':status': result.status, ':result': result, ':running': 'running', ':waiting': 'waiting', ':at': this.now().toISOString() },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#result': 'result',
+            '#updatedAt': 'updatedAt',
+            ...(options.escalated ? { '#escalated': 'escalatedToManual' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':status': result.status,
+            ':result': result,
+            ':running': 'running',
+            ':waiting': 'waiting',
+            ':at': this.now().toISOString(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, type SendEmailCommandOutput, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { MailNotSentError } from '../domain/errors.ts';
 import type { Mailer, OutgoingMail } from '../ports/mailer.ts';
 
@@ -26,7 +26,7 @@ export class SesMailer implements Mailer {
       },
       EmailTags: [{ Name: 'request', Value: mail.requestId }],
     });
-    let result;
+    let result: SendEmailCommandOutput;
     try {
       result = await this.client.send(command);
     } catch (error) {

@@ -1,4 +1,11 @@
-import { ExecutionAlreadyExists, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  ExecutionAlreadyExists,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  TaskTimedOut,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import { ParkedTaskClosedError } from '../domain/errors.ts';
 import type { TaskCallbacks, WorkflowInput, WorkflowStarter } from '../ports/workflow.ts';
 
@@ -11,9 +18,7 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
 
   async start(input: WorkflowInput, executionName: string = input.requestId): Promise<void> {
     try {
-      await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify(input) }),
-      );
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName, input: JSON.stringify(input) }));
     } catch (error) {
       // The execution name is the request id (or the retry's): a second start of the same run is not an error.
       if (!(error instanceof ExecutionAlreadyExists)) throw error;

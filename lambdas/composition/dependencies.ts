@@ -15,7 +15,6 @@ import type { TaskCallbacks, WorkflowStarter } from '../ports/workflow.ts';
 import { documentClient, s3Client, sesClient, sfnClient } from './clients.ts';
 import { exportBucketName, mailFrom, requestTableName, stateMachineArn } from './config.ts';
 
-
 /*
  * The composition root of the handlers: one factory per port (lambdas/ports/dependencies.ts), wired to its AWS adapter. A handler calls only the factories it needs,
  * so its bundle carries only those SDK clients and it reads only its capabilities' variables.

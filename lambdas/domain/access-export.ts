@@ -58,20 +58,22 @@ export function buildAccessExport(input: {
     },
     subject: { email: input.request.email },
     // The catalog's words (names, disclosures) in the report's language, where the catalog gives it.
-    stores: input.stores.map((catalogStore) => localizeStore(catalogStore, input.language)).map((store) => {
-      const outcome = input.outcomes.find((candidate) => candidate.storeId === store.id);
-      const records = input.recordsByStore.get(store.id) ?? [];
-      const byHand = outcome?.status === 'succeeded' && outcome.completedBy === 'officer';
-      return {
-        storeId: store.id,
-        name: store.name,
-        status: outcome?.status !== 'succeeded' ? 'unavailable' : store.kind === 'manual' || byHand ? 'sent_separately' : 'included',
-        ...(byHand ? { handledByHand: true as const } : {}),
-        recordCount: records.length,
-        disclosure: store.disclosure,
-        records,
-      };
-    }),
+    stores: input.stores
+      .map((catalogStore) => localizeStore(catalogStore, input.language))
+      .map((store) => {
+        const outcome = input.outcomes.find((candidate) => candidate.storeId === store.id);
+        const records = input.recordsByStore.get(store.id) ?? [];
+        const byHand = outcome?.status === 'succeeded' && outcome.completedBy === 'officer';
+        return {
+          storeId: store.id,
+          name: store.name,
+          status: outcome?.status !== 'succeeded' ? 'unavailable' : store.kind === 'manual' || byHand ? 'sent_separately' : 'included',
+          ...(byHand ? { handledByHand: true as const } : {}),
+          recordCount: records.length,
+          disclosure: store.disclosure,
+          records,
+        };
+      }),
     rights: input.rights,
   };
 }

@@ -32,7 +32,8 @@ export function parseExtensionAsk(body: unknown): ExtensionAsk {
   const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const issues: { path: string; message: string }[] = [];
   const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
-  if (reason.length < 3 || reason.length > 2000) issues.push({ path: 'reason', message: 'an extension needs a reason of 3 to 2000 characters; the requester receives it' });
+  if (reason.length < 3 || reason.length > 2000)
+    issues.push({ path: 'reason', message: 'an extension needs a reason of 3 to 2000 characters; the requester receives it' });
   if (input.months !== undefined && input.months !== 1 && input.months !== 2) issues.push({ path: 'months', message: 'months is 1 or 2' });
   if (input.days !== undefined && (typeof input.days !== 'number' || !Number.isInteger(input.days) || input.days < 1)) {
     issues.push({ path: 'days', message: 'days is a whole number of at least 1' });
@@ -70,7 +71,9 @@ export function planExtension(
   const count = (previous?.count ?? 0) + 1;
   if (count > policy.extensionsAllowed) {
     throw new ExtensionRefusedError(
-      policy.extensionsAllowed === 1 ? `${policy.label} allows one extension only, and this request was already extended.` : `${policy.label} allows at most ${policy.extensionsAllowed} extensions.`,
+      policy.extensionsAllowed === 1
+        ? `${policy.label} allows one extension only, and this request was already extended.`
+        : `${policy.label} allows at most ${policy.extensionsAllowed} extensions.`,
     );
   }
 
@@ -92,7 +95,8 @@ export function planExtension(
     added = `${months} month${months === 1 ? '' : 's'}`;
     totals = { totalMonths: total };
   } else {
-    if (ask.months !== undefined) throw new ExtensionRefusedError(`${policy.label} extensions are counted in days: give days (at most ${policy.maxExtension.days}), not months.`);
+    if (ask.months !== undefined)
+      throw new ExtensionRefusedError(`${policy.label} extensions are counted in days: give days (at most ${policy.maxExtension.days}), not months.`);
     const max = policy.maxExtension.days ?? 0;
     const already = previous?.totalDays ?? 0;
     const days = ask.days ?? max - already;

@@ -76,7 +76,8 @@ export function parseIntakeBaseUrl(baseUrl: string): string {
  * base URL `parseIntakeBaseUrl` refuses, and a lifetime that is not 1 to 365 whole days.
  */
 export function createIntakeLink(baseUrl: string, email: string, key: IntakeKey, ttlDays = 30, now: Date = new Date()): string {
-  if (!Number.isInteger(ttlDays) || ttlDays < 1 || ttlDays > maxIntakeLinkDays) throw new RangeError(`The lifetime must be a whole number of days from 1 to ${maxIntakeLinkDays}`);
+  if (!Number.isInteger(ttlDays) || ttlDays < 1 || ttlDays > maxIntakeLinkDays)
+    throw new RangeError(`The lifetime must be a whole number of days from 1 to ${maxIntakeLinkDays}`);
   const base = parseIntakeBaseUrl(baseUrl);
   let address: string;
   try {

@@ -165,7 +165,10 @@ export type StoreKind = StoreDefinition['kind'];
 
 /** The longest a store of the catalog may take to answer (a processor's callback, a person's task), in hours; at least 1. */
 export function longestStoreWaitHours(catalog: StoreCatalog): number {
-  return Math.max(1, ...catalog.stores.map((store) => (store.kind === 'webhook' ? store.callbackTimeoutHours : store.kind === 'manual' ? store.taskTimeoutHours : 0)));
+  return Math.max(
+    1,
+    ...catalog.stores.map((store) => (store.kind === 'webhook' ? store.callbackTimeoutHours : store.kind === 'manual' ? store.taskTimeoutHours : 0)),
+  );
 }
 
 /** The declared store with this id: an id the catalog does not declare is an UnknownStoreError (404 on the API). */
@@ -197,7 +200,9 @@ export interface StoreCatalog {
  */
 export function storesReadBeforeApproval(catalog: StoreCatalog): string[] {
   const resolvers = catalog.identityResolvers.map((resolver) => resolver.storeId);
-  const previewed = catalog.stores.filter((store) => store.kind === 'dynamodb' && store.fields && Object.keys(store.fields).length > 0).map((store) => store.id);
+  const previewed = catalog.stores
+    .filter((store) => store.kind === 'dynamodb' && store.fields && Object.keys(store.fields).length > 0)
+    .map((store) => store.id);
   return [...new Set([...resolvers, ...previewed])];
 }
 
@@ -223,7 +228,9 @@ export interface UncorrectedField {
 /** What an amendment of `fields` leaves unchanged, store by store, in the stores' own words (localize them first for a requester). */
 export function uncorrectedFields(stores: readonly StoreDefinition[], fields: readonly CorrectableField[]): UncorrectedField[] {
   return stores.flatMap((store) =>
-    (store.uncorrectable?.fields ?? []).filter((field) => fields.includes(field)).map((field) => ({ storeId: store.id, field, reason: store.uncorrectable!.reason })),
+    (store.uncorrectable?.fields ?? [])
+      .filter((field) => fields.includes(field))
+      .map((field) => ({ storeId: store.id, field, reason: store.uncorrectable!.reason })),
   );
 }
 
@@ -240,10 +247,12 @@ function translationGaps(store: StoreDefinition, language: string, texts: StoreT
   for (const field of ['legalBasis', 'retention', 'source'] as const) if (isBlank(given[field])) gaps.push(`${where}: disclosure.${field} is missing`);
   for (const field of ['categories', 'purposes', 'recipients'] as const) {
     const list = given[field] ?? [];
-    if (list.length !== english[field].length || list.some(isBlank)) gaps.push(`${where}: disclosure.${field} needs ${entries(english[field].length)}, as in English`);
+    if (list.length !== english[field].length || list.some(isBlank))
+      gaps.push(`${where}: disclosure.${field} needs ${entries(english[field].length)}, as in English`);
   }
   if (english.automatedDecisions !== undefined && isBlank(given.automatedDecisions)) gaps.push(`${where}: disclosure.automatedDecisions is missing`);
-  if (english.automatedDecisions === undefined && given.automatedDecisions !== undefined) gaps.push(`${where}: disclosure.automatedDecisions is given, but not in English`);
+  if (english.automatedDecisions === undefined && given.automatedDecisions !== undefined)
+    gaps.push(`${where}: disclosure.automatedDecisions is given, but not in English`);
   const transfers = given.transfers ?? [];
   if (transfers.length !== (english.transfers?.length ?? 0) || transfers.some((transfer) => isBlank(transfer.destination) || isBlank(transfer.safeguard))) {
     gaps.push(`${where}: disclosure.transfers needs ${entries(english.transfers?.length ?? 0)} with a destination and a safeguard, as in English`);
@@ -279,10 +288,12 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
       if (store.erasure.strategy === 'anonymize') problems.push(`store "${store.id}": files cannot be anonymised; use delete or retain`);
     }
     for (const transfer of store.disclosure.transfers ?? []) {
-      if (!transfer.destination.trim() || !transfer.safeguard.trim()) problems.push(`store "${store.id}": each transfer needs a destination and the safeguard that covers it`);
+      if (!transfer.destination.trim() || !transfer.safeguard.trim())
+        problems.push(`store "${store.id}": each transfer needs a destination and the safeguard that covers it`);
     }
     if (store.uncorrectable) {
-      if (store.uncorrectable.fields.length === 0 || isBlank(store.uncorrectable.reason)) problems.push(`store "${store.id}": uncorrectable needs the fields it cannot change and the reason, for the requester`);
+      if (store.uncorrectable.fields.length === 0 || isBlank(store.uncorrectable.reason))
+        problems.push(`store "${store.id}": uncorrectable needs the fields it cannot change and the reason, for the requester`);
       for (const field of store.uncorrectable.fields) {
         if (store.fields?.[field]) problems.push(`store "${store.id}": field "${field}" is both mapped for amendment and declared uncorrectable`);
       }
@@ -292,7 +303,8 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
     if (store.kind === 'dynamodb') {
       const keys = [store.keySchema.partitionKey, store.keySchema.sortKey].filter(Boolean);
       const mapped = Object.values(store.fields ?? {});
-      const removed = store.erasure.strategy === 'anonymize' ? store.erasure.attributes : store.erasure.strategy === 'retain' ? (store.erasure.removeAttributes ?? []) : [];
+      const removed =
+        store.erasure.strategy === 'anonymize' ? store.erasure.attributes : store.erasure.strategy === 'retain' ? (store.erasure.removeAttributes ?? []) : [];
       for (const attribute of [...mapped, ...removed]) {
         if (keys.includes(attribute)) problems.push(`store "${store.id}": key attribute "${attribute}" cannot be amended or removed`);
       }
@@ -302,7 +314,9 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
   const translated = new Set(catalog.stores.flatMap((store) => Object.keys(store.translations ?? {})));
   for (const language of translated) {
     if (!(requesterLanguages as readonly string[]).includes(language) || language === defaultRequesterLanguage) {
-      problems.push(`translations: "${language}" is not a language the requester pages offer besides English (${requesterLanguages.filter((item) => item !== defaultRequesterLanguage).join(', ')})`);
+      problems.push(
+        `translations: "${language}" is not a language the requester pages offer besides English (${requesterLanguages.filter((item) => item !== defaultRequesterLanguage).join(', ')})`,
+      );
       continue;
     }
     for (const store of catalog.stores) {

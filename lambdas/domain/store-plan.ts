@@ -8,17 +8,13 @@ import type { StoreCatalog, StoreDefinition } from './store-catalog.ts';
  * everything but objections, because a person has to look.
  */
 export function planStores(catalog: StoreCatalog, type: RequestType, corrections: readonly Correction[] = []): StoreDefinition[] {
-  return catalog.stores.filter((store) => {
-    switch (type) {
-      case 'access':
-      case 'delete':
-        return true;
-      case 'amend':
-        return store.kind === 'manual' || corrections.some((correction) => store.fields?.[correction.field] !== undefined);
-      case 'objection':
-        return store.marketingOptOut !== undefined;
-    }
-  });
+  const takesPart: Record<RequestType, (store: StoreDefinition) => boolean> = {
+    access: () => true,
+    delete: () => true,
+    amend: (store) => store.kind === 'manual' || corrections.some((correction) => store.fields?.[correction.field] !== undefined),
+    objection: (store) => store.marketingOptOut !== undefined,
+  };
+  return catalog.stores.filter(takesPart[type]);
 }
 
 /** The action a store performs for a request type: the verb connectors and processors understand. */

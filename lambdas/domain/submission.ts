@@ -27,14 +27,21 @@ const submissionSchema = z
             // Every correctable field is one line of visible text; the value is later quoted to recipients and processors.
             .superRefine((value, context) => {
               const unsafe = unsafeCharacterIn(value);
-              if (unsafe) context.addIssue({ code: 'custom', message: `contains ${unsafe}; type the value on one line, without control or invisible characters` });
+              if (unsafe)
+                context.addIssue({ code: 'custom', message: `contains ${unsafe}; type the value on one line, without control or invisible characters` });
             }),
         }),
       )
       .max(correctableFields.length, `at most ${correctableFields.length} corrections`)
       .optional(),
-    jurisdiction: z.string().refine(isJurisdiction, { message: `jurisdiction must be one of: ${jurisdictions.join(', ')}` }).optional(),
-    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'locale looks like en or en-GB').optional(),
+    jurisdiction: z
+      .string()
+      .refine(isJurisdiction, { message: `jurisdiction must be one of: ${jurisdictions.join(', ')}` })
+      .optional(),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'locale looks like en or en-GB')
+      .optional(),
   })
   .strict();
 
@@ -71,7 +78,10 @@ export function parseSubmission(input: unknown): Submission {
       try {
         parseEmailAddress(newEmail.value);
       } catch (error) {
-        if (error instanceof InvalidEmailError) throw new ValidationError(`corrections: the new email address: ${error.message}`, [{ path: 'corrections', message: `the new email address: ${error.message}` }]);
+        if (error instanceof InvalidEmailError)
+          throw new ValidationError(`corrections: the new email address: ${error.message}`, [
+            { path: 'corrections', message: `the new email address: ${error.message}` },
+          ]);
         throw error;
       }
     }

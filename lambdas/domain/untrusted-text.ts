@@ -88,5 +88,10 @@ export function quotableText(value: string, maxLength: number = maxQuotedLength)
   }
   const text = kept.join('').trim();
   const limited = codePoints(text);
-  return limited.length <= maxLength ? text : `${limited.slice(0, maxLength - 1).join('').trimEnd()}…`;
+  return limited.length <= maxLength
+    ? text
+    : `${limited
+        .slice(0, maxLength - 1)
+        .join('')
+        .trimEnd()}…`;
 }

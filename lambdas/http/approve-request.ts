@@ -4,5 +4,8 @@ import { httpHandler, json, pathParameter, requireOfficer } from '../shared/http
 
 export const handler = httpHandler(async (event) => {
   const officer = requireOfficer(event);
-  return json(200, await approveRequest({ requests: requests(), taskCallbacks: taskCallbacks(), workflow: workflow(), now }, pathParameter(event, 'id'), officer.id));
+  return json(
+    200,
+    await approveRequest({ requests: requests(), taskCallbacks: taskCallbacks(), workflow: workflow(), now }, pathParameter(event, 'id'), officer.id),
+  );
 });

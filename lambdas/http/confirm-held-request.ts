@@ -14,7 +14,10 @@ export const handler = httpHandler(
     await enforceIpLimit(guard(), ipTokenPostsRule(), event);
     const body = event.body as { token?: unknown; requestId?: unknown };
     try {
-      return json(200, await confirmHeldRequest({ requests: requests(), taskCallbacks: taskCallbacks(), now }, { token: body.token, requestId: body.requestId }));
+      return json(
+        200,
+        await confirmHeldRequest({ requests: requests(), taskCallbacks: taskCallbacks(), now }, { token: body.token, requestId: body.requestId }),
+      );
     } catch (error) {
       if (error instanceof InvalidLinkError) throw new HttpError(404, error.message);
       throw error;

@@ -2,7 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { offeredJurisdictions, organisationName, privacyContact, privacyNoticeUrl, publicBaseUrlBinding, readSetting, webAssetsDirBinding } from '../shared/settings.ts';
+import {
+  offeredJurisdictions,
+  organisationName,
+  privacyContact,
+  privacyNoticeUrl,
+  publicBaseUrlBinding,
+  readSetting,
+  webAssetsDirBinding,
+} from '../shared/settings.ts';
 import { defaultRequesterLanguage, isRequesterLanguage, requesterLanguages, type RequesterLanguage } from '../domain/languages.ts';
 
 /**
@@ -63,7 +71,10 @@ export function negotiateLanguage(requested: string | undefined, acceptLanguage:
     .map((part, index) => {
       const [tag = '', ...params] = part.split(';');
       // A weight that is not a number between 0 and 1 makes the range unusable, not preferred.
-      const weight = params.find((param) => /^\s*q\s*=/i.test(param))?.replace(/^\s*q\s*=\s*/i, '').trim();
+      const weight = params
+        .find((param) => /^\s*q\s*=/i.test(param))
+        ?.replace(/^\s*q\s*=\s*/i, '')
+        .trim();
       const quality = weight === undefined ? 1 : /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(weight) ? Number(weight) : 0;
       return { language: primary(tag), quality, index };
     })
@@ -158,7 +169,10 @@ const layout = readWebFile('layout.html');
 const pages = new Map(
   Object.entries(pageFiles).map(([path, file]) => {
     const template = withJurisdictionChoice(composePage(layout, readWebFile(file), file));
-    return [path, Object.fromEntries(requesterLanguages.map((language) => [language, renderTemplate(template, language, file)])) as Record<RequesterLanguage, string>];
+    return [
+      path,
+      Object.fromEntries(requesterLanguages.map((language) => [language, renderTemplate(template, language, file)])) as Record<RequesterLanguage, string>,
+    ];
   }),
 );
 

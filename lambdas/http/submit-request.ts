@@ -2,7 +2,14 @@ import { submitRequest } from '../use-cases/submit-request.ts';
 import { defaultJurisdictionSetting, offeredJurisdictionsSetting, publicBaseUrl } from '../composition/config.ts';
 import { catalog, guard, now, requests, workflow } from '../composition/dependencies.ts';
 import { baseUrlOf, httpHandler, json } from '../shared/http.ts';
-import { answerNoSoonerThan, enforceIpLimit, ipSubmissionsRule, emailVerificationsRule, submissionDedupeSeconds, submissionAnswerFloor } from '../shared/rate-limits.ts';
+import {
+  answerNoSoonerThan,
+  enforceIpLimit,
+  ipSubmissionsRule,
+  emailVerificationsRule,
+  submissionDedupeSeconds,
+  submissionAnswerFloor,
+} from '../shared/rate-limits.ts';
 
 export const handler = httpHandler(
   async (event) => {

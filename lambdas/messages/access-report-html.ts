@@ -45,8 +45,16 @@ function readableValue(value: unknown, texts: RequesterTexts, nested = false): s
   if (typeof value === 'boolean') return escapeHtml(value ? texts.report.yes : texts.report.no);
   if (typeof value === 'string') return escapeHtml(readableText(value, texts));
   if (Array.isArray(value)) {
-    if (nested || value.every((item) => item === null || typeof item !== 'object')) return value.map((item) => readableValue(item, texts, true)).filter(Boolean).join(', ');
-    return `<ul class="nested">${value.map((item) => readableValue(item, texts)).filter(Boolean).map((item) => `<li>${item}</li>`).join('')}</ul>`;
+    if (nested || value.every((item) => item === null || typeof item !== 'object'))
+      return value
+        .map((item) => readableValue(item, texts, true))
+        .filter(Boolean)
+        .join(', ');
+    return `<ul class="nested">${value
+      .map((item) => readableValue(item, texts))
+      .filter(Boolean)
+      .map((item) => `<li>${item}</li>`)
+      .join('')}</ul>`;
   }
   if (typeof value === 'object') {
     const pairs = Object.entries(value as Record<string, unknown>).map(
@@ -68,7 +76,8 @@ const mailAddress = (value: string): boolean => /^[^\s@<>"'&:/?#]+@[^\s@<>"'&:/?
 function statusOf(store: ExportedStore, texts: RequesterTexts): { short: string; sentence: string } {
   const words = texts.report;
   if (store.status === 'unavailable') return { short: words.status.unavailable, sentence: words.unavailable };
-  if (store.status === 'sent_separately') return { short: words.status.sentSeparately, sentence: store.handledByHand ? texts.handledByHand.report : words.sentSeparately };
+  if (store.status === 'sent_separately')
+    return { short: words.status.sentSeparately, sentence: store.handledByHand ? texts.handledByHand.report : words.sentSeparately };
   return store.records.length ? { short: words.status.included, sentence: '' } : { short: words.status.nothingHeld, sentence: words.nothingHeld };
 }
 
@@ -129,7 +138,12 @@ ${store.records.length ? recordsTable(store, texts) : `<p>${escapeHtml(status.se
 <p class="back"><a href="#summary">${escapeHtml(words.backToSummary)}</a></p></section>`;
     })
     .join('\n');
-  const intro = words.intro(document.request.requestId, formatDate(document.request.receivedAt, texts.locale), formatDate(document.request.generatedAt, texts.locale), document.subject.email);
+  const intro = words.intro(
+    document.request.requestId,
+    formatDate(document.request.receivedAt, texts.locale),
+    formatDate(document.request.generatedAt, texts.locale),
+    document.subject.email,
+  );
   const contact = organisation
     ? `<section id="contact"><h2>${escapeHtml(words.contactTitle)}</h2>
 <p>${escapeHtml(words.controller(organisation.name))}</p>

@@ -37,7 +37,10 @@ const formatDate = (iso: string) => `${iso.slice(0, 10)} (UTC)`;
 /** The one mail officers receive for one reminder event across requests. */
 export function reminderMail(kind: ReminderKind, items: readonly ReminderItem[], consoleUrl?: string): MailBody {
   const { subject, lead } = wording[kind];
-  const lines = items.map((item) => `${item.requestId}: ${item.type}, ${item.status.replace(/_/g, ' ')}, ${item.jurisdiction.toUpperCase()}, ${kind === 'receipt_unconfirmed' ? 'confirm receipt by' : 'due'} ${formatDate(item.dueAt)}`);
+  const lines = items.map(
+    (item) =>
+      `${item.requestId}: ${item.type}, ${item.status.replace(/_/g, ' ')}, ${item.jurisdiction.toUpperCase()}, ${kind === 'receipt_unconfirmed' ? 'confirm receipt by' : 'due'} ${formatDate(item.dueAt)}`,
+  );
   const footer = 'Sent by dsr-workflow once per request and event; it will not repeat this reminder.';
   const text = [lead, '', ...lines, '', ...(consoleUrl ? [`Console: ${consoleUrl}`, ''] : []), footer].join('\n');
   const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:44rem;margin:auto;padding:1rem">

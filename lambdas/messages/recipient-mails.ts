@@ -47,7 +47,9 @@ export function recipientNoticeMail(input: {
           : 'Please stop all marketing to this person.',
       'Reply to this email if you cannot do so, with the reason.',
     ],
-    ...(changed.length ? { quoted: { begin: quotedValuesBegin, end: quotedValuesEnd, lines: changed.map((field) => ({ label: field.attribute, value: field.value })) } } : {}),
+    ...(changed.length
+      ? { quoted: { begin: quotedValuesBegin, end: quotedValuesEnd, lines: changed.map((field) => ({ label: field.attribute, value: field.value })) } }
+      : {}),
     requestId: input.requestId,
   });
 }

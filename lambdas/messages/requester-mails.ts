@@ -14,10 +14,17 @@ interface RequesterMail {
 }
 
 /** Who answers, from the operator's settings: every requester mail's footer and the access report name it. */
-export const organisationFromSettings = (): Organisation => ({ name: readSetting(organisationName), noticeUrl: readSetting(privacyNoticeUrl), contact: readSetting(privacyContact) });
+export const organisationFromSettings = (): Organisation => ({
+  name: readSetting(organisationName),
+  noticeUrl: readSetting(privacyNoticeUrl),
+  contact: readSetting(privacyContact),
+});
 
 /** Picks the texts for the request's language, and renders its mail with the shared parts filled in. */
-function compose(input: RequesterMail, build: (texts: RequesterTexts, date: (iso: string) => string) => Omit<MailParts, 'requestId' | 'statusLink' | 'language' | 'organisation'>): MailBody {
+function compose(
+  input: RequesterMail,
+  build: (texts: RequesterTexts, date: (iso: string) => string) => Omit<MailParts, 'requestId' | 'statusLink' | 'language' | 'organisation'>,
+): MailBody {
   const language = requesterLanguageOf(input.locale);
   const texts = requesterTexts(language);
   return renderMail({
@@ -32,12 +39,14 @@ function compose(input: RequesterMail, build: (texts: RequesterTexts, date: (iso
 const succeeded = (outcomes: readonly StoreOutcome[]) => outcomes.filter((outcome) => outcome.status === 'succeeded');
 
 /** The catalog's stores in the request's language, where the catalog gives it (names, legal bases, retention periods). */
-const storesFor = (input: RequesterMail & { stores: readonly StoreDefinition[] }) => input.stores.map((store) => localizeStore(store, requesterLanguageOf(input.locale)));
+const storesFor = (input: RequesterMail & { stores: readonly StoreDefinition[] }) =>
+  input.stores.map((store) => localizeStore(store, requesterLanguageOf(input.locale)));
 
 const storeName = (stores: readonly StoreDefinition[], storeId: string) => stores.find((store) => store.id === storeId)?.name ?? storeId;
 
 /** A processor's part an officer did by hand says so after its result: it is not the processor's own answer. */
-const withHandling = (texts: RequesterTexts, outcome: StoreOutcome, line: string) => (outcome.completedBy === 'officer' ? `${line} (${texts.handledByHand.mailLine})` : line);
+const withHandling = (texts: RequesterTexts, outcome: StoreOutcome, line: string) =>
+  outcome.completedBy === 'officer' ? `${line} (${texts.handledByHand.mailLine})` : line;
 
 /**
  * A store's detail line, then the officer's message to the requester about that store (if any) on
@@ -66,20 +75,35 @@ export function verificationMail(input: RequesterMail & { type: RequestType; lin
   return compose(input, (texts, date) => ({
     subject: texts.verification.subject,
     heading: texts.verification.heading,
-    paragraphs: [texts.verification.received(texts.requestTypes[input.type]), texts.verification.openLink(date(input.expiresAt)), texts.verification.answerBy(date(input.dueAt))],
+    paragraphs: [
+      texts.verification.received(texts.requestTypes[input.type]),
+      texts.verification.openLink(date(input.expiresAt)),
+      texts.verification.answerBy(date(input.dueAt)),
+    ],
     action: { label: texts.verification.action, url: verifyLinkNaming(input.link, input.type) },
     footerNote: texts.verification.notYou,
   }));
 }
 
-export function accessCompletedMail(input: RequesterMail & { link: string; expiresAt: string; outcomes: readonly StoreOutcome[]; storeNames: Readonly<Record<string, string>> }): MailBody {
+export function accessCompletedMail(
+  input: RequesterMail & { link: string; expiresAt: string; outcomes: readonly StoreOutcome[]; storeNames: Readonly<Record<string, string>> },
+): MailBody {
   return compose(input, (texts, date) => ({
     subject: texts.accessCompleted.subject,
     heading: texts.accessCompleted.heading,
     paragraphs: [texts.accessCompleted.collected, texts.accessCompleted.linkValid(date(input.expiresAt))],
     action: { label: texts.accessCompleted.action, url: input.link },
     details: input.outcomes.flatMap((outcome) =>
-      withMessage(texts, outcome, input.storeNames[outcome.storeId] ?? outcome.storeId, withHandling(texts, outcome, `${input.storeNames[outcome.storeId] ?? outcome.storeId}${texts.layout.colon}${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`)),
+      withMessage(
+        texts,
+        outcome,
+        input.storeNames[outcome.storeId] ?? outcome.storeId,
+        withHandling(
+          texts,
+          outcome,
+          `${input.storeNames[outcome.storeId] ?? outcome.storeId}${texts.layout.colon}${counted(texts.accessCompleted.records, outcome.recordCount ?? 0, texts.locale)}`,
+        ),
+      ),
     ),
   }));
 }
@@ -92,15 +116,22 @@ export function rejectedMail(input: RequesterMail & { type: RequestType; reason:
   }));
 }
 
-export function amendCompletedMail(input: RequesterMail & { corrections: readonly Correction[]; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] }): MailBody {
+export function amendCompletedMail(
+  input: RequesterMail & { corrections: readonly Correction[]; outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[] },
+): MailBody {
   const stores = storesFor(input);
   // A system that keeps a corrected field as it was takes no part in the amendment: it is named, never hidden behind "everywhere".
-  const keptAsItWas = uncorrectedFields(stores, input.corrections.map((correction) => correction.field));
+  const keptAsItWas = uncorrectedFields(
+    stores,
+    input.corrections.map((correction) => correction.field),
+  );
   return compose(input, (texts) => {
     const words = texts.amendCompleted;
     const fields = input.corrections.map((correction) => texts.fields[correction.field] ?? correction.field).join(', ');
     const result = (outcome: StoreOutcome) =>
-      outcome.updated === undefined ? words.handledByStaff : `${counted(words.updated, outcome.updated, texts.locale)}${outcome.updated === 0 ? words.alreadyCorrect : ''}`;
+      outcome.updated === undefined
+        ? words.handledByStaff
+        : `${counted(words.updated, outcome.updated, texts.locale)}${outcome.updated === 0 ? words.alreadyCorrect : ''}`;
     return {
       subject: words.subject,
       heading: words.heading,
@@ -109,7 +140,10 @@ export function amendCompletedMail(input: RequesterMail & { corrections: readonl
         ...succeeded(input.outcomes).flatMap((outcome) => {
           const name = storeName(stores, outcome.storeId);
           // A person's message alone speaks for a store they handled without a count.
-          const line = outcome.messageToRequester && outcome.updated === undefined ? undefined : withHandling(texts, outcome, `${name}${texts.layout.colon}${result(outcome)}`);
+          const line =
+            outcome.messageToRequester && outcome.updated === undefined
+              ? undefined
+              : withHandling(texts, outcome, `${name}${texts.layout.colon}${result(outcome)}`);
           return withMessage(texts, outcome, name, line);
         }),
         ...keptAsItWas.map((kept) => `${storeName(stores, kept.storeId)}${texts.layout.colon}${words.keptAsItWas(texts.fields[kept.field], kept.reason)}`),
@@ -118,7 +152,9 @@ export function amendCompletedMail(input: RequesterMail & { corrections: readonl
   });
 }
 
-export function deleteCompletedMail(input: RequesterMail & { outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[]; backupDays: number }): MailBody {
+export function deleteCompletedMail(
+  input: RequesterMail & { outcomes: readonly StoreOutcome[]; stores: readonly StoreDefinition[]; backupDays: number },
+): MailBody {
   const stores = storesFor(input);
   return compose(input, (texts) => {
     const words = texts.deleteCompleted;
@@ -132,7 +168,12 @@ export function deleteCompletedMail(input: RequesterMail & { outcomes: readonly 
       }
       if (parts.length === 0 && outcome.messageToRequester) return withMessage(texts, outcome, store?.name ?? outcome.storeId, undefined);
       if (parts.length === 0) parts.push(words.nothingHeld);
-      return withMessage(texts, outcome, store?.name ?? outcome.storeId, withHandling(texts, outcome, `${store?.name ?? outcome.storeId}${texts.layout.colon}${parts.join('; ')}`));
+      return withMessage(
+        texts,
+        outcome,
+        store?.name ?? outcome.storeId,
+        withHandling(texts, outcome, `${store?.name ?? outcome.storeId}${texts.layout.colon}${parts.join('; ')}`),
+      );
     });
     return { subject: words.subject, heading: words.heading, paragraphs: [words.erased, words.backups(input.backupDays), words.perSystem], details: lines };
   });
@@ -145,7 +186,12 @@ export function objectionCompletedMail(input: RequesterMail & { outcomes: readon
     heading: texts.objectionCompleted.heading,
     paragraphs: [texts.objectionCompleted.recorded, texts.objectionCompleted.stillSent],
     details: succeeded(input.outcomes).flatMap((outcome) =>
-      withMessage(texts, outcome, storeName(stores, outcome.storeId), withHandling(texts, outcome, `${storeName(stores, outcome.storeId)}${texts.layout.colon}${texts.objectionCompleted.switchedOff}`)),
+      withMessage(
+        texts,
+        outcome,
+        storeName(stores, outcome.storeId),
+        withHandling(texts, outcome, `${storeName(stores, outcome.storeId)}${texts.layout.colon}${texts.objectionCompleted.switchedOff}`),
+      ),
     ),
   }));
 }
@@ -158,10 +204,15 @@ export function cancelledMail(input: RequesterMail & { type: RequestType }): Mai
   }));
 }
 
-export function extensionMail(input: RequesterMail & { type: RequestType; reason: string; previousDueAt: string; dueAt: string; policyLabel: string }): MailBody {
+export function extensionMail(
+  input: RequesterMail & { type: RequestType; reason: string; previousDueAt: string; dueAt: string; policyLabel: string },
+): MailBody {
   return compose(input, (texts, date) => ({
     subject: texts.extension.subject,
     heading: texts.extension.heading,
-    paragraphs: [texts.extension.working(texts.requestTypes[input.type], input.reason), texts.extension.newDate(date(input.dueAt), date(input.previousDueAt), input.policyLabel)],
+    paragraphs: [
+      texts.extension.working(texts.requestTypes[input.type], input.reason),
+      texts.extension.newDate(date(input.dueAt), date(input.previousDueAt), input.policyLabel),
+    ],
   }));
 }

@@ -84,7 +84,13 @@ export interface RequesterTexts {
     readonly retainedWhy: (legalBasis: string, until: string) => string;
     readonly nothingHeld: string;
   };
-  readonly objectionCompleted: { readonly subject: string; readonly heading: string; readonly recorded: string; readonly stillSent: string; readonly switchedOff: string };
+  readonly objectionCompleted: {
+    readonly subject: string;
+    readonly heading: string;
+    readonly recorded: string;
+    readonly stillSent: string;
+    readonly switchedOff: string;
+  };
   readonly cancelled: { readonly subject: string; readonly heading: string; readonly stopped: (type: string) => string; readonly newRequest: string };
   readonly extension: {
     readonly subject: string;
@@ -185,7 +191,8 @@ const en: RequesterTexts = {
   amendCompleted: {
     subject: 'Your personal data has been corrected',
     heading: 'We corrected your personal data',
-    asked: (fields) => `You asked us to correct: ${fields}. We made the change in every system that holds it, and told the companies we share it with (GDPR Art. 19).`,
+    asked: (fields) =>
+      `You asked us to correct: ${fields}. We made the change in every system that holds it, and told the companies we share it with (GDPR Art. 19).`,
     askedWithExceptions: (fields) =>
       `You asked us to correct: ${fields}. We made the change in every system where it can be changed, and told the companies we share it with (GDPR Art. 19). Where a system keeps it as it was, we say so below, and why.`,
     keptAsItWas: (field, reason) => `your ${field} stays as it was here, because ${reason}`,
@@ -197,11 +204,16 @@ const en: RequesterTexts = {
   deleteCompleted: {
     subject: 'Your personal data has been deleted',
     heading: 'We deleted your personal data',
-    erased: 'We erased the personal data we held about you in every one of our systems, checked afterwards that it is gone, and told the companies we had shared it with (GDPR Art. 19).',
-    backups: (days) => `Copies in our backups cannot be changed one by one; they expire on their own within ${days} days, and we never restore your data from them.`,
+    erased:
+      'We erased the personal data we held about you in every one of our systems, checked afterwards that it is gone, and told the companies we had shared it with (GDPR Art. 19).',
+    backups: (days) =>
+      `Copies in our backups cannot be changed one by one; they expire on their own within ${days} days, and we never restore your data from them.`,
     perSystem: 'Here is what we did in each system:',
     deleted: { one: '{n} record deleted', other: '{n} records deleted' },
-    anonymized: { one: '{n} record anonymised (kept only as statistics, no longer linked to you)', other: '{n} records anonymised (kept only as statistics, no longer linked to you)' },
+    anonymized: {
+      one: '{n} record anonymised (kept only as statistics, no longer linked to you)',
+      other: '{n} records anonymised (kept only as statistics, no longer linked to you)',
+    },
     retained: { one: '{n} record kept', other: '{n} records kept' },
     retainedWhy: (legalBasis, until) => ` because ${legalBasis}, until ${until}, used for nothing else`,
     nothingHeld: 'nothing held about you',
@@ -234,7 +246,8 @@ const en: RequesterTexts = {
     title: 'Your personal data',
     intro: (requestId, received, made, email) => `Request ${requestId}, received ${received}, report made ${made}, for ${email}.`,
     from: (organisation) => `A copy of the personal data ${organisation} holds about you.`,
-    machineReadable: (fileName) => `The file ${fileName}, downloaded with this report, holds the same data in a machine-readable form you can take to another service.`,
+    machineReadable: (fileName) =>
+      `The file ${fileName}, downloaded with this report, holds the same data in a machine-readable form you can take to another service.`,
     summaryTitle: 'Summary',
     summaryLead: 'Every system we searched, what we found there and how long we keep it. Select a system to see its details.',
     system: 'System',
@@ -297,7 +310,8 @@ const fr: RequesterTexts = {
   verification: {
     subject: 'Confirmez votre demande relative à vos données',
     heading: 'Merci de confirmer votre demande',
-    received: (type) => `Nous avons reçu une demande portant sur ${type}. Pour protéger vos données, nous devons vérifier que cette boîte aux lettres vous appartient.`,
+    received: (type) =>
+      `Nous avons reçu une demande portant sur ${type}. Pour protéger vos données, nous devons vérifier que cette boîte aux lettres vous appartient.`,
     openLink: (expires) => `Ouvrez le lien ci-dessous et appuyez sur « Confirmer ». Le lien est valable jusqu'au ${expires}.`,
     answerBy: (due) => `Une fois la demande confirmée, nous vous répondrons au plus tard le ${due}.`,
     action: 'Confirmer ma demande',
@@ -354,7 +368,7 @@ const fr: RequesterTexts = {
     subject: 'Vous ne recevrez plus de marketing de notre part',
     heading: 'Nous avons arrêté tout marketing à votre égard',
     recorded:
-      "Votre opposition à la prospection (RGPD, art. 21) est enregistrée. Nous avons désactivé toutes vos préférences marketing et en avons informé les entreprises qui envoient du marketing pour notre compte.",
+      'Votre opposition à la prospection (RGPD, art. 21) est enregistrée. Nous avons désactivé toutes vos préférences marketing et en avons informé les entreprises qui envoient du marketing pour notre compte.',
     stillSent: 'Nous vous envoyons toujours les messages nécessaires au service lui-même, comme les alertes de sécurité et les factures.',
     switchedOff: 'marketing désactivé',
   },
@@ -367,12 +381,14 @@ const fr: RequesterTexts = {
   extension: {
     subject: 'Nous avons besoin de plus de temps pour votre demande',
     heading: 'Nous avons besoin de plus de temps pour votre demande',
-    working: (type, reason) => `Nous traitons votre demande portant sur ${type} et avons besoin de plus de temps pour la mener à bien, pour la raison suivante : ${reason}`,
+    working: (type, reason) =>
+      `Nous traitons votre demande portant sur ${type} et avons besoin de plus de temps pour la mener à bien, pour la raison suivante : ${reason}`,
     newDate: (due, previous, policy) => `Nous vous répondrons désormais au plus tard le ${due}, au lieu du ${previous}, comme la loi (${policy}) le permet.`,
   },
   handledByHand: {
     mailLine: 'traité à la main par notre équipe chargée de la protection des données, au lieu de la réponse automatique du sous-traitant',
-    report: 'Notre équipe chargée de la protection des données a traité ce système à la main, au lieu de la réponse automatique du sous-traitant ; elle vous envoie séparément ce qu’elle a trouvé.',
+    report:
+      'Notre équipe chargée de la protection des données a traité ce système à la main, au lieu de la réponse automatique du sous-traitant ; elle vous envoie séparément ce qu’elle a trouvé.',
   },
   report: {
     title: 'Vos données personnelles',
@@ -381,7 +397,8 @@ const fr: RequesterTexts = {
     machineReadable: (fileName) =>
       `Le fichier ${fileName}, téléchargé avec ce rapport, contient les mêmes données sous une forme lisible par machine, que vous pouvez transmettre à un autre service.`,
     summaryTitle: 'Résumé',
-    summaryLead: 'Chaque système consulté, ce que nous y avons trouvé et combien de temps nous conservons ces données. Sélectionnez un système pour en voir le détail.',
+    summaryLead:
+      'Chaque système consulté, ce que nous y avons trouvé et combien de temps nous conservons ces données. Sélectionnez un système pour en voir le détail.',
     system: 'Système',
     outcome: 'Ce que nous avons trouvé',
     status: {
@@ -517,7 +534,8 @@ const de: RequesterTexts = {
   },
   handledByHand: {
     mailLine: 'von unserem Datenschutzteam von Hand bearbeitet, statt durch die automatische Antwort des Auftragsverarbeiters',
-    report: 'Unser Datenschutzteam hat dieses System von Hand bearbeitet, statt durch die automatische Antwort des Auftragsverarbeiters; was es gefunden hat, sendet es Ihnen gesondert.',
+    report:
+      'Unser Datenschutzteam hat dieses System von Hand bearbeitet, statt durch die automatische Antwort des Auftragsverarbeiters; was es gefunden hat, sendet es Ihnen gesondert.',
   },
   report: {
     title: 'Ihre personenbezogenen Daten',
@@ -526,7 +544,8 @@ const de: RequesterTexts = {
     machineReadable: (fileName) =>
       `Die Datei ${fileName}, die Sie mit diesem Bericht heruntergeladen haben, enthält dieselben Daten in maschinenlesbarer Form, die Sie zu einem anderen Dienst mitnehmen können.`,
     summaryTitle: 'Übersicht',
-    summaryLead: 'Jedes System, das wir durchsucht haben, was wir dort gefunden haben und wie lange wir die Daten aufbewahren. Wählen Sie ein System, um die Einzelheiten zu sehen.',
+    summaryLead:
+      'Jedes System, das wir durchsucht haben, was wir dort gefunden haben und wie lange wir die Daten aufbewahren. Wählen Sie ein System, um die Einzelheiten zu sehen.',
     system: 'System',
     outcome: 'Was wir gefunden haben',
     status: {
@@ -573,7 +592,14 @@ const es: RequesterTexts = {
     delete: 'la supresión de sus datos personales',
     objection: 'el fin de los mensajes de marketing',
   },
-  fields: { name: 'nombre', phone: 'número de teléfono', address: 'dirección postal', company: 'empresa', jobTitle: 'cargo', email: 'dirección de correo electrónico' },
+  fields: {
+    name: 'nombre',
+    phone: 'número de teléfono',
+    address: 'dirección postal',
+    company: 'empresa',
+    jobTitle: 'cargo',
+    email: 'dirección de correo electrónico',
+  },
   layout: {
     statusLink: 'Vea en qué punto está su solicitud',
     copyLink: 'O copie esta dirección en su navegador:',
@@ -657,12 +683,14 @@ const es: RequesterTexts = {
   extension: {
     subject: 'Necesitamos más tiempo para su solicitud',
     heading: 'Necesitamos más tiempo para su solicitud',
-    working: (type, reason) => `Estamos tramitando su solicitud de ${type} y necesitamos más tiempo para completarla correctamente, por el siguiente motivo: ${reason}`,
+    working: (type, reason) =>
+      `Estamos tramitando su solicitud de ${type} y necesitamos más tiempo para completarla correctamente, por el siguiente motivo: ${reason}`,
     newDate: (due, previous, policy) => `Ahora le responderemos a más tardar el ${due}, en lugar del ${previous}, como permite la ley (${policy}).`,
   },
   handledByHand: {
     mailLine: 'gestionado a mano por nuestro equipo de privacidad, en lugar de la respuesta automática del encargado del tratamiento',
-    report: 'Nuestro equipo de privacidad ha gestionado este sistema a mano, en lugar de la respuesta automática del encargado del tratamiento; le enviará por separado lo que haya encontrado.',
+    report:
+      'Nuestro equipo de privacidad ha gestionado este sistema a mano, en lugar de la respuesta automática del encargado del tratamiento; le enviará por separado lo que haya encontrado.',
   },
   report: {
     title: 'Sus datos personales',
@@ -671,7 +699,8 @@ const es: RequesterTexts = {
     machineReadable: (fileName) =>
       `El archivo ${fileName}, descargado con este informe, contiene los mismos datos en un formato legible por máquina que puede llevar a otro servicio.`,
     summaryTitle: 'Resumen',
-    summaryLead: 'Cada sistema que hemos consultado, lo que encontramos en él y cuánto tiempo conservamos los datos. Seleccione un sistema para ver el detalle.',
+    summaryLead:
+      'Cada sistema que hemos consultado, lo que encontramos en él y cuánto tiempo conservamos los datos. Seleccione un sistema para ver el detalle.',
     system: 'Sistema',
     outcome: 'Lo que encontramos',
     status: {
@@ -728,5 +757,13 @@ export function counted(forms: Counted, count: number, locale: string): string {
  * "2. März 2026 um 09:15 UTC"). Always UTC, and said so: due dates end at 23:59:59 UTC.
  */
 export function formatDate(iso: string, locale: string): string {
-  return new Date(iso).toLocaleString(locale, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+  return new Date(iso).toLocaleString(locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  });
 }

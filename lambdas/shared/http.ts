@@ -3,7 +3,15 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { officerGroup } from './settings.ts';
-import { ConflictError, DomainError, InvalidLinkError, RequestNotFoundError, SignatureRefusedError, UnknownStoreError, ValidationError } from '../domain/errors.ts';
+import {
+  ConflictError,
+  DomainError,
+  InvalidLinkError,
+  RequestNotFoundError,
+  SignatureRefusedError,
+  UnknownStoreError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & Partial<Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>> & { body?: unknown };
@@ -95,8 +103,15 @@ const requireJsonObject = (): middy.MiddlewareObj<HttpEvent, HttpResult> => ({
  */
 export function httpHandler(handler: (event: HttpEvent) => Promise<HttpResult>, options: { jsonBody?: boolean; maxBodyBytes?: number } = {}) {
   // Every route refuses a body over its limit (413), whether or not it reads one.
-  const wired = middy<HttpEvent, HttpResult>().use(jsonErrors()).use(httpHeaderNormalizer()).use(bodyLimit(options.maxBodyBytes ?? maxBodyBytes));
-  if (options.jsonBody) wired.use(requireJsonBody()).use(httpJsonBodyParser() as middy.MiddlewareObj<HttpEvent, HttpResult>).use(requireJsonObject());
+  const wired = middy<HttpEvent, HttpResult>()
+    .use(jsonErrors())
+    .use(httpHeaderNormalizer())
+    .use(bodyLimit(options.maxBodyBytes ?? maxBodyBytes));
+  if (options.jsonBody)
+    wired
+      .use(requireJsonBody())
+      .use(httpJsonBodyParser() as middy.MiddlewareObj<HttpEvent, HttpResult>)
+      .use(requireJsonObject());
   return wired.handler(async (event) => {
     logger.appendKeys({ route: event.routeKey });
     try {
@@ -120,7 +135,11 @@ export function requireOfficer(event: HttpEvent): Officer {
   if (!claims?.sub) throw new HttpError(401, 'Sign in as a privacy officer');
   const raw = claims['cognito:groups'];
   // API Gateway flattens array claims into "[a b]"; the local gateway passes arrays through.
-  const groups = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').replace(/^\[|\]$/g, '').split(/[\s,]+/);
+  const groups = Array.isArray(raw)
+    ? raw.map(String)
+    : String(raw ?? '')
+        .replace(/^\[|\]$/g, '')
+        .split(/[\s,]+/);
   if (!groups.includes(officerGroup)) throw new HttpError(403, 'Only privacy officers may do this');
   return { id: String(claims.sub) };
 }

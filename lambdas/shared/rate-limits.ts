@@ -18,8 +18,16 @@ import {
  * verification mails per 24 hours; identical submissions within 10 minutes are one request; a
  * submission is answered no sooner than 400 ms after it arrived.
  */
-export const ipSubmissionsRule = (): LimitRule => ({ kind: 'ip-submit', limit: readSetting(ipSubmissionsLimit), windowSeconds: readSetting(ipSubmissionsWindowSeconds) });
-export const ipTokenPostsRule = (): LimitRule => ({ kind: 'ip-token', limit: readSetting(ipTokenPostsLimit), windowSeconds: readSetting(ipTokenPostsWindowSeconds) });
+export const ipSubmissionsRule = (): LimitRule => ({
+  kind: 'ip-submit',
+  limit: readSetting(ipSubmissionsLimit),
+  windowSeconds: readSetting(ipSubmissionsWindowSeconds),
+});
+export const ipTokenPostsRule = (): LimitRule => ({
+  kind: 'ip-token',
+  limit: readSetting(ipTokenPostsLimit),
+  windowSeconds: readSetting(ipTokenPostsWindowSeconds),
+});
 export const emailVerificationsRule = (): LimitRule => ({
   kind: 'email-verification',
   limit: readSetting(emailVerificationsLimit),
@@ -33,7 +41,12 @@ export const submissionDedupeSeconds = (): number => readSetting(submissionDedup
 export const submissionAnswerFloor = (): number => readSetting(submissionAnswerFloorMs);
 
 /** Waits until `floorMs` after `startedAt`: a quick outcome is not told apart from a slow one by the time it takes. */
-export async function answerNoSoonerThan(startedAt: number, floorMs: number, clock: () => number = Date.now, sleep: (ms: number) => Promise<void> = realSleep): Promise<void> {
+export async function answerNoSoonerThan(
+  startedAt: number,
+  floorMs: number,
+  clock: () => number = Date.now,
+  sleep: (ms: number) => Promise<void> = realSleep,
+): Promise<void> {
   const wait = startedAt + floorMs - clock();
   if (wait > 0) await sleep(wait);
 }
@@ -46,7 +59,11 @@ export function sourceIpOf(event: HttpEvent): string {
 }
 
 /** Counts this call against the caller's IP; over the limit, a 429 with Retry-After. */
-export async function enforceIpLimit(guard: { consume: (rule: LimitRule, key: string) => Promise<{ allowed: boolean; retryAfterSeconds: number }> }, rule: LimitRule, event: HttpEvent): Promise<void> {
+export async function enforceIpLimit(
+  guard: { consume: (rule: LimitRule, key: string) => Promise<{ allowed: boolean; retryAfterSeconds: number }> },
+  rule: LimitRule,
+  event: HttpEvent,
+): Promise<void> {
   const decision = await guard.consume(rule, sourceIpOf(event));
   if (!decision.allowed) {
     throw new HttpError(429, 'Too many requests from your network. Please try again later.', undefined, { 'retry-after': String(decision.retryAfterSeconds) });

@@ -35,21 +35,30 @@ const binding = (env: string, description: string): Binding => ({ env, descripti
 const setting = <T>(spec: Setting<T>): Setting<T> => spec;
 
 // Bindings: set by the stack from the resources it creates.
-export const requestTableBinding = /* @__PURE__ */ binding('REQUEST_TABLE_NAME', 'The request table (requests, store tasks, history pointers, rate-limit counters).');
+export const requestTableBinding = /* @__PURE__ */ binding(
+  'REQUEST_TABLE_NAME',
+  'The request table (requests, store tasks, history pointers, rate-limit counters).',
+);
 export const exportBucketBinding = /* @__PURE__ */ binding('EXPORT_BUCKET_NAME', 'The private bucket of access exports and their work files.');
 export const stateMachineArnBinding = /* @__PURE__ */ binding('STATE_MACHINE_ARN', 'The request workflow; only the functions that start executions get it.');
 export const mailFromBinding = /* @__PURE__ */ binding('MAIL_FROM', 'The sender of every email (context mailFrom).');
-export const storeLocationsBinding = /* @__PURE__ */ binding('STORE_LOCATIONS', 'JSON: store id to the physical name of its table or bucket, or to the ARN of a demo processor\'s generated signing secret.');
+export const storeLocationsBinding = /* @__PURE__ */ binding(
+  'STORE_LOCATIONS',
+  "JSON: store id to the physical name of its table or bucket, or to the ARN of a demo processor's generated signing secret.",
+);
 export const intakeSecretNameBinding = /* @__PURE__ */ binding('INTAKE_SECRET_NAME', 'The Secrets Manager secret that signs "manage my data" links.');
 /** Not a binding: only the in-process local stack (and `npm run intake-link`) sets the intake key itself, instead of a secret's name. */
 export const localIntakeKeyEnvName = 'INTAKE_LINK_SECRET';
 export const officerEmailBinding = /* @__PURE__ */ binding('OFFICER_EMAIL', 'Where officers receive reminders and escalations (context officerEmail).');
-export const publicBaseUrlBinding = /* @__PURE__ */ binding('PUBLIC_BASE_URL', 'The base of every link in emails: the custom domain, else the API\'s own URL.');
+export const publicBaseUrlBinding = /* @__PURE__ */ binding('PUBLIC_BASE_URL', "The base of every link in emails: the custom domain, else the API's own URL.");
 export const webAssetsDirBinding = /* @__PURE__ */ binding('WEB_ASSETS_DIR', 'Where the pages function finds the web assets copied beside its bundle.');
-export const consoleAuthKindBinding = /* @__PURE__ */ binding('CONSOLE_AUTH_KIND', '`cognito` in AWS: the console signs officers in through the Cognito hosted UI.');
+export const consoleAuthKindBinding = /* @__PURE__ */ binding(
+  'CONSOLE_AUTH_KIND',
+  '`cognito` in AWS: the console signs officers in through the Cognito hosted UI.',
+);
 export const cognitoDomainUrlBinding = /* @__PURE__ */ binding('COGNITO_DOMAIN_URL', 'The Cognito hosted UI the console signs in at.');
 export const consoleClientIdBinding = /* @__PURE__ */ binding('CONSOLE_CLIENT_ID', 'The Cognito app client of the console.');
-export const cspConnectExtraBinding = /* @__PURE__ */ binding('CSP_CONNECT_EXTRA', 'Extra origins the pages may fetch from (the hosted UI\'s token URL).');
+export const cspConnectExtraBinding = /* @__PURE__ */ binding('CSP_CONNECT_EXTRA', "Extra origins the pages may fetch from (the hosted UI's token URL).");
 
 /** The Cognito group (and local issuer claim) that makes a signed-in user a privacy officer. */
 export const officerGroup = 'privacy-officers';
@@ -79,7 +88,10 @@ export type AutoApprovedType = (typeof requestTypes)[number];
 const requestTypeList = (raw: string): AutoApprovedType[] => {
   const text = raw.trim().toLowerCase();
   if (text === '' || text === 'none') return [];
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const unknown = items.filter((item) => !(requestTypes as readonly string[]).includes(item));
   if (unknown.length) throw new Error(`must be "none" or a comma-separated list of ${requestTypes.join(', ')} (got "${raw}")`);
   return [...new Set(items)] as AutoApprovedType[];
@@ -93,7 +105,8 @@ const plainText =
   (raw: string): string => {
     const text = raw.trim();
     // eslint-disable-next-line no-control-regex
-    if (!text || text.length > max || /[\u0000-\u001f\u007f<>]/.test(text)) throw new Error(`must be plain text of 1 to ${max} characters, without < > or control characters (got "${raw}")`);
+    if (!text || text.length > max || /[\u0000-\u001f\u007f<>]/.test(text))
+      throw new Error(`must be plain text of 1 to ${max} characters, without < > or control characters (got "${raw}")`);
     return text;
   };
 
@@ -105,13 +118,14 @@ const httpsUrl = (raw: string): string => {
   } catch {
     url = undefined;
   }
-  if (!url || url.protocol !== 'https:' || url.username || url.password || /\s/.test(text)) throw new Error(`must be an https:// address (got "${raw}")`);
+  if (url?.protocol !== 'https:' || url.username || url.password || /\s/.test(text)) throw new Error(`must be an https:// address (got "${raw}")`);
   return url.href;
 };
 
 const mailbox = (raw: string): string => {
   const text = raw.trim();
-  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(text) || text.length > 254) throw new Error(`must be an email address such as privacy@example.com (got "${raw}")`);
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(text) || text.length > 254)
+    throw new Error(`must be an email address such as privacy@example.com (got "${raw}")`);
   return text;
 };
 
@@ -119,8 +133,18 @@ export type OfferedJurisdiction = 'gdpr' | 'ccpa';
 const offerable = ['gdpr', 'ccpa'] as const;
 
 const jurisdictionList = (raw: string): OfferedJurisdiction[] => {
-  const items = [...new Set(raw.trim().toLowerCase().split(',').map((item) => item.trim()).filter(Boolean))];
-  if (!items.length || items.some((item) => !(offerable as readonly string[]).includes(item))) throw new Error(`must be gdpr, ccpa or gdpr,ccpa (got "${raw}")`);
+  const items = [
+    ...new Set(
+      raw
+        .trim()
+        .toLowerCase()
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (!items.length || items.some((item) => !(offerable as readonly string[]).includes(item)))
+    throw new Error(`must be gdpr, ccpa or gdpr,ccpa (got "${raw}")`);
   return items as OfferedJurisdiction[];
 };
 
@@ -128,7 +152,8 @@ const jurisdictionList = (raw: string): OfferedJurisdiction[] => {
 export const autoApprove = /* @__PURE__ */ setting<AutoApprovedType[]>({
   key: 'autoApprove',
   env: 'AUTO_APPROVE',
-  description: 'Request types approved by policy once the mailbox is verified and nothing is flagged (e.g. "access"); "none" sends every request to an officer.',
+  description:
+    'Request types approved by policy once the mailbox is verified and nothing is flagged (e.g. "access"); "none" sends every request to an officer.',
   defaultValue: [],
   parse: requestTypeList,
   format: (types) => (types.length ? types.join(',') : 'none'),
@@ -155,7 +180,7 @@ export const repeatedRequestsFlagAt = /* @__PURE__ */ setting<number>({
 export const requestRecordRetentionDays = /* @__PURE__ */ setting<number>({
   key: 'requestRecordRetentionDays',
   env: 'REQUEST_RECORD_RETENTION_DAYS',
-  description: 'Days a closed request\'s record is kept before the hourly retention run deletes it; 0 keeps records forever.',
+  description: "Days a closed request's record is kept before the hourly retention run deletes it; 0 keeps records forever.",
   defaultValue: defaultRecordRetentionDays,
   parse: /* @__PURE__ */ wholeNumber(0),
   format: asText,
@@ -227,7 +252,8 @@ export const ipTokenPostsWindowSeconds = /* @__PURE__ */ setting<number>({
 export const emailVerificationsLimit = /* @__PURE__ */ setting<number>({
   key: 'emailVerificationsLimit',
   env: 'RATE_LIMIT_EMAIL_VERIFICATIONS',
-  description: 'Verification mails one mailbox may receive per window; past it, submissions answer 202 as usual and are stored and started without a mail of their own (held: the owner confirms them from the status page of a request they did get mail for).',
+  description:
+    'Verification mails one mailbox may receive per window; past it, submissions answer 202 as usual and are stored and started without a mail of their own (held: the owner confirms them from the status page of a request they did get mail for).',
   defaultValue: 3,
   parse: /* @__PURE__ */ wholeNumber(1),
   format: asText,
@@ -272,7 +298,7 @@ export const organisationName = /* @__PURE__ */ setting<string>({
 export const privacyNoticeUrl = /* @__PURE__ */ setting<string>({
   key: 'privacyNoticeUrl',
   env: 'PRIVACY_NOTICE_URL',
-  description: 'The organisation\'s privacy notice (https), linked from every requester page and mail, and in the access report.',
+  description: "The organisation's privacy notice (https), linked from every requester page and mail, and in the access report.",
   defaultValue: 'https://www.example.com/privacy',
   parse: httpsUrl,
   format: asText,
@@ -281,7 +307,8 @@ export const privacyNoticeUrl = /* @__PURE__ */ setting<string>({
 export const privacyContact = /* @__PURE__ */ setting<string>({
   key: 'privacyContact',
   env: 'PRIVACY_CONTACT',
-  description: 'Where requesters can write about their data (the privacy team or data-protection officer), shown on every requester page and mail, and in the access report.',
+  description:
+    'Where requesters can write about their data (the privacy team or data-protection officer), shown on every requester page and mail, and in the access report.',
   defaultValue: 'privacy@example.com',
   parse: mailbox,
   format: asText,
@@ -290,7 +317,8 @@ export const privacyContact = /* @__PURE__ */ setting<string>({
 export const offeredJurisdictions = /* @__PURE__ */ setting<OfferedJurisdiction[]>({
   key: 'offeredJurisdictions',
   env: 'OFFERED_JURISDICTIONS',
-  description: 'The laws the organisation answers requests under: "gdpr", "ccpa", or "gdpr,ccpa" to let the requester choose on the form (otherwise the default jurisdiction applies). A submission naming any other law than these and the default is refused with 400.',
+  description:
+    'The laws the organisation answers requests under: "gdpr", "ccpa", or "gdpr,ccpa" to let the requester choose on the form (otherwise the default jurisdiction applies). A submission naming any other law than these and the default is refused with 400.',
   defaultValue: ['gdpr'],
   parse: jurisdictionList,
   format: (items) => items.join(','),
@@ -375,7 +403,10 @@ export function optionalBinding(spec: Binding, env: Readonly<Record<string, stri
 }
 
 /** Settings as environment variables, every one given (defaults filled in): what the stack writes. */
-export function settingsEnvironment(values: Partial<SettingValues> = {}, keys: readonly SettingKey[] = Object.keys(operatorSettings) as SettingKey[]): Record<string, string> {
+export function settingsEnvironment(
+  values: Partial<SettingValues> = {},
+  keys: readonly SettingKey[] = Object.keys(operatorSettings) as SettingKey[],
+): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const key of keys) {
     const spec = operatorSettings[key] as Setting<unknown>;

@@ -2,4 +2,6 @@ import { catalog, mailer, now, objects, requests, storeTasks } from '../composit
 import { taskHandler } from '../shared/task.ts';
 import { finishRequest, type FinishRequestInput } from '../use-cases/finish-request.ts';
 
-export const handler = taskHandler((input: FinishRequestInput) => finishRequest({ requests: requests(), storeTasks: storeTasks(), catalog, objects: objects(), mailer: mailer(), now }, input));
+export const handler = taskHandler((input: FinishRequestInput) =>
+  finishRequest({ requests: requests(), storeTasks: storeTasks(), catalog, objects: objects(), mailer: mailer(), now }, input),
+);

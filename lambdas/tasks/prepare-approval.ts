@@ -4,7 +4,9 @@ import { catalog, now, requests, taskCallbacks } from '../composition/dependenci
 import { taskHandler } from '../shared/task.ts';
 import { prepareApproval, type PrepareApprovalInput } from '../use-cases/prepare-approval.ts';
 
-export const handler = taskHandler((input: PrepareApprovalInput) => prepareApproval({ requests: requests(), taskCallbacks: taskCallbacks(), catalog, connectorFor, now }, input, {
+export const handler = taskHandler((input: PrepareApprovalInput) =>
+  prepareApproval({ requests: requests(), taskCallbacks: taskCallbacks(), catalog, connectorFor, now }, input, {
     autoApprove: autoApprovedTypes(),
     repeatedRequestsFlagAt: repeatedRequestsFlagAtSetting(),
-  }));
+  }),
+);

@@ -5,5 +5,16 @@ import { taskHandler } from '../shared/task.ts';
 import { runStoreAction, type RunStoreActionInput } from '../use-cases/run-store-action.ts';
 
 export const handler = taskHandler((input: RunStoreActionInput) =>
-  runStoreAction({ requests: requests(), storeTasks: storeTasks(), taskCallbacks: taskCallbacks(), catalog, connectorFor, objects: objects(), publicBaseUrl: publicBaseUrl() }, input),
+  runStoreAction(
+    {
+      requests: requests(),
+      storeTasks: storeTasks(),
+      taskCallbacks: taskCallbacks(),
+      catalog,
+      connectorFor,
+      objects: objects(),
+      publicBaseUrl: publicBaseUrl(),
+    },
+    input,
+  ),
 );

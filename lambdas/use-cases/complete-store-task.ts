@@ -52,7 +52,8 @@ const officerCompletion = z
       .max(maxMessageToRequester, `a message to the requester is at most ${maxMessageToRequester} characters`)
       .superRefine((value, context) => {
         const unsafe = unsafeCharacterIn(value);
-        if (unsafe) context.addIssue({ code: 'custom', message: `the message to the requester contains ${unsafe}; write it on one line, without hidden characters` });
+        if (unsafe)
+          context.addIssue({ code: 'custom', message: `the message to the requester contains ${unsafe}; write it on one line, without hidden characters` });
       })
       .optional()
       .transform((value) => (value ? value : undefined)),
@@ -99,7 +100,10 @@ export async function completeStoreTaskByOfficer(
       detail: [handling, `internal note: ${note}`, ...(messageToRequester ? [`message to the requester: ${messageToRequester}`] : [])].join('; '),
     },
   });
-  const result: StoreTaskResult = outcome === 'done' ? { status: 'succeeded', note, ...(recordCount !== undefined ? { recordCount } : {}), ...(messageToRequester ? { messageToRequester } : {}) } : { status: 'failed', error: note };
+  const result: StoreTaskResult =
+    outcome === 'done'
+      ? { status: 'succeeded', note, ...(recordCount !== undefined ? { recordCount } : {}), ...(messageToRequester ? { messageToRequester } : {}) }
+      : { status: 'failed', error: note };
   await completeStoreTask(deps, requestId, store.id, byHand ? { ...result, completedBy: 'officer' } : result, byHand ? { escalated: true } : {});
   return { byHand };
 }

@@ -60,7 +60,7 @@ export async function confirmHeldRequest(
   const now = deps.now().toISOString();
   // Not held, not this mailbox's, expired or unknown: one answer, which tells a stranger nothing.
   if (!held || !isConfirmableBy(held, owner, now)) throw new InvalidLinkError(invalidStatusLink);
-  let verified;
+  let verified: StoredRequest;
   try {
     verified = await deps.requests.transition(held.requestId, 'pending_approval', {
       require: [
@@ -69,7 +69,14 @@ export async function confirmHeldRequest(
       ],
       remove: ['verificationExpiresAt', 'verificationMailHeld'],
       set: { verifiedAt: now },
-      event: { at: now, actor: 'requester', action: 'verified', from: 'pending_verification', to: 'pending_approval', detail: 'confirmed from the status page of another request to the same mailbox' },
+      event: {
+        at: now,
+        actor: 'requester',
+        action: 'verified',
+        from: 'pending_verification',
+        to: 'pending_approval',
+        detail: 'confirmed from the status page of another request to the same mailbox',
+      },
     });
   } catch (error) {
     // Confirmed, cancelled or expired meanwhile.

@@ -12,13 +12,20 @@ const notReady = 'The request is still being prepared for approval; try again in
  * An officer approves: the workflow resumes into execution across the stores. Only a request
  * waiting for a decision is approved; anything else is a ConflictError that writes nothing.
  */
-export async function approveRequest(deps: Pick<Dependencies, 'taskCallbacks' | 'workflow' | 'now'> & RequestReads, requestId: string, officerId: string): Promise<DsrRequest> {
+export async function approveRequest(
+  deps: Pick<Dependencies, 'taskCallbacks' | 'workflow' | 'now'> & RequestReads,
+  requestId: string,
+  officerId: string,
+): Promise<DsrRequest> {
   const now = deps.now().toISOString();
   const approved = await deps.requests
     .transition(requestId, 'in_progress', {
       // The table also lets partially_completed become in_progress (a retry), and such a request
       // still holds its long-closed approval token: only a request waiting for a decision is approved.
-      require: [{ attribute: 'status', equals: 'pending_approval' }, { attribute: 'approvalTaskToken', exists: true }],
+      require: [
+        { attribute: 'status', equals: 'pending_approval' },
+        { attribute: 'approvalTaskToken', exists: true },
+      ],
       set: { approvedAt: now },
       event: { at: now, actor: 'officer', actorId: officerId, action: 'approved', from: 'pending_approval', to: 'in_progress' },
     })
@@ -35,10 +42,17 @@ export async function approveRequest(deps: Pick<Dependencies, 'taskCallbacks' | 
 }
 
 /** An officer rejects with a reason; the requester is told the reason and their rights. */
-export async function rejectRequest(deps: Pick<Dependencies, 'taskCallbacks' | 'now'> & RequestReads, requestId: string, officerId: string, body: unknown): Promise<DsrRequest> {
+export async function rejectRequest(
+  deps: Pick<Dependencies, 'taskCallbacks' | 'now'> & RequestReads,
+  requestId: string,
+  officerId: string,
+  body: unknown,
+): Promise<DsrRequest> {
   const reason = typeof body === 'object' && body !== null ? (body as { reason?: unknown }).reason : undefined;
   if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 2000) {
-    throw new ValidationError('reason: a rejection needs a reason of 3 to 2000 characters', [{ path: 'reason', message: 'a rejection needs a reason of 3 to 2000 characters' }]);
+    throw new ValidationError('reason: a rejection needs a reason of 3 to 2000 characters', [
+      { path: 'reason', message: 'a rejection needs a reason of 3 to 2000 characters' },
+    ]);
   }
   const now = deps.now().toISOString();
   const rejected = await deps.requests
@@ -57,7 +71,11 @@ async function rethrowNotReady(deps: RequestReads, requestId: string, error: unk
     const current = await deps.requests.get(requestId);
     // Still pending approval means the task token was not stored when we wrote (it may be by now).
     if (current?.status === 'pending_approval') throw new ConflictError(notReady, { cause: error });
-    if (current) throw new ConflictError(`Request ${requestId} is ${current.status}; only a request waiting for a decision (pending_approval) can be approved or rejected`, { cause: error });
+    if (current)
+      throw new ConflictError(
+        `Request ${requestId} is ${current.status}; only a request waiting for a decision (pending_approval) can be approved or rejected`,
+        { cause: error },
+      );
   }
   throw error;
 }

@@ -24,7 +24,8 @@ export async function escalateStoreTask(
   const reason = parseEscalationReason(body);
   const request = await deps.requests.get(requestId);
   if (!request) throw new RequestNotFoundError(`Request ${requestId} does not exist`);
-  if (request.status !== 'in_progress') throw new ConflictError(`Request ${requestId} is ${request.status}; only a request in progress has a processor to wait for`);
+  if (request.status !== 'in_progress')
+    throw new ConflictError(`Request ${requestId} is ${request.status}; only a request in progress has a processor to wait for`);
   assertEscalable(store.id, store.kind, await deps.storeTasks.get(requestId, store.id));
 
   const at = deps.now().toISOString();
@@ -35,7 +36,13 @@ export async function escalateStoreTask(
   // The reason stays on the store task (officers see it there); the audit trail says who and when.
   // Should the run have settled meanwhile, this refuses, and a retry's new run clears the escalation.
   await deps.requests.update(requestId, 'in_progress', {
-    event: { at, actor: 'officer', actorId: officerId, action: 'store_escalated', detail: `${store.id}: escalated to manual handling, the processor has not answered` },
+    event: {
+      at,
+      actor: 'officer',
+      actorId: officerId,
+      action: 'store_escalated',
+      detail: `${store.id}: escalated to manual handling, the processor has not answered`,
+    },
   });
   return { requestId, storeId: store.id, escalatedToManual: escalation };
 }

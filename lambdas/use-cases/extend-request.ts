@@ -48,7 +48,13 @@ export async function extendRequest(
     append: { statusTokenHashes: [status.hash] },
     require: [{ attribute: 'dueAt', equals: request.dueAt }],
     // The reason is kept on the request (the requester receives it), not in the audit detail.
-    event: { at, actor: 'officer', actorId: officerId, action: 'extended', detail: `policy ${request.jurisdiction}: +${plan.added}, due ${request.dueAt.slice(0, 10)} -> ${plan.dueAt.slice(0, 10)}` },
+    event: {
+      at,
+      actor: 'officer',
+      actorId: officerId,
+      action: 'extended',
+      detail: `policy ${request.jurisdiction}: +${plan.added}, due ${request.dueAt.slice(0, 10)} -> ${plan.dueAt.slice(0, 10)}`,
+    },
   });
 
   let requesterNotified = true;

@@ -62,7 +62,11 @@ export async function finishRequest(deps: Deps, input: FinishRequestInput): Prom
         to: status,
         detail: [
           failed.length ? `failed stores: ${failed.map((outcome) => outcome.storeId).join(', ')}` : `${outcomes.length} store(s) done`,
-          ...(unsent.length ? [`recipient notices not sent (mail refused), to be sent by an officer: ${unsent.map((notice) => `${notice.recipient} (${notice.storeId})`).join(', ')}`] : []),
+          ...(unsent.length
+            ? [
+                `recipient notices not sent (mail refused), to be sent by an officer: ${unsent.map((notice) => `${notice.recipient} (${notice.storeId})`).join(', ')}`,
+              ]
+            : []),
         ].join('; '),
       },
     });
@@ -90,7 +94,11 @@ function mergeOutcomes(request: StoredRequest, current: readonly MapOutcome[], f
  * request waits far longer than its slowest store allows) fails its store, by name: a retry
  * collects it again, instead of the request hanging in progress.
  */
-async function readCollected(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[]): Promise<{ outcomes: StoreOutcome[]; recordsByStore: Map<string, StoreRecord[]> }> {
+async function readCollected(
+  deps: Deps,
+  request: StoredRequest,
+  outcomes: readonly StoreOutcome[],
+): Promise<{ outcomes: StoreOutcome[]; recordsByStore: Map<string, StoreRecord[]> }> {
   const recordsByStore = new Map<string, StoreRecord[]>();
   const checked: StoreOutcome[] = [];
   for (const outcome of outcomes) {
@@ -115,7 +123,13 @@ async function readCollected(deps: Deps, request: StoredRequest, outcomes: reado
   return { outcomes: checked, recordsByStore };
 }
 
-async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], recordsByStore: ReadonlyMap<string, StoreRecord[]>, at: Date): Promise<string> {
+async function writeAccessExport(
+  deps: Deps,
+  request: StoredRequest,
+  outcomes: readonly StoreOutcome[],
+  recordsByStore: ReadonlyMap<string, StoreRecord[]>,
+  at: Date,
+): Promise<string> {
   const planned = deps.catalog.stores.filter((store) => (request.storeIds ?? []).includes(store.id));
   const language = requesterLanguageOf(request.locale);
   const rights = requesterTexts(language).report.rights;
@@ -124,18 +138,30 @@ async function writeAccessExport(deps: Deps, request: StoredRequest, outcomes: r
   // The report names the JSON file as it downloads: both names come from exportDownloadNames.
   const downloadNames = exportDownloadNames(request.requestId);
   await deps.objects.putJson(exportKey, document, { downloadName: downloadNames.json });
-  await deps.objects.putText(`${exportPrefix(request.requestId)}report.html`, renderAccessReport(document, organisationFromSettings()), 'text/html; charset=utf-8', { downloadName: downloadNames.report });
+  await deps.objects.putText(
+    `${exportPrefix(request.requestId)}report.html`,
+    renderAccessReport(document, organisationFromSettings()),
+    'text/html; charset=utf-8',
+    { downloadName: downloadNames.report },
+  );
   return exportKey;
 }
 
 /** Art. 19: every recipient of a store whose data changed is told, once per request and store. */
-async function noticeRecipients(deps: Deps, request: StoredRequest, outcomes: readonly StoreOutcome[], at: Date, sendMail: boolean): Promise<RecipientNotice[]> {
+async function noticeRecipients(
+  deps: Deps,
+  request: StoredRequest,
+  outcomes: readonly StoreOutcome[],
+  at: Date,
+  sendMail: boolean,
+): Promise<RecipientNotice[]> {
   const already = new Set((request.recipientNotices ?? []).filter((notice) => !notice.notSent).map((notice) => `${notice.storeId}|${notice.recipient}`));
   const notices: RecipientNotice[] = [];
-  const subjectReference = Object.entries(request.subjectKeys ?? {})
-    .filter(([identity]) => identity !== 'email')
-    .map(([identity, values]) => `${identity} ${values.join(', ')}`)
-    .join('; ') || `request ${request.requestId}`;
+  const subjectReference =
+    Object.entries(request.subjectKeys ?? {})
+      .filter(([identity]) => identity !== 'email')
+      .map(([identity, values]) => `${identity} ${values.join(', ')}`)
+      .join('; ') || `request ${request.requestId}`;
   for (const outcome of outcomes.filter((candidate) => candidate.status === 'succeeded')) {
     const store = deps.catalog.stores.find((candidate) => candidate.id === outcome.storeId);
     if (!store) continue;
@@ -152,7 +178,15 @@ async function noticeRecipients(deps: Deps, request: StoredRequest, outcomes: re
         notices.push({ storeId: store.id, recipient: recipient.name, channel: 'email', at: at.toISOString(), notSent: true });
         continue;
       }
-      const mail = recipientNoticeMail({ requestId: request.requestId, type: request.type, recipient: recipient.name, storeName: store.name, subjectReference, outcome, changedFields });
+      const mail = recipientNoticeMail({
+        requestId: request.requestId,
+        type: request.type,
+        recipient: recipient.name,
+        storeName: store.name,
+        subjectReference,
+        outcome,
+        changedFields,
+      });
       await deps.mailer.send({ to: recipient.email, requestId: request.requestId, ...mail });
       notices.push({ storeId: store.id, recipient: recipient.name, channel: 'email', at: at.toISOString() });
     }

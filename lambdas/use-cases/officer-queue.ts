@@ -22,13 +22,24 @@ const byDueDate = (a: DsrRequest, b: DsrRequest) => a.dueAt.localeCompare(b.dueA
  * back, and the cursor records, per status, the position after its last request on the page (or
  * where its read had got to, when the page took all of it). A status missing from a cursor is done.
  */
-export async function queuePage(deps: Pick<Dependencies, 'requests'>, statuses: readonly RequestStatus[], options: { limit?: number; cursor?: string } = {}): Promise<QueuePage> {
+export async function queuePage(
+  deps: Pick<Dependencies, 'requests'>,
+  statuses: readonly RequestStatus[],
+  options: { limit?: number; cursor?: string } = {},
+): Promise<QueuePage> {
   const limit = Math.min(Math.max(options.limit ?? maxQueuePageSize, 1), maxQueuePageSize);
   const positions = options.cursor === undefined ? new Map(statuses.map((status) => [status, ''])) : decodeQueueCursor(options.cursor, statuses);
   const reads = await Promise.all(
-    [...positions].map(async ([status, position]) => ({ status, position, page: await deps.requests.listByStatus(status, { limit, ...(position ? { cursor: position } : {}) }) })),
+    [...positions].map(async ([status, position]) => ({
+      status,
+      position,
+      page: await deps.requests.listByStatus(status, { limit, ...(position ? { cursor: position } : {}) }),
+    })),
   );
-  const page = reads.flatMap((read) => read.page.items).sort(byDueDate).slice(0, limit);
+  const page = reads
+    .flatMap((read) => read.page.items)
+    .sort(byDueDate)
+    .slice(0, limit);
 
   const next = new Map<RequestStatus, string>();
   for (const { status, position, page: read } of reads) {
@@ -63,7 +74,10 @@ export interface QueueQuery {
  * With `email`, one requester's requests instead, newest first, in every status unless `status`
  * narrows them.
  */
-export async function officerQueue(deps: Pick<Dependencies, 'requests'>, query: QueueQuery): Promise<{ requests: DsrRequest[]; truncated: boolean; nextCursor?: string }> {
+export async function officerQueue(
+  deps: Pick<Dependencies, 'requests'>,
+  query: QueueQuery,
+): Promise<{ requests: DsrRequest[]; truncated: boolean; nextCursor?: string }> {
   const requested = query.status?.split(',').filter(Boolean);
   const invalid = requested?.find((status) => !isRequestStatus(status));
   if (invalid) throw new ValidationError(`status must be one of: ${requestStatuses.join(', ')}`, [{ path: 'status', message: `"${invalid}" is not a status` }]);
@@ -80,7 +94,10 @@ export async function officerQueue(deps: Pick<Dependencies, 'requests'>, query: 
 function pageSizeOf(limit: string | undefined): number {
   if (limit === undefined) return maxQueuePageSize;
   const size = Number(limit);
-  if (!Number.isInteger(size) || size < 1 || size > maxQueuePageSize) throw new ValidationError(`limit must be a whole number from 1 to ${maxQueuePageSize}`, [{ path: 'limit', message: `a whole number from 1 to ${maxQueuePageSize}` }]);
+  if (!Number.isInteger(size) || size < 1 || size > maxQueuePageSize)
+    throw new ValidationError(`limit must be a whole number from 1 to ${maxQueuePageSize}`, [
+      { path: 'limit', message: `a whole number from 1 to ${maxQueuePageSize}` },
+    ]);
   return size;
 }
 

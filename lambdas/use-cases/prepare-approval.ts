@@ -26,11 +26,7 @@ export interface ApprovalPolicy {
   readonly repeatedRequestsFlagAt: number;
 }
 
-export async function prepareApproval(
-  deps: Deps,
-  input: PrepareApprovalInput,
-  policy: ApprovalPolicy,
-): Promise<void> {
+export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, policy: ApprovalPolicy): Promise<void> {
   const { autoApprove, repeatedRequestsFlagAt } = policy;
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
@@ -41,7 +37,13 @@ export async function prepareApproval(
   const repeated = isRepeatedRequest(history.items, request.requestId, deps.now(), repeatedRequestsFlagAt);
   const amendmentPreview = request.type === 'amend' ? await previewAmendment(deps, request, subjectKeys) : undefined;
   // From the whole catalog: a store that cannot change a field takes no part in the amendment, yet holds it.
-  const uncorrected = request.type === 'amend' ? uncorrectedFields(deps.catalog.stores, (request.corrections ?? []).map((correction) => correction.field)) : [];
+  const uncorrected =
+    request.type === 'amend'
+      ? uncorrectedFields(
+          deps.catalog.stores,
+          (request.corrections ?? []).map((correction) => correction.field),
+        )
+      : [];
   const reviewFlags = [
     ...flagsFor(request, subjectKeys),
     ...(repeated ? (['repeated_requests'] as const) : []),
@@ -53,8 +55,19 @@ export async function prepareApproval(
     .map(([identity, values]) => `${identity}: ${values.length} match(es)`);
   await deps.requests
     .update(request.requestId, 'pending_approval', {
-      set: { approvalTaskToken: input.taskToken, subjectKeys, reviewFlags, ...(amendmentPreview ? { amendmentPreview } : {}), ...(uncorrected.length ? { uncorrectedFields: uncorrected } : {}) },
-      event: { at, actor: 'system', action: 'awaiting_approval', detail: [...matches, ...reviewFlags.map((flag) => `flag: ${flag}`)].join(', ') || 'no identities to resolve' },
+      set: {
+        approvalTaskToken: input.taskToken,
+        subjectKeys,
+        reviewFlags,
+        ...(amendmentPreview ? { amendmentPreview } : {}),
+        ...(uncorrected.length ? { uncorrectedFields: uncorrected } : {}),
+      },
+      event: {
+        at,
+        actor: 'system',
+        action: 'awaiting_approval',
+        detail: [...matches, ...reviewFlags.map((flag) => `flag: ${flag}`)].join(', ') || 'no identities to resolve',
+      },
     })
     .catch(async (error: unknown) => {
       // Cancelled while we resolved the subject: the token was never stored, so nobody else ends this task.
@@ -67,7 +80,14 @@ export async function prepareApproval(
       await deps.requests.transition(request.requestId, 'in_progress', {
         require: [{ attribute: 'approvalTaskToken', equals: input.taskToken }],
         set: { approvedAt: at },
-        event: { at, actor: 'system', action: 'auto_approved', from: 'pending_approval', to: 'in_progress', detail: `policy approves ${request.type} requests from a verified mailbox` },
+        event: {
+          at,
+          actor: 'system',
+          action: 'auto_approved',
+          from: 'pending_approval',
+          to: 'in_progress',
+          detail: `policy approves ${request.type} requests from a verified mailbox`,
+        },
       });
     } catch (error) {
       // Cancelled after the token was stored: the cancellation already ended this task with it.
@@ -104,7 +124,14 @@ async function previewAmendment(deps: Pick<Dependencies, 'catalog' | 'connectorF
     const records = found && 'records' in found ? found.records : [];
     for (const correction of corrections) {
       const attribute = store.fields![correction.field]!;
-      const before = [...new Set(records.map((record) => record[attribute]).filter((value) => value !== undefined && value !== null).map(String))];
+      const before = [
+        ...new Set(
+          records
+            .map((record) => record[attribute])
+            .filter((value) => value !== undefined && value !== null)
+            .map(String),
+        ),
+      ];
       preview.push({ storeId: store.id, field: correction.field, attribute, before, after: correction.value });
     }
   }

@@ -36,12 +36,18 @@ export interface CallbackDeps extends Pick<Dependencies, 'storeTasks' | 'taskCal
  *          "results"?: { "matched"?, "updated"?, "deleted"?, "anonymized"?, "retained"?, "remaining"?, "records"?: [...] },
  *          "reason"?: "..." }`
  */
-export async function receiveStoreCallback(deps: CallbackDeps, storeId: string | undefined, rawBody: () => string, signature: string | undefined): Promise<{ requestId: string; storeId: string; status: Callback['request_status'] }> {
+export async function receiveStoreCallback(
+  deps: CallbackDeps,
+  storeId: string | undefined,
+  rawBody: () => string,
+  signature: string | undefined,
+): Promise<{ requestId: string; storeId: string; status: Callback['request_status'] }> {
   const store = deps.catalog.stores.find((candidate) => candidate.id === storeId);
-  if (!store || store.kind !== 'webhook') throw new UnknownStoreError(`No webhook store ${storeId}`);
+  if (store?.kind !== 'webhook') throw new UnknownStoreError(`No webhook store ${storeId}`);
   const raw = rawBody();
   const secret = await deps.webhookSecret(store);
-  if (!verifyWebhookSignature(secret, raw, signature, Math.floor(deps.now().getTime() / 1000))) throw new SignatureRefusedError(`Callback for ${store.id}: signature refused`);
+  if (!verifyWebhookSignature(secret, raw, signature, Math.floor(deps.now().getTime() / 1000)))
+    throw new SignatureRefusedError(`Callback for ${store.id}: signature refused`);
 
   let parsed: unknown;
   try {

@@ -14,22 +14,38 @@ export async function requestDetail(deps: Pick<Dependencies, 'requests' | 'store
   if (!request) throw new RequestNotFoundError(`Request ${requestId} does not exist`);
   const history = await deps.requests.listByRequester(request.emailCanonical, { limit: 21 });
   const others = history.items.filter((other) => other.requestId !== requestId);
-  const otherRequests = others
-    .slice(0, 20)
-    .map(({ requestId: id, type, status, receivedAt, dueAt, completedAt }) => ({ requestId: id, type, status, receivedAt, dueAt, ...(completedAt ? { completedAt } : {}) }));
+  const otherRequests = others.slice(0, 20).map(({ requestId: id, type, status, receivedAt, dueAt, completedAt }) => ({
+    requestId: id,
+    type,
+    status,
+    receivedAt,
+    dueAt,
+    ...(completedAt ? { completedAt } : {}),
+  }));
   const storeOf = (storeId: string) => deps.catalog.stores.find((store) => store.id === storeId);
   return {
     ...publicView(request),
-    storeTasks: tasks.map(({ taskToken: _taskToken, ...task }) => ({ ...task, storeKind: storeOf(task.storeId)?.kind, storeName: storeOf(task.storeId)?.name })),
+    storeTasks: tasks.map(({ taskToken: _taskToken, ...task }) => ({
+      ...task,
+      storeKind: storeOf(task.storeId)?.kind,
+      storeName: storeOf(task.storeId)?.name,
+    })),
     // Who the workflow resolved the requester to, and where each identifier came from: what a
     // person searching a manual system looks for.
     identities: Object.entries(request.subjectKeys ?? {}).map(([identity, values]) => {
       const resolver = deps.catalog.identityResolvers.find((candidate) => candidate.as === identity);
-      return { identity, values, source: resolver ? { storeId: resolver.storeId, storeName: storeOf(resolver.storeId)?.name ?? resolver.storeId } : 'verified mailbox' };
+      return {
+        identity,
+        values,
+        source: resolver ? { storeId: resolver.storeId, storeName: storeOf(resolver.storeId)?.name ?? resolver.storeId } : 'verified mailbox',
+      };
     }),
     // Human names for every store of the request, also those not started yet, and those that keep a corrected field as it was.
     storeNames: Object.fromEntries(
-      [...new Set([...(request.storeIds ?? []), ...(request.uncorrectedFields ?? []).map((kept) => kept.storeId)])].map((storeId) => [storeId, storeOf(storeId)?.name ?? storeId]),
+      [...new Set([...(request.storeIds ?? []), ...(request.uncorrectedFields ?? []).map((kept) => kept.storeId)])].map((storeId) => [
+        storeId,
+        storeOf(storeId)?.name ?? storeId,
+      ]),
     ),
     // The words the requester's mails use, in the request's language, so the console previews an
     // officer's message to the requester exactly as the closing mail will carry it.
@@ -43,5 +59,10 @@ function requesterWords(catalog: StoreCatalog, locale: string | undefined, store
   const language = requesterLanguageOf(locale);
   const texts = requesterTexts(language);
   const stores = catalog.stores.filter((store) => storeIds.includes(store.id)).map((store) => localizeStore(store, language));
-  return { language, officerMessage: texts.layout.officerMessage, colon: texts.layout.colon, storeNames: Object.fromEntries(stores.map((store) => [store.id, store.name])) };
+  return {
+    language,
+    officerMessage: texts.layout.officerMessage,
+    colon: texts.layout.colon,
+    storeNames: Object.fromEntries(stores.map((store) => [store.id, store.name])),
+  };
 }

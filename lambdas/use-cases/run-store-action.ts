@@ -48,7 +48,13 @@ export async function runStoreAction(deps: Deps, input: RunStoreActionInput): Pr
   }
 }
 
-async function perform(deps: Deps, request: StoredRequest, store: StoreDefinition, connector: StoreConnector, subject: Subject): Promise<StoreTaskResult | Pending> {
+async function perform(
+  deps: Deps,
+  request: StoredRequest,
+  store: StoreDefinition,
+  connector: StoreConnector,
+  subject: Subject,
+): Promise<StoreTaskResult | Pending> {
   switch (request.type) {
     case 'access': {
       const collected = await connector.collect(subject);
@@ -61,7 +67,12 @@ async function perform(deps: Deps, request: StoredRequest, store: StoreDefinitio
       if (changes.length === 0 && store.kind !== 'manual') return { status: 'skipped', note: 'holds none of the corrected fields' };
       const amended = await connector.amend(subject, changes, request.corrections ?? []);
       if (isPending(amended)) return amended;
-      return { status: 'succeeded', recordCount: amended.matched, updated: amended.updated, note: `fields: ${changes.map((change) => change.attribute).join(', ')}` };
+      return {
+        status: 'succeeded',
+        recordCount: amended.matched,
+        updated: amended.updated,
+        note: `fields: ${changes.map((change) => change.attribute).join(', ')}`,
+      };
     }
     case 'delete': {
       const erased = await connector.erase(subject);
@@ -75,7 +86,9 @@ async function perform(deps: Deps, request: StoredRequest, store: StoreDefinitio
         anonymized: erased.anonymized,
         retained: erased.retained,
         remaining,
-        ...(store.erasure.strategy === 'retain' && erased.retained > 0 ? { note: `kept: ${store.erasure.legalBasis}; until ${store.erasure.retentionPeriod}` } : {}),
+        ...(store.erasure.strategy === 'retain' && erased.retained > 0
+          ? { note: `kept: ${store.erasure.legalBasis}; until ${store.erasure.retentionPeriod}` }
+          : {}),
       };
     }
     case 'objection': {

@@ -58,7 +58,11 @@ export async function sendReminders(deps: Pick<Dependencies, 'requests' | 'maile
       sent[kind] = items.map((item) => item.requestId);
     } catch (error) {
       failures += 1;
-      logger.error('A reminder mail was not sent; its events stay claimed', { kind, requests: items.map((item) => item.requestId), errorName: (error as Error).name });
+      logger.error('A reminder mail was not sent; its events stay claimed', {
+        kind,
+        requests: items.map((item) => item.requestId),
+        errorName: (error as Error).name,
+      });
     }
   }
   logger.info('Reminder run', { checked, sent });

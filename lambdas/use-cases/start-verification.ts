@@ -24,7 +24,11 @@ export interface StartVerificationInput {
  * A request the requester cancelled before it was parked here fails this task with
  * `RequestCancelledError`, which the state machine catches: the execution ends as Cancelled.
  */
-export async function startVerification(deps: Pick<Dependencies, 'requests' | 'mailer' | 'now' | 'publicBaseUrl'>, input: StartVerificationInput, ttlHours: number): Promise<void> {
+export async function startVerification(
+  deps: Pick<Dependencies, 'requests' | 'mailer' | 'now' | 'publicBaseUrl'>,
+  input: StartVerificationInput,
+  ttlHours: number,
+): Promise<void> {
   const request = await deps.requests.get(input.requestId);
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   if (request.status === 'cancelled') throw cancelledByRequester(request.requestId);
@@ -46,7 +50,15 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
   };
   await park(deps, request, change);
 
-  const mail = verificationMail({ requestId: request.requestId, locale: request.locale, type: request.type, link: requesterPageLink(baseUrl!, 'verify', token, request.locale), expiresAt, dueAt: request.dueAt, statusLink: status.link });
+  const mail = verificationMail({
+    requestId: request.requestId,
+    locale: request.locale,
+    type: request.type,
+    link: requesterPageLink(baseUrl!, 'verify', token, request.locale),
+    expiresAt,
+    dueAt: request.dueAt,
+    statusLink: status.link,
+  });
   await deps.mailer.send({ to: request.email, requestId: request.requestId, ...mail });
   await recordReceiptConfirmed(deps, request, deps.now());
 }
@@ -54,7 +66,14 @@ export async function startVerification(deps: Pick<Dependencies, 'requests' | 'm
 async function parkHeld(deps: Pick<Dependencies, 'requests'>, request: StoredRequest, taskToken: string, expiresAt: string, now: Date): Promise<void> {
   await park(deps, request, {
     set: { verificationExpiresAt: expiresAt, verificationTaskToken: taskToken },
-    event: { at: now.toISOString(), actor: 'system', action: 'verification_held', from: request.status, to: 'pending_verification', detail: 'no mail: the mailbox had its mails for today' },
+    event: {
+      at: now.toISOString(),
+      actor: 'system',
+      action: 'verification_held',
+      from: request.status,
+      to: 'pending_verification',
+      detail: 'no mail: the mailbox had its mails for today',
+    },
   });
 }
 

@@ -1,8 +1,10 @@
 import { ConflictError, InvalidLinkError, RequestNotFoundError } from '../domain/errors.ts';
 import { parseToken } from '../domain/tokens.ts';
 import type { Dependencies } from '../ports/dependencies.ts';
+import type { StoredRequest } from '../ports/request-repository.ts';
 
-const invalidLink = 'This confirmation link is not valid, was already used, or has expired. If you already confirmed it, follow your request with the status link in our email; if it expired unconfirmed, you can make a new request.';
+const invalidLink =
+  'This confirmation link is not valid, was already used, or has expired. If you already confirmed it, follow your request with the status link in our email; if it expired unconfirmed, you can make a new request.';
 
 /**
  * Consumes a verification token. Checking the hash and expiry, using up the token and moving the
@@ -16,7 +18,7 @@ export async function verifyRequest(deps: Pick<Dependencies, 'requests' | 'taskC
   const parsed = parseToken(token);
   if (!parsed) throw new InvalidLinkError(invalidLink);
   const now = deps.now().toISOString();
-  let verified;
+  let verified: StoredRequest;
   try {
     verified = await deps.requests.transition(parsed.requestId, 'pending_approval', {
       require: [

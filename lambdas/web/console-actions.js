@@ -106,7 +106,8 @@ export function openExtend(request) {
   const ccpa = request.jurisdiction === 'ccpa';
   $('extend-months').hidden = ccpa;
   $('extend-days-field').hidden = !ccpa;
-  $('extend-policy').textContent = `Due ${dueDate.format(new Date(request.dueAt))} under ${policyLabels[request.jurisdiction] ?? request.jurisdiction}. The requester is told the new date and the reason.`;
+  $('extend-policy').textContent =
+    `Due ${dueDate.format(new Date(request.dueAt))} under ${policyLabels[request.jurisdiction] ?? request.jurisdiction}. The requester is told the new date and the reason.`;
   $('extend-reason').focus();
 }
 

@@ -57,7 +57,13 @@ export function barChart({ title, summary, bars, valueText = String, headers = [
   const plotWidth = width - labelWidth - valueWidth;
   const max = Math.max(1, ...bars.map((bar) => bar.value));
 
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-svg-title ${id}-desc`, class: 'chart-svg', focusable: 'false' });
+  const chart = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-labelledby': `${id}-svg-title ${id}-desc`,
+    class: 'chart-svg',
+    focusable: 'false',
+  });
   chart.append(svg('title', { id: `${id}-svg-title` }, title));
   const description = bars.length ? bars.map((bar) => `${bar.label}: ${valueText(bar.value)}`).join('; ') : 'No data.';
   chart.append(svg('desc', { id: `${id}-desc` }, description));
@@ -73,7 +79,9 @@ export function barChart({ title, summary, bars, valueText = String, headers = [
     const y = top + index * rowHeight;
     const barWidth = bar.value > 0 ? Math.max(2, (bar.value / max) * plotWidth) : 0;
     const group = svg('g', { class: `chart-bar ${bar.className ?? ''}`.trim() });
-    group.append(svg('text', { x: labelWidth - 8, y: y + rowHeight / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'chart-label' }, bar.label));
+    group.append(
+      svg('text', { x: labelWidth - 8, y: y + rowHeight / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'chart-label' }, bar.label),
+    );
     group.append(svg('rect', { x: labelWidth, y: y + 5, width: barWidth, height: rowHeight - 10, rx: 3, class: 'chart-rect' }));
     group.append(svg('text', { x: labelWidth + barWidth + 6, y: y + rowHeight / 2, 'dominant-baseline': 'middle', class: 'chart-value' }, String(bar.value)));
     chart.append(group);

@@ -62,42 +62,66 @@ export async function loadDashboard() {
   /** @param {number} value */
   const count = (value) => plural(value, 'request');
 
-  const byStatus = requestStatuses.map((name) => ({ label: statusLabels[name], value: requests.filter((request) => request.status === name).length, className: `bar-status-${name}` }));
+  const byStatus = requestStatuses.map((name) => ({
+    label: statusLabels[name],
+    value: requests.filter((request) => request.status === name).length,
+    className: `bar-status-${name}`,
+  }));
   const byType = requestTypes.map((name) => ({ label: typeLabels[name] ?? name, value: requests.filter((request) => request.type === name).length }));
 
   const open = requests.filter((request) => !isClosed(request.status));
-  const daysLeft = bucketed([
-    { label: 'Overdue', upTo: -1, className: 'bar-overdue' },
-    { label: 'Due today', upTo: 0, className: 'bar-soon' },
-    { label: '1–7 days', upTo: 7, className: 'bar-soon' },
-    { label: '8–14 days', upTo: 14 },
-    { label: '15–30 days', upTo: 30 },
-    { label: 'Over 30 days', upTo: Infinity },
-  ], open.flatMap((request) => clockOf(request, now).days ?? []));
+  const daysLeft = bucketed(
+    [
+      { label: 'Overdue', upTo: -1, className: 'bar-overdue' },
+      { label: 'Due today', upTo: 0, className: 'bar-soon' },
+      { label: '1–7 days', upTo: 7, className: 'bar-soon' },
+      { label: '8–14 days', upTo: 14 },
+      { label: '15–30 days', upTo: 30 },
+      { label: 'Over 30 days', upTo: Infinity },
+    ],
+    open.flatMap((request) => clockOf(request, now).days ?? []),
+  );
 
   const durations = requests
-    .flatMap((request) => (request.status === 'completed' && request.completedAt && request.receivedAt ? [(Date.parse(request.completedAt) - Date.parse(request.receivedAt)) / dayMs] : []))
+    .flatMap((request) =>
+      request.status === 'completed' && request.completedAt && request.receivedAt
+        ? [(Date.parse(request.completedAt) - Date.parse(request.receivedAt)) / dayMs]
+        : [],
+    )
     .filter((days) => days >= 0);
-  const completion = bucketed([
-    { label: 'Under 1 hour', upTo: 1 / 24 },
-    { label: '1 hour to 1 day', upTo: 1 },
-    { label: '1–7 days', upTo: 7 },
-    { label: '8–30 days', upTo: 30 },
-    { label: 'Over 30 days', upTo: Infinity, className: 'bar-overdue' },
-  ], durations);
+  const completion = bucketed(
+    [
+      { label: 'Under 1 hour', upTo: 1 / 24 },
+      { label: '1 hour to 1 day', upTo: 1 },
+      { label: '1–7 days', upTo: 7 },
+      { label: '8–30 days', upTo: 30 },
+      { label: 'Over 30 days', upTo: Infinity, className: 'bar-overdue' },
+    ],
+    durations,
+  );
   const sorted = [...durations].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   const slowest = sorted.at(-1);
 
   const overdue = daysLeft[0]?.value ?? 0;
-  $('dashboard-summary').textContent = `${count(requests.length)} in all, ${open.length} open, ${overdue} overdue.${truncated ? ` Only the ${dashboardPages * 100} earliest due are counted.` : ''}`;
+  $('dashboard-summary').textContent =
+    `${count(requests.length)} in all, ${open.length} open, ${overdue} overdue.${truncated ? ` Only the ${dashboardPages * 100} earliest due are counted.` : ''}`;
   $('charts').replaceChildren(
     barChart({ title: 'Requests by status', bars: byStatus, valueText: count, headers: ['Status', 'Requests'] }),
     barChart({ title: 'Requests by type', bars: byType, valueText: count, headers: ['Type', 'Requests'] }),
-    barChart({ title: 'Days left for open requests', summary: open.length ? `${count(open.length)} open; ${overdue} overdue.` : 'No open requests.', bars: daysLeft, valueText: count, headers: ['Days left', 'Requests'] }),
+    barChart({
+      title: 'Days left for open requests',
+      summary: open.length ? `${count(open.length)} open; ${overdue} overdue.` : 'No open requests.',
+      bars: daysLeft,
+      valueText: count,
+      headers: ['Days left', 'Requests'],
+    }),
     barChart({
       title: 'Time to completion',
-      summary: median !== undefined && slowest !== undefined ? `${count(durations.length)} completed; median ${inWords(median)}, slowest ${inWords(slowest)}.` : 'No completed requests yet.',
+      summary:
+        median !== undefined && slowest !== undefined
+          ? `${count(durations.length)} completed; median ${inWords(median)}, slowest ${inWords(slowest)}.`
+          : 'No completed requests yet.',
       bars: completion,
       valueText: count,
       headers: ['Time from receipt to completion', 'Requests'],

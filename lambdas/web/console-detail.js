@@ -10,7 +10,15 @@ import { api, guarded } from './console-api.js';
 import { clockOf, isClosed } from './console-clock.js';
 import { announce, el, errorText, plural, section, showAlert, showResult } from './console-dom.js';
 import { statusLabel } from './console-labels.js';
-import { amendmentSection, flagsSection, identitiesSection, noticesSection, otherRequestsSection, summarySection, timelineSection } from './console-request-view.js';
+import {
+  amendmentSection,
+  flagsSection,
+  identitiesSection,
+  noticesSection,
+  otherRequestsSection,
+  summarySection,
+  timelineSection,
+} from './console-request-view.js';
 import { failedStores, isManualWaiting, previewTable, storesSection } from './console-stores.js';
 import { showView } from './console-views.js';
 import { $ } from './elements.js';
@@ -85,7 +93,11 @@ function scheduleLiveRefresh() {
     const current = shown.request;
     if (answer.status !== 200 || current?.requestId !== requestId) return scheduleLiveRefresh();
     const latest = /** @type {RequestDetail} */ (answer.body);
-    if (latest.updatedAt !== current.updatedAt || latest.status !== current.status || JSON.stringify(latest.storeTasks) !== JSON.stringify(current.storeTasks)) {
+    if (
+      latest.updatedAt !== current.updatedAt ||
+      latest.status !== current.status ||
+      JSON.stringify(latest.storeTasks) !== JSON.stringify(current.storeTasks)
+    ) {
       const focusedId = document.activeElement?.id;
       const statusChanged = latest.status !== current.status;
       shown.request = latest;
@@ -132,7 +144,10 @@ function previewSection(request) {
     previewBody.replaceChildren(previewTable(preview));
   });
   return section('What approving will do', 'detail-preview', [
-    el('p', { class: 'muted', text: 'Counted now in each store that can be read, without changing anything. Processors and people are asked only when the request runs.' }),
+    el('p', {
+      class: 'muted',
+      text: 'Counted now in each store that can be read, without changing anything. Processors and people are asked only when the request runs.',
+    }),
     body,
   ]);
 }
@@ -145,14 +160,25 @@ function actionsSection(request, clock) {
   const buttons = [];
   if (request.status === 'pending_approval') {
     const approveButton = el('button', { type: 'button', class: 'button primary', id: 'action-approve', text: 'Approve' });
-    approveButton.addEventListener('click', guarded(() => approve(request, approveButton)));
+    approveButton.addEventListener(
+      'click',
+      guarded(() => approve(request, approveButton)),
+    );
     buttons.push(approveButton);
     buttons.push(el('button', { type: 'button', class: 'button danger', id: 'action-reject', text: 'Reject…', onclick: () => openReject(request) }));
   }
   if (request.status === 'partially_completed') {
     const failed = failedStores(request);
-    const retryButton = el('button', { type: 'button', class: 'button primary', id: 'action-retry', text: failed.length ? `Retry failed stores (${failed.join(', ')})` : 'Retry failed stores' });
-    retryButton.addEventListener('click', guarded(() => retry(request, retryButton)));
+    const retryButton = el('button', {
+      type: 'button',
+      class: 'button primary',
+      id: 'action-retry',
+      text: failed.length ? `Retry failed stores (${failed.join(', ')})` : 'Retry failed stores',
+    });
+    retryButton.addEventListener(
+      'click',
+      guarded(() => retry(request, retryButton)),
+    );
     buttons.push(retryButton);
   }
   if (!isClosed(request.status)) {
@@ -162,7 +188,9 @@ function actionsSection(request, clock) {
   const children = [];
   if (buttons.length) children.push(el('div', { class: 'actions' }, buttons));
   if (waiting.length) children.push(el('p', { text: `${plural(waiting.length, 'store task')} waiting for a person: see "Stores" below.` }));
-  if (!buttons.length && !waiting.length) children.push(el('p', { class: 'muted', text: `Nothing to do: the request is ${statusLabel(request.status).toLowerCase()}.` }));
-  if (clock.kind === 'overdue' && clock.days !== undefined) children.unshift(el('p', { class: 'notice danger-text', text: `This request is overdue by ${plural(-clock.days, 'day')}.` }));
+  if (!buttons.length && !waiting.length)
+    children.push(el('p', { class: 'muted', text: `Nothing to do: the request is ${statusLabel(request.status).toLowerCase()}.` }));
+  if (clock.kind === 'overdue' && clock.days !== undefined)
+    children.unshift(el('p', { class: 'notice danger-text', text: `This request is overdue by ${plural(-clock.days, 'day')}.` }));
   return section('Actions', 'detail-actions', children);
 }

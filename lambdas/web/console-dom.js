@@ -157,7 +157,15 @@ export function definitionList(pairs) {
 export function table(caption, headers, rows, className = 'data') {
   const built = el('table', { class: className }, [
     el('caption', { text: caption }),
-    el('thead', {}, el('tr', {}, headers.map((header) => el('th', { scope: 'col', text: header })))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        headers.map((header) => el('th', { scope: 'col', text: header })),
+      ),
+    ),
     el('tbody', {}, rows),
   ]);
   labelCells(built);

@@ -39,12 +39,17 @@ export const flagLabels = {
 };
 /** @type {Record<string, string>} */
 export const flagExplanations = {
-  email_change: 'The requester asks to change the email address itself. That moves where their data and our mail go: make sure the new address is theirs before you approve.',
-  multiple_subjects: 'The verified address matches more than one customer record. Check that every matching record belongs to the requester: an approval acts on all of them.',
+  email_change:
+    'The requester asks to change the email address itself. That moves where their data and our mail go: make sure the new address is theirs before you approve.',
+  multiple_subjects:
+    'The verified address matches more than one customer record. Check that every matching record belongs to the requester: an approval acts on all of them.',
   no_subject_found: 'No store holds data for this address. Approving finds nothing to change or delete; consider telling the requester instead.',
-  confusable_address: 'The address uses characters that look like others (mixed scripts, look-alike letters): it can pass for someone else\'s. Make sure the mailbox belongs to the person whose data this is.',
-  not_correctable_everywhere: 'A store holds a field the requester asks to correct, but the catalog says it cannot be changed there (listed under "What the amendment changes", with the reason). Approving corrects the other stores; the requester\'s mail names what stays as it was, and why.',
-  repeated_requests: 'This mailbox made several other confirmed requests in the last 12 months (listed below). GDPR Art. 12(5) lets you refuse, or charge for, a manifestly excessive request, but you must be able to show why; most repeated requests still deserve an answer.',
+  confusable_address:
+    "The address uses characters that look like others (mixed scripts, look-alike letters): it can pass for someone else's. Make sure the mailbox belongs to the person whose data this is.",
+  not_correctable_everywhere:
+    'A store holds a field the requester asks to correct, but the catalog says it cannot be changed there (listed under "What the amendment changes", with the reason). Approving corrects the other stores; the requester\'s mail names what stays as it was, and why.',
+  repeated_requests:
+    'This mailbox made several other confirmed requests in the last 12 months (listed below). GDPR Art. 12(5) lets you refuse, or charge for, a manifestly excessive request, but you must be able to show why; most repeated requests still deserve an answer.',
 };
 
 /** @type {Record<string, string>} */

@@ -117,7 +117,11 @@ function renderQueue() {
   $('queue-table').hidden = shown.length === 0;
   $('queue-empty').hidden = shown.length !== 0;
   const requester = queue.requester;
-  $('queue-empty').textContent = queue.requests.length ? 'No requests match these filters.' : requester ? 'No requests from this address.' : 'No requests in these statuses.';
+  $('queue-empty').textContent = queue.requests.length
+    ? 'No requests match these filters.'
+    : requester
+      ? 'No requests from this address.'
+      : 'No requests in these statuses.';
   const overdue = queue.requests.filter((request) => clockOf(request, now).kind === 'overdue').length;
   const filtered = shown.length === queue.requests.length ? plural(shown.length, 'request') : `${shown.length} of ${plural(queue.requests.length, 'request')}`;
   const summary = requester
@@ -135,7 +139,9 @@ function renderQueue() {
 function queueRow(request, now) {
   const clock = clockOf(request, now);
   const link = el('a', { href: `#/requests/${encodeURIComponent(request.requestId)}`, class: 'request-id', text: request.requestId });
-  const flags = (request.reviewFlags ?? []).map((flag) => el('span', { class: 'badge flag', title: flagExplanations[flag] ?? '', text: flagLabels[flag] ?? flag }));
+  const flags = (request.reviewFlags ?? []).map((flag) =>
+    el('span', { class: 'badge flag', title: flagExplanations[flag] ?? '', text: flagLabels[flag] ?? flag }),
+  );
   const row = el('tr', { class: `clickable${clock.kind === 'overdue' ? ' overdue' : ''}` }, [
     el('th', { scope: 'row' }, link),
     el('td', { text: typeLabels[request.type] ?? request.type }),
@@ -157,21 +163,30 @@ function queueRow(request, now) {
 export function wireQueue() {
   $('queue-refresh').addEventListener('click', guarded(loadQueue));
   $('queue-more').addEventListener('click', guarded(loadMoreQueue));
-  $('filter-status').addEventListener('change', guarded(async () => {
-    statusWidenedBySearch = false;
-    await loadQueue();
-  }));
+  $('filter-status').addEventListener(
+    'change',
+    guarded(async () => {
+      statusWidenedBySearch = false;
+      await loadQueue();
+    }),
+  );
   $('filter-type').addEventListener('change', renderQueue);
   $('filter-overdue').addEventListener('change', renderQueue);
-  $('queue-filters').addEventListener('submit', guarded(async (event) => {
-    event.preventDefault();
-    followSearchWithStatus();
-    await loadQueue();
-  }));
+  $('queue-filters').addEventListener(
+    'submit',
+    guarded(async (event) => {
+      event.preventDefault();
+      followSearchWithStatus();
+      await loadQueue();
+    }),
+  );
   // Clearing the search (its × button or the keyboard) brings the queue back.
-  $('filter-email').addEventListener('search', guarded(async () => {
-    if (requesterFromFilter()) return;
-    followSearchWithStatus();
-    await loadQueue();
-  }));
+  $('filter-email').addEventListener(
+    'search',
+    guarded(async () => {
+      if (requesterFromFilter()) return;
+      followSearchWithStatus();
+      await loadQueue();
+    }),
+  );
 }

@@ -32,7 +32,7 @@ export async function loadSignIn() {
     const response = await fetch('/console/config', { headers: { Accept: 'application/json' } });
     if (!response.ok) return false;
     const body = await response.json();
-    signIn = body && body.signIn && typeof body.signIn === 'object' ? body.signIn : undefined;
+    signIn = body?.signIn && typeof body.signIn === 'object' ? body.signIn : undefined;
   } catch {
     signIn = undefined;
   }
@@ -48,7 +48,10 @@ function base64UrlDecode(text) {
 
 /** @param {Uint8Array} bytes */
 function base64UrlEncode(bytes) {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 /**
@@ -88,7 +91,14 @@ const randomValue = () => base64UrlEncode(crypto.getRandomValues(new Uint8Array(
  * @returns {PendingSignIn}
  */
 function beginSignIn(kind, extra = {}) {
-  const pending = { kind, state: randomValue(), nonce: randomValue(), startedAt: Date.now(), returnTo: location.hash.startsWith('#/') ? location.hash : '', ...extra };
+  const pending = {
+    kind,
+    state: randomValue(),
+    nonce: randomValue(),
+    startedAt: Date.now(),
+    returnTo: location.hash.startsWith('#/') ? location.hash : '',
+    ...extra,
+  };
   sessionStorage.setItem(pendingKey, JSON.stringify(pending));
   return pending;
 }
@@ -179,7 +189,13 @@ export async function finishSignIn() {
       const response = await fetch(signIn.tokenUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: signIn.clientId, code: query.get('code') ?? '', redirect_uri: signIn.redirectUri, code_verifier: pending.verifier ?? '' }),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: signIn.clientId,
+          code: query.get('code') ?? '',
+          redirect_uri: signIn.redirectUri,
+          code_verifier: pending.verifier ?? '',
+        }),
       });
       const tokens = await response.json().catch(() => ({}));
       if (!response.ok || typeof tokens.id_token !== 'string') return 'The sign-in service did not issue a token. Please sign in again.';

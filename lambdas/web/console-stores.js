@@ -13,9 +13,13 @@ import { openComplete, openEscalate } from './console-task-actions.js';
  * @param {string} type the request's type
  */
 function previewText(store, type) {
-  if (store.basis === 'not_run') return `Takes no part: ${(store.unchanged ?? []).map((kept) => `${kept.field} stays as it was (${kept.reason})`).join('; ')}. The requester is told.`;
+  if (store.basis === 'not_run')
+    return `Takes no part: ${(store.unchanged ?? []).map((kept) => `${kept.field} stays as it was (${kept.reason})`).join('; ')}. The requester is told.`;
   if (store.basis === 'by_hand') return 'A person searches this system and marks the task done.';
-  if (store.basis === 'at_run_time') return type === 'objection' && store.optOut ? `Asks the processor to record: ${switchesText(store.optOut)}` : 'The processor is asked when the request runs.';
+  if (store.basis === 'at_run_time')
+    return type === 'objection' && store.optOut
+      ? `Asks the processor to record: ${switchesText(store.optOut)}`
+      : 'The processor is asked when the request runs.';
   switch (type) {
     case 'access':
       return `Collects ${plural(store.collect ?? 0, 'record')}.`;
@@ -27,7 +31,9 @@ function previewText(store, type) {
       return parts.length ? `${parts.join(', ').replace(/^./, (first) => first.toUpperCase())}.` : 'Finds nothing of the subject.';
     }
     case 'amend': {
-      const changes = (store.changes ?? []).map((change) => `${change.field}: ${change.before?.length ? change.before.join(', ') : '(unknown yet)'} → ${change.after}`);
+      const changes = (store.changes ?? []).map(
+        (change) => `${change.field}: ${change.before?.length ? change.before.join(', ') : '(unknown yet)'} → ${change.after}`,
+      );
       const unchanged = (store.unchanged ?? []).map((kept) => `${kept.field} stays as it was (${kept.reason})`);
       return changes.length || unchanged.length ? [...changes, ...unchanged].join('; ') : 'Nothing to change here.';
     }
@@ -39,14 +45,20 @@ function previewText(store, type) {
 }
 
 /** @param {Record<string, string | number | boolean>} switches */
-const switchesText = (switches) => Object.entries(switches).map(([attribute, value]) => `${attribute} = ${String(value)}`).join(', ');
+const switchesText = (switches) =>
+  Object.entries(switches)
+    .map(([attribute, value]) => `${attribute} = ${String(value)}`)
+    .join(', ');
 
 /** @param {ApprovalPreview} preview */
 export function previewTable(preview) {
-  return table('Each store, and what approving does there', ['Store', 'What happens'], preview.stores.map((store) => el('tr', {}, [
-    el('th', { scope: 'row', text: store.storeName ?? store.storeId }),
-    el('td', { text: previewText(store, preview.type) }),
-  ])));
+  return table(
+    'Each store, and what approving does there',
+    ['Store', 'What happens'],
+    preview.stores.map((store) =>
+      el('tr', {}, [el('th', { scope: 'row', text: store.storeName ?? store.storeId }), el('td', { text: previewText(store, preview.type) })]),
+    ),
+  );
 }
 
 /**
@@ -54,7 +66,11 @@ export function previewTable(preview) {
  * @param {ApprovalPreview} preview
  */
 export function erasureCountsText({ totals, stores }) {
-  const counted = [`delete ${plural(totals.delete, 'record')}`, `anonymise ${plural(totals.anonymize, 'record')}`, `keep ${plural(totals.retain, 'record')} under a legal obligation`];
+  const counted = [
+    `delete ${plural(totals.delete, 'record')}`,
+    `anonymise ${plural(totals.anonymize, 'record')}`,
+    `keep ${plural(totals.retain, 'record')} under a legal obligation`,
+  ];
   const uncounted = totals.uncounted ? ` ${plural(totals.uncounted, 'other system')} (processors, people) will be asked when it runs.` : '';
   return `Approving will ${counted.join(', ')}, across ${plural(stores.length, 'store')}.${uncounted}`;
 }
@@ -109,7 +125,11 @@ function escalationNote(escalation) {
  * @param {string} status
  */
 function byHandBadge(status) {
-  return el('span', { class: 'badge by-hand', title: 'Completed by an officer after escalation, not answered by the processor', text: status === 'succeeded' ? 'Done by hand' : 'Settled by hand' });
+  return el('span', {
+    class: 'badge by-hand',
+    title: 'Completed by an officer after escalation, not answered by the processor',
+    text: status === 'succeeded' ? 'Done by hand' : 'Settled by hand',
+  });
 }
 
 /** @param {StoreResult | undefined} result */
@@ -141,30 +161,66 @@ export function storesSection(request) {
     // Kept after completion too: the record of why an officer, not the processor, settled it.
     if (task?.escalatedToManual) notes.push(escalationNote(task.escalatedToManual));
     if (result?.note) notes.push(el('p', {}, [el('strong', { text: 'Internal note: ' }), el('span', { class: 'prewrap', text: result.note })]));
-    if (result?.messageToRequester) notes.push(el('p', {}, [el('strong', { text: 'Sent to the requester: ' }), el('span', { class: 'prewrap', text: result.messageToRequester })]));
+    if (result?.messageToRequester)
+      notes.push(el('p', {}, [el('strong', { text: 'Sent to the requester: ' }), el('span', { class: 'prewrap', text: result.messageToRequester })]));
     if (result?.error) notes.push(el('p', { class: 'error-text', text: `Error: ${result.error}` }));
     let action = null;
     if (task && isManualWaiting(request, task)) {
-      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Complete task… for ${storeId}`, text: 'Complete task…', onclick: () => openComplete(request, storeId, task) });
+      action = el('button', {
+        type: 'button',
+        class: 'button small',
+        'data-store': storeId,
+        'aria-label': `Complete task… for ${storeId}`,
+        text: 'Complete task…',
+        onclick: () => openComplete(request, storeId, task),
+      });
     } else if (task && isEscalable(request, task)) {
-      action = el('button', { type: 'button', class: 'button small', 'data-store': storeId, 'aria-label': `Escalate to manual… for ${storeId}`, text: 'Escalate to manual…', onclick: () => openEscalate(request, storeId, task) });
+      action = el('button', {
+        type: 'button',
+        class: 'button small',
+        'data-store': storeId,
+        'aria-label': `Escalate to manual… for ${storeId}`,
+        text: 'Escalate to manual…',
+        onclick: () => openEscalate(request, storeId, task),
+      });
     }
-    const taskStatus = task ? el('span', { class: `badge task-${task.status}`, text: taskStatusLabels[task.status] ?? task.status }) : el('span', { class: 'muted', text: 'Not started' });
+    const taskStatus = task
+      ? el('span', { class: `badge task-${task.status}`, text: taskStatusLabels[task.status] ?? task.status })
+      : el('span', { class: 'muted', text: 'Not started' });
     // Until the request records its outcome, the task's own result tells that it was done by hand.
     const byHandTask = !outcome && task?.result?.completedBy === 'officer' ? task.result : undefined;
     return el('tr', { class: task?.status === 'waiting' ? 'waiting' : undefined }, [
-      el('th', { scope: 'row' }, [el('span', { text: request.storeNames?.[storeId] ?? task?.storeName ?? storeId }), el('span', { class: 'muted store-id', text: ` ${storeId}` })]),
+      el('th', { scope: 'row' }, [
+        el('span', { text: request.storeNames?.[storeId] ?? task?.storeName ?? storeId }),
+        el('span', { class: 'muted store-id', text: ` ${storeId}` }),
+      ]),
       el('td', { text: task?.action ?? '—' }),
-      el('td', {}, [taskStatus, byHandTask ? byHandBadge(byHandTask.status) : null, task?.attempts && task.attempts > 1 ? el('span', { class: 'muted', text: ` (${task.attempts} attempts)` }) : null]),
-      el('td', {}, outcome
-        ? [el('span', { class: `badge task-${outcome.status}`, text: taskStatusLabels[outcome.status] ?? outcome.status }), outcome.completedBy === 'officer' ? byHandBadge(outcome.status) : null]
-        : el('span', { class: 'muted', text: '—' })),
+      el('td', {}, [
+        taskStatus,
+        byHandTask ? byHandBadge(byHandTask.status) : null,
+        task?.attempts && task.attempts > 1 ? el('span', { class: 'muted', text: ` (${task.attempts} attempts)` }) : null,
+      ]),
+      el(
+        'td',
+        {},
+        outcome
+          ? [
+              el('span', { class: `badge task-${outcome.status}`, text: taskStatusLabels[outcome.status] ?? outcome.status }),
+              outcome.completedBy === 'officer' ? byHandBadge(outcome.status) : null,
+            ]
+          : el('span', { class: 'muted', text: '—' }),
+      ),
       el('td', { class: 'counts', text: countsText(result) }),
       el('td', { class: 'notes' }, notes),
       el('td', {}, action),
     ]);
   });
   return section('Stores', 'detail-stores', [
-    table(`Work in each store (${plural(storeIds.length, 'store')})`, ['Store', 'Work', 'Task', 'Recorded outcome', 'Counts', 'Notes', 'Action'], rows, 'data stores'),
+    table(
+      `Work in each store (${plural(storeIds.length, 'store')})`,
+      ['Store', 'Work', 'Task', 'Recorded outcome', 'Counts', 'Notes', 'Action'],
+      rows,
+      'data stores',
+    ),
   ]);
 }

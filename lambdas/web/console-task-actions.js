@@ -61,15 +61,21 @@ function updateMessagePreview() {
   messageField.disabled = failed;
   const preview = $('complete-message-preview');
   preview.replaceChildren();
-  if (failed) preview.append(el('span', { text: 'A task that could not be done sends the requester nothing: the store fails and the request waits for a retry.' }));
-  else if (!message) preview.append(el('span', { text: 'No message: the closing mail only gives this store\'s result. Your internal note is never sent.' }));
+  if (failed)
+    preview.append(el('span', { text: 'A task that could not be done sends the requester nothing: the store fails and the request waits for a retry.' }));
+  else if (!message) preview.append(el('span', { text: "No message: the closing mail only gives this store's result. Your internal note is never sent." }));
   else if (acting) {
     const words = acting.request.requesterWords ?? englishMessageWords;
     const name = words.storeNames[acting.storeId] ?? acting.storeName;
     const language = words.language && words.language !== 'en' ? ` (in the request's language; your text is sent as written)` : '';
     preview.append(
       el('span', { text: `The requester's closing mail will carry this line${language}:` }),
-      el('span', { class: 'message-line', id: 'complete-message-line', lang: words.language ?? 'en', text: `${name}${words.colon}${words.officerMessage}${words.colon}“${message}”` }),
+      el('span', {
+        class: 'message-line',
+        id: 'complete-message-line',
+        lang: words.language ?? 'en',
+        text: `${name}${words.colon}${words.officerMessage}${words.colon}“${message}”`,
+      }),
     );
   }
 }
@@ -98,7 +104,8 @@ const submitComplete = guarded(async (/** @type {SubmitEvent} */ event) => {
   const count = $('complete-count', HTMLInputElement).value.trim();
   if (count !== '') {
     const recordCount = Number(count);
-    if (!Number.isInteger(recordCount) || recordCount < 0) return dialogError('complete-error', 'complete-count', 'Records found must be a whole number, 0 or more.');
+    if (!Number.isInteger(recordCount) || recordCount < 0)
+      return dialogError('complete-error', 'complete-count', 'Records found must be a whole number, 0 or more.');
     payload.recordCount = recordCount;
   }
   const { storeId } = acting;
@@ -109,7 +116,10 @@ const submitComplete = guarded(async (/** @type {SubmitEvent} */ event) => {
     fieldId: 'complete-note',
     busyLabel: 'Completing…',
   });
-  if (posted) await showChanged(`The ${storeId} task is recorded as ${payload.outcome}${payload.messageToRequester ? '; your message goes to the requester with the closing mail' : ''}.`);
+  if (posted)
+    await showChanged(
+      `The ${storeId} task is recorded as ${payload.outcome}${payload.messageToRequester ? '; your message goes to the requester with the closing mail' : ''}.`,
+    );
 });
 
 /** The same bounds as the API's (domain/manual-handling.ts), counted after trimming. */
@@ -134,7 +144,8 @@ const submitEscalate = guarded(async (/** @type {SubmitEvent} */ event) => {
   if (!acting) return;
   const reason = $('escalate-reason', HTMLTextAreaElement).value.trim();
   const { min, max } = escalationReasonLength;
-  if (reason.length < min) return dialogError('escalate-error', 'escalate-reason', `Write why you take this task over (at least ${min} characters; ${reason.length} so far).`);
+  if (reason.length < min)
+    return dialogError('escalate-error', 'escalate-reason', `Write why you take this task over (at least ${min} characters; ${reason.length} so far).`);
   if (reason.length > max) return dialogError('escalate-error', 'escalate-reason', `Keep the reason to ${max} characters at most (it has ${reason.length}).`);
   const { storeId } = acting;
   const posted = await submitDialog($('escalate-dialog', HTMLDialogElement), {

@@ -54,14 +54,20 @@ function wire() {
   $('sign-out').addEventListener('click', () => signOut());
   $('sign-in-button').addEventListener('click', guarded(startCognitoSignIn));
   $('sign-in-link').addEventListener('click', startLocalSignIn);
-  $('detail-refresh').addEventListener('click', guarded(() => reloadDetail('Request reloaded.')));
+  $('detail-refresh').addEventListener(
+    'click',
+    guarded(() => reloadDetail('Request reloaded.')),
+  );
   $('dashboard-refresh').addEventListener('click', guarded(loadDashboard));
   wireQueue();
   wireActions();
   wireTaskActions();
   wireDialogs();
   // A sign-in answer can also arrive as a fragment change while the console is open.
-  window.addEventListener('hashchange', guarded(() => (hasSignInAnswer() ? enter() : route())));
+  window.addEventListener(
+    'hashchange',
+    guarded(() => (hasSignInAnswer() ? enter() : route())),
+  );
 }
 
 async function start() {

@@ -149,9 +149,7 @@ function renderSteps(status, actions) {
 function renderTimeline(timeline) {
   const list = $('timeline');
   const template = $('timeline-item-template', HTMLTemplateElement);
-  const events = timeline
-    .filter((event) => event && typeof event.action === 'string')
-    .sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  const events = timeline.filter((event) => event && typeof event.action === 'string').sort((a, b) => String(a.at).localeCompare(String(b.at)));
   list.replaceChildren(
     ...events.map((event) => {
       const item = fromTemplate(template);
@@ -171,7 +169,9 @@ function render(request) {
 
   $('status-text').textContent = messageOr(`status-${status}`, 'status-unknown');
   $('fact-type').textContent = messageOrValue(`type-${request.type}`, request.type);
-  $('fact-law').textContent = hasMessage(`law-${request.jurisdiction}`) ? message(`law-${request.jurisdiction}`) : String(request.jurisdiction ?? '').toUpperCase();
+  $('fact-law').textContent = hasMessage(`law-${request.jurisdiction}`)
+    ? message(`law-${request.jurisdiction}`)
+    : String(request.jurisdiction ?? '').toUpperCase();
   $('fact-reference').textContent = String(request.requestId ?? '');
   setTime($('fact-received', HTMLTimeElement), request.receivedAt);
 
@@ -180,7 +180,8 @@ function render(request) {
   $('fact-due-row').hidden = !isOpen || !setTime($('fact-due', HTMLTimeElement), due, { dateOnly: true });
   const extensionNote = $('extension');
   extensionNote.hidden = !isOpen || !extension || !formatDueDate(extension.dueAt);
-  if (extension && !extensionNote.hidden) extensionNote.textContent = message('extension', { date: formatDueDate(extension.dueAt), reason: String(extension.reason ?? '') });
+  if (extension && !extensionNote.hidden)
+    extensionNote.textContent = message('extension', { date: formatDueDate(extension.dueAt), reason: String(extension.reason ?? '') });
 
   $('download-note').hidden = request.downloadAvailable !== true;
   renderSteps(status, actions);

@@ -61,7 +61,11 @@ export class DataStores extends Construct {
   readonly webhookEndpointEnvironment: Record<string, string> = {};
   private readonly grants: StoreGrants[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: DataStoresProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: DataStoresProps,
+  ) {
     super(scope, id);
     for (const store of props.catalog.stores) {
       switch (store.kind) {
@@ -200,7 +204,10 @@ export class DataStores extends Construct {
     // Only the part of the prefix before the first subject placeholder: `uploads/{customerId}/` -> `uploads/`.
     const fixedPrefix = store.prefixTemplate.split('{')[0]!;
     const keyPattern = `${fixedPrefix}*`;
-    const prefixFinding = (scope: IConstruct, why: string): WildcardAcknowledgement => ({ finding: resourceFinding(scope, bucket.arnForObjects(keyPattern)), reason: why });
+    const prefixFinding = (scope: IConstruct, why: string): WildcardAcknowledgement => ({
+      finding: resourceFinding(scope, bucket.arnForObjects(keyPattern)),
+      reason: why,
+    });
     this.grants.push({
       storeId: store.id,
       read: (role) => {
@@ -210,8 +217,14 @@ export class DataStores extends Construct {
             role,
             `Store "${store.id}" keeps each subject's files under "${store.prefixTemplate}": reading them needs the objects under the fixed part of that prefix, nothing else in the bucket.`,
           ),
-          { finding: 'Action::s3:GetObject*', reason: 'CDK grantRead on a store bucket: GetObject plus its version/ACL/tagging variants, on the objects named in the same statement only.' },
-          { finding: 'Action::s3:GetBucket*', reason: 'CDK grantRead on a store bucket: bucket metadata reads (location, versioning) on that one bucket, needed by the SDK to list it.' },
+          {
+            finding: 'Action::s3:GetObject*',
+            reason: 'CDK grantRead on a store bucket: GetObject plus its version/ACL/tagging variants, on the objects named in the same statement only.',
+          },
+          {
+            finding: 'Action::s3:GetBucket*',
+            reason: 'CDK grantRead on a store bucket: bucket metadata reads (location, versioning) on that one bucket, needed by the SDK to list it.',
+          },
           { finding: 'Action::s3:List*', reason: "CDK grantRead on a store bucket: ListBucket on that one bucket, to find the subject's objects by prefix." },
         ];
       },
@@ -268,7 +281,12 @@ export class DataStores extends Construct {
     const secretArnForPolicy =
       store.provision === 'demo'
         ? secret.secretArn
-        : Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${store.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+        : Stack.of(this).formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${store.secretName}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          });
     this.grants.push({
       storeId: store.id,
       secrets: (role) => {
@@ -306,7 +324,7 @@ export class DataStores extends Construct {
   private checkWebhookEndpoints(): void {
     for (const [storeId, url] of Object.entries(this.props.webhookEndpoints ?? {})) {
       const store = this.props.catalog.stores.find((candidate) => candidate.id === storeId);
-      if (!store || store.kind !== 'webhook') throw new Error(`webhookEndpoints: "${storeId}" is not a webhook store of the catalog`);
+      if (store?.kind !== 'webhook') throw new Error(`webhookEndpoints: "${storeId}" is not a webhook store of the catalog`);
       if (typeof store.endpoint === 'string') {
         throw new Error(`webhookEndpoints: store "${storeId}" declares a fixed endpoint; declare it as { env: NAME } to set it per deployment`);
       }

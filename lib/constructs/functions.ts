@@ -167,7 +167,7 @@ export class DsrFunctions extends Construct {
    * The one place a capability becomes access: the environment variable and the grant together.
    * Returns the wildcard findings the grant produces, each with the reason it is acceptable.
    */
-  private grantCapability(name: FunctionName, fn: NodejsFunction, role: Role, capability: Capability, targets: CapabilityTargets): WildcardAcknowledgement[] {
+  private grantCapability(_name: FunctionName, fn: NodejsFunction, role: Role, capability: Capability, targets: CapabilityTargets): WildcardAcknowledgement[] {
     switch (capability) {
       case 'requests:read':
         fn.addEnvironment(envNames.requestTable, targets.requestTable.tableName);
@@ -310,14 +310,23 @@ function grantRequestTable(role: Role, table: ITable, actions: readonly string[]
 }
 
 const s3ReadWildcards: WildcardAcknowledgement[] = [
-  { finding: 'Action::s3:GetObject*', reason: 'CDK grantRead on the export bucket: GetObject and its version/attribute variants, on that bucket\'s objects only.' },
+  {
+    finding: 'Action::s3:GetObject*',
+    reason: "CDK grantRead on the export bucket: GetObject and its version/attribute variants, on that bucket's objects only.",
+  },
   { finding: 'Action::s3:GetBucket*', reason: 'CDK grantRead on the export bucket: bucket metadata reads, on that one bucket only.' },
-  { finding: 'Action::s3:List*', reason: 'CDK grantRead on the export bucket: listing a request\'s prefix (to build and then delete its work files), on that one bucket only.' },
+  {
+    finding: 'Action::s3:List*',
+    reason: "CDK grantRead on the export bucket: listing a request's prefix (to build and then delete its work files), on that one bucket only.",
+  },
 ];
 
 const s3WriteWildcards: WildcardAcknowledgement[] = [
-  { finding: 'Action::s3:DeleteObject*', reason: 'Work files are deleted once the export is built, and exports when their window ends: delete on the export bucket\'s objects only.' },
-  { finding: 'Action::s3:Abort*', reason: 'CDK grantWrite: aborting this function\'s own multipart uploads of large exports, on the export bucket only.' },
+  {
+    finding: 'Action::s3:DeleteObject*',
+    reason: "Work files are deleted once the export is built, and exports when their window ends: delete on the export bucket's objects only.",
+  },
+  { finding: 'Action::s3:Abort*', reason: "CDK grantWrite: aborting this function's own multipart uploads of large exports, on the export bucket only." },
 ];
 
 /**

@@ -33,7 +33,10 @@ export class IntakeLinks extends Construct {
       reason:
         'The key signs intake links the organisation has already put in its own emails (valid 30 days): an unattended rotation would break every link in flight, and a link only pre-fills the form (the request is still verified through the mailbox). Rotate it by hand, between mailings, with `aws secretsmanager put-secret-value`.',
     });
-    new CfnOutput(this, 'IntakeSecretName', { value: this.secret.secretName, description: 'Secret holding the intake-link key (INTAKE_LINK_SECRET for npm run intake-link)' });
+    new CfnOutput(this, 'IntakeSecretName', {
+      value: this.secret.secretName,
+      description: 'Secret holding the intake-link key (INTAKE_LINK_SECRET for npm run intake-link)',
+    });
   }
 
   /** `secretsmanager:GetSecretValue` on this secret, and decrypting it only through Secrets Manager: nothing else. */

@@ -58,9 +58,7 @@ export class Mail extends Construct {
    * the mail comes from our own address. Returns the wildcard finding that second grant produces.
    */
   grantSend(grantee: IGrantable & IConstruct): WildcardAcknowledgement[] {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['ses:SendEmail'], resources: [this.identityArn, this.configurationSetArn] }),
-    );
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [this.identityArn, this.configurationSetArn] }));
     const recipientIdentities = Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({

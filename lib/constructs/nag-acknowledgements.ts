@@ -31,8 +31,14 @@ export function acknowledgeWildcards(scope: IConstruct, acknowledgements: readon
 
 /** What CDK's write grants on a table or bucket encrypted with the data key add to the role. */
 export const kmsWriteWildcards: readonly WildcardAcknowledgement[] = [
-  { finding: 'Action::kms:GenerateDataKey*', reason: 'Writing to the KMS-encrypted table or bucket needs data keys from the one customer managed data key (the grant names that key only).' },
-  { finding: 'Action::kms:ReEncrypt*', reason: 'Added by the CDK write grant for the KMS-encrypted table or bucket; limited to the one customer managed data key.' },
+  {
+    finding: 'Action::kms:GenerateDataKey*',
+    reason: 'Writing to the KMS-encrypted table or bucket needs data keys from the one customer managed data key (the grant names that key only).',
+  },
+  {
+    finding: 'Action::kms:ReEncrypt*',
+    reason: 'Added by the CDK write grant for the KMS-encrypted table or bucket; limited to the one customer managed data key.',
+  },
 ];
 
 /** `Resource::...` for an ARN built from tokens, e.g. `${table.tableArn}/index/*`. */

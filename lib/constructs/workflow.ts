@@ -100,7 +100,13 @@ const serviceRetry: RetryProps = {
 };
 
 /** SES throttles and blinks: every task that mails retries for about a quarter of an hour before giving up. */
-const mailRetry: RetryProps = { errors: [workflowErrors.mailNotSent], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 5, jitterStrategy: JitterType.FULL };
+const mailRetry: RetryProps = {
+  errors: [workflowErrors.mailNotSent],
+  interval: Duration.seconds(30),
+  backoffRate: 2,
+  maxAttempts: 5,
+  jitterStrategy: JitterType.FULL,
+};
 
 /**
  * The request workflow, a Standard state machine in JSONPath (the local engine ignores JSONata):

@@ -22,7 +22,12 @@ export interface CommandResult {
  * signed with it works only there); else the local stack running from `dataDir` (the port it
  * really listens on, from its stack.json), then `PUBLIC_BASE_URL`; else it says what to do.
  */
-export function intakeLinkCommand(args: readonly string[], env: Readonly<Record<string, string | undefined>>, dataDir: string, now: Date = new Date()): CommandResult {
+export function intakeLinkCommand(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  dataDir: string,
+  now: Date = new Date(),
+): CommandResult {
   const fail = (code: number, message: string): CommandResult => ({ code, stdout: '', stderr: `${message}\n` });
   let parsed: ReturnType<typeof parse>;
   try {
@@ -34,7 +39,8 @@ export function intakeLinkCommand(args: readonly string[], env: Readonly<Record<
   const [email] = positionals;
   if (!email || positionals.length > 1) return fail(2, intakeLinkUsage);
   // Digits only: Number() would also take "1e9", "0x10" or " 7 ".
-  if (!/^[0-9]{1,4}$/.test(values.days)) return fail(2, `--days takes a whole number of days from 1 to ${maxIntakeLinkDays}, not ${JSON.stringify(values.days)}`);
+  if (!/^[0-9]{1,4}$/.test(values.days))
+    return fail(2, `--days takes a whole number of days from 1 to ${maxIntakeLinkDays}, not ${JSON.stringify(values.days)}`);
 
   const deploymentKey = env[localIntakeKeyEnvName];
   const publicBaseUrl = env.PUBLIC_BASE_URL || undefined;

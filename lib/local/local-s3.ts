@@ -26,7 +26,9 @@ export interface LocalS3 {
 }
 
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
-  const emulator = await onLoopbackOnly(() => startFauxqs({ port: 0, host: 'localhost', logger: false, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }));
+  const emulator = await onLoopbackOnly(() =>
+    startFauxqs({ port: 0, host: 'localhost', logger: false, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }),
+  );
   try {
     // Fail closed should a later fauxqs listen some other way.
     const bound = new URL(emulator.address).hostname;
@@ -37,7 +39,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       target: emulatorUrl,
       port: options.port,
       // Own keys only: "constructor" must not find Object's, a secret anyone can print.
-      authorize: async (call) => signatureDecision(checkS3Signature(call, (accessKeyId) => (Object.hasOwn(options.credentials, accessKeyId) ? options.credentials[accessKeyId] : undefined))),
+      authorize: async (call) =>
+        signatureDecision(
+          checkS3Signature(call, (accessKeyId) => (Object.hasOwn(options.credentials, accessKeyId) ? options.credentials[accessKeyId] : undefined)),
+        ),
     });
     return {
       url: `http://localhost:${new URL(front.url).port}`,

@@ -5,11 +5,7 @@ import { functionCatalog, type FunctionName, type FunctionSpec } from '../functi
  * `intervalMs` (0 disables it). A run starts only after the previous one ended, and a failed run
  * is logged and retried at the next tick. Returns the stop function, which waits for a run in flight.
  */
-export function startLocalScheduler(
-  invoke: (name: FunctionName) => Promise<unknown>,
-  intervalMs: number,
-  log: (line: string) => void,
-): () => Promise<void> {
+export function startLocalScheduler(invoke: (name: FunctionName) => Promise<unknown>, intervalMs: number, log: (line: string) => void): () => Promise<void> {
   const scheduled = (Object.entries(functionCatalog) as [FunctionName, FunctionSpec][]).filter(([, spec]) => spec.kind === 'scheduled').map(([name]) => name);
   if (intervalMs <= 0 || scheduled.length === 0) return async () => undefined;
   let stopped = false;

@@ -76,7 +76,8 @@ ${main}
 `;
 
 // State and nonce match `flowValue` (no character that HTML would read) before they reach the form.
-const signInPage = (flow: Flow) => page(`      <h1>Sign in as the demo privacy officer (local only)</h1>
+const signInPage = (flow: Flow) =>
+  page(`      <h1>Sign in as the demo privacy officer (local only)</h1>
       <p>This local stack has no user directory. The button below signs you in as a demo officer
         of the <code>privacy-officers</code> group for eight hours. In AWS, officers sign in with the
         Cognito hosted sign-in page instead, with multi-factor authentication.</p>

@@ -133,7 +133,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // DynamoDB: dynalite, on disk when a data folder is given.
     const dynalite = require('dynalite') as (options: Record<string, unknown>) => import('node:http').Server;
-    const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
+    const dynamoServer = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}),
+    });
     await new Promise<void>((done) => dynamoServer.listen(options.dynamoDbPort ?? 0, '127.0.0.1', done));
     stops.push(() => new Promise((done) => dynamoServer.close(() => done())));
     const dynamoDbUrl = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
@@ -141,12 +146,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // SES v2: aws-ses-v2-local, whose mailbox is part of the local contract.
     const sesLocal = (require('aws-ses-v2-local') as { default: (config: { host: string; port: number }) => Promise<import('node:http').Server> }).default;
     const mailServer = await sesLocal({ host: '127.0.0.1', port: options.mailPort ?? 8005 });
-    stops.push(() => new Promise((done) => { mailServer.closeAllConnections(); mailServer.close(() => done()); }));
+    stops.push(
+      () =>
+        new Promise((done) => {
+          mailServer.closeAllConnections();
+          mailServer.close(() => done());
+        }),
+    );
     const mailUrl = `http://localhost:${(mailServer.address() as AddressInfo).port}`;
 
     // S3: fauxqs, persisted in SQLite when a data folder is given, on 127.0.0.1 only, behind an
     // endpoint that answers signed calls only (this process's credentials; presigned links).
-    const s3 = await startLocalS3({ port: options.s3Port ?? 4566, credentials: { [process.env.AWS_ACCESS_KEY_ID!]: process.env.AWS_SECRET_ACCESS_KEY! }, ...(options.dataDir ? { dataDir: join(options.dataDir, 's3') } : {}) });
+    const s3 = await startLocalS3({
+      port: options.s3Port ?? 4566,
+      credentials: { [process.env.AWS_ACCESS_KEY_ID!]: process.env.AWS_SECRET_ACCESS_KEY! },
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 's3') } : {}),
+    });
     stops.push(() => s3.stop());
     const s3Url = s3.url;
 
@@ -162,7 +177,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let functions: LocalFunctions;
     if (deployedMode) {
       // The functions' IAM proxy checks their signatures itself, in front of the emulator.
-      functions = await deployedFunctions(options, { dynamoDbUrl, s3Url: s3.emulatorUrl, mailUrl }, { partner, partnerSecret, intakeKey, apiUrl: () => apiUrl, localDir, log });
+      functions = await deployedFunctions(
+        options,
+        { dynamoDbUrl, s3Url: s3.emulatorUrl, mailUrl },
+        { partner, partnerSecret, intakeKey, apiUrl: () => apiUrl, localDir, log },
+      );
       stops.push(() => functions.stop());
     } else {
       Object.assign(process.env, {
@@ -203,7 +222,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       routes,
       issuer,
       port: options.port ?? 3000,
-      handlerFor: async (route) => ((event, context) => functions.invoke(route.function, event)) as HttpLambda,
+      handlerFor: async (route) => ((event, _context) => functions.invoke(route.function, event)) as HttpLambda,
       extra: localSignIn(issuer),
     });
     ({ url: apiUrl } = await gateway.start());
@@ -258,7 +277,10 @@ function inProcessFunctions(): LocalFunctions {
   const handlerOf = (name: FunctionName) => {
     if (!handlers.has(name)) {
       const entry = pathToFileURL(join(repositoryRoot, functionCatalog[name].entry)).href;
-      handlers.set(name, import(entry).then((module: { handler: (event: unknown, context: unknown) => Promise<unknown> }) => module.handler));
+      handlers.set(
+        name,
+        import(entry).then((module: { handler: (event: unknown, context: unknown) => Promise<unknown> }) => module.handler),
+      );
     }
     return handlers.get(name)!;
   };
@@ -279,7 +301,10 @@ function inProcessFunctions(): LocalFunctions {
       templateTableDefinition(localNames.requestTable, template.Resources[requestTableLogicalId].Properties ?? {}),
       ...demoStores.flatMap((store) => (store.kind === 'dynamodb' ? [storeTableDefinition(store)] : [])),
     ],
-    buckets: [{ name: localNames.exportBucket, versioned: false }, ...demoStores.flatMap((store) => (store.kind === 's3' ? [{ name: store.bucket, versioned: false }] : []))],
+    buckets: [
+      { name: localNames.exportBucket, versioned: false },
+      ...demoStores.flatMap((store) => (store.kind === 's3' ? [{ name: store.bucket, versioned: false }] : [])),
+    ],
     storeLocation: (storeId) => {
       const store = storeCatalog.stores.find((candidate) => candidate.id === storeId);
       if (store?.kind === 'dynamodb') return store.table;
@@ -313,7 +338,8 @@ async function deployedFunctions(
     local.log(`synthesizing the stack with its bundles into ${assemblyDir}`);
     assembly = synthesizeDeployedAssembly(assemblyDir, options.settings);
   }
-  const secretOf = (path: string) => Object.entries(assembly.template.Resources).find(([, resource]) => resource.Metadata?.['aws:cdk:path'] === `${dsrStackName}/${path}/Resource`)?.[0];
+  const secretOf = (path: string) =>
+    Object.entries(assembly.template.Resources).find(([, resource]) => resource.Metadata?.['aws:cdk:path'] === `${dsrStackName}/${path}/Resource`)?.[0];
   const intakeSecret = secretOf('IntakeLinks/Key');
   const partnerSecret = secretOf('Stores/crm-partnerSecret');
   const functions = await prepareDeployedFunctions({
@@ -341,10 +367,18 @@ async function deployedFunctions(
   return {
     definition: functions.definition,
     stateMachineArn: functions.stateMachineArn,
-    requestTableName: resources.tableName(resources.ofType('AWS::DynamoDB::Table').find(([, table]) => table.Metadata?.['aws:cdk:path'] === `${dsrStackName}/Requests/Table/Resource`)![0]),
-    exportBucketName: resources.bucketName(resources.ofType('AWS::S3::Bucket').find(([, bucket]) => bucket.Metadata?.['aws:cdk:path'] === `${dsrStackName}/Exports/Bucket/Resource`)![0]),
-    tables: resources.ofType('AWS::DynamoDB::Table').map(([logicalId, table]) => templateTableDefinition(resources.tableName(logicalId), table.Properties ?? {})),
-    buckets: resources.ofType('AWS::S3::Bucket').map(([logicalId, bucket]) => ({ name: resources.bucketName(logicalId), versioned: bucket.Properties?.VersioningConfiguration?.Status === 'Enabled' })),
+    requestTableName: resources.tableName(
+      resources.ofType('AWS::DynamoDB::Table').find(([, table]) => table.Metadata?.['aws:cdk:path'] === `${dsrStackName}/Requests/Table/Resource`)![0],
+    ),
+    exportBucketName: resources.bucketName(
+      resources.ofType('AWS::S3::Bucket').find(([, bucket]) => bucket.Metadata?.['aws:cdk:path'] === `${dsrStackName}/Exports/Bucket/Resource`)![0],
+    ),
+    tables: resources
+      .ofType('AWS::DynamoDB::Table')
+      .map(([logicalId, table]) => templateTableDefinition(resources.tableName(logicalId), table.Properties ?? {})),
+    buckets: resources
+      .ofType('AWS::S3::Bucket')
+      .map(([logicalId, bucket]) => ({ name: resources.bucketName(logicalId), versioned: bucket.Properties?.VersioningConfiguration?.Status === 'Enabled' })),
     storeLocation,
     catalogNameOf: (nameOrArn) => functions.catalogNameOf(nameOrArn),
     invoke: (name, event) => functions.invoke(name, event),

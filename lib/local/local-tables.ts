@@ -1,4 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, waitUntilTableExists, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDbStore } from '../../lambdas/domain/store-catalog.ts';
 
 /** The table a demo store lives in: its key schema, and its lookup index if it has one. */
@@ -11,7 +18,15 @@ export function storeTableDefinition(store: DynamoDbStore): CreateTableCommandIn
     AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])],
     ...(store.lookup.indexName
-      ? { GlobalSecondaryIndexes: [{ IndexName: store.lookup.indexName, KeySchema: [{ AttributeName: store.lookup.attribute, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] }
+      ? {
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: store.lookup.indexName,
+              KeySchema: [{ AttributeName: store.lookup.attribute, KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+        }
       : {}),
   };
 }

@@ -36,11 +36,7 @@ export class OfficerIssuer {
       mkdirSync(dirname(keyFile), { recursive: true });
       writeFileSync(keyFile, JSON.stringify(stored), { mode: 0o600 });
     }
-    return new OfficerIssuer(
-      await importJWK(stored.privateJwk, 'ES256'),
-      await importJWK(stored.publicJwk, 'ES256'),
-      stored.publicJwk,
-    );
+    return new OfficerIssuer(await importJWK(stored.privateJwk, 'ES256'), await importJWK(stored.publicJwk, 'ES256'), stored.publicJwk);
   }
 
   /**
@@ -48,7 +44,11 @@ export class OfficerIssuer {
    * can tell its own sign-in's token from any other. Tokens for API use (`npm run officer-token`) have none.
    */
   async issue(options: { subject?: string; groups?: string[]; expiresIn?: string; nonce?: string } = {}): Promise<string> {
-    return new SignJWT({ 'cognito:groups': options.groups ?? [officerGroup], token_use: 'id', ...(options.nonce !== undefined ? { nonce: options.nonce } : {}) })
+    return new SignJWT({
+      'cognito:groups': options.groups ?? [officerGroup],
+      token_use: 'id',
+      ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
+    })
       .setProtectedHeader({ alg: 'ES256', kid: 'local-1' })
       .setSubject(options.subject ?? 'local-officer-1')
       .setIssuer(localIssuer)

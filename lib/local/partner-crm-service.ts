@@ -159,7 +159,9 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
       if (stopped) return;
       // The work happens when the processor gets to it, not when it acknowledged the request.
       const answer = perform(request);
-      const delivery = deliverCallback(callbackUrl, { request_id: request.request_id, store_id: request.store_id, ...answer }).finally(() => deliveries.delete(delivery));
+      const delivery = deliverCallback(callbackUrl, { request_id: request.request_id, store_id: request.store_id, ...answer }).finally(() =>
+        deliveries.delete(delivery),
+      );
       deliveries.add(delivery);
     }, callbackDelayMs);
     timers.add(timer);
@@ -270,7 +272,11 @@ export async function startPartnerCrm(options: PartnerCrmOptions): Promise<Partn
     received: () => [...receivedIds],
     async release() {
       // The work happens now, when the processor finally gets to it.
-      return Promise.all(held.splice(0).map(({ request, callbackUrl }) => deliverCallback(callbackUrl, { request_id: request.request_id, store_id: request.store_id, ...perform(request) })));
+      return Promise.all(
+        held
+          .splice(0)
+          .map(({ request, callbackUrl }) => deliverCallback(callbackUrl, { request_id: request.request_id, store_id: request.store_id, ...perform(request) })),
+      );
     },
     async settled() {
       while (timers.size > 0 || deliveries.size > 0) {
@@ -290,10 +296,13 @@ function validate(request: PartnerRequest): string | undefined {
   if (typeof identities !== 'object' || identities === null) return 'identities are required';
   const { email, customer_id: customerId } = request.identities;
   if (email === undefined && customerId === undefined) return 'identities need an email or a customer_id';
-  if (email !== undefined && (typeof email !== 'string' || email.length > 254 || !/^[^@\s]+@[^@\s]+$/.test(email))) return 'identities.email is not an email address';
-  if (customerId !== undefined && (typeof customerId !== 'string' || customerId.length === 0 || customerId.length > 100)) return 'identities.customer_id is malformed';
+  if (email !== undefined && (typeof email !== 'string' || email.length > 254 || !/^[^@\s]+@[^@\s]+$/.test(email)))
+    return 'identities.email is not an email address';
+  if (customerId !== undefined && (typeof customerId !== 'string' || customerId.length === 0 || customerId.length > 100))
+    return 'identities.customer_id is malformed';
   if (request.subject_request_type === 'rectification' && !Array.isArray(request.corrections)) return 'corrections are required for rectification';
-  if (request.subject_request_type === 'objection' && (typeof request.opt_out !== 'object' || request.opt_out === null)) return 'opt_out is required for objection';
+  if (request.subject_request_type === 'objection' && (typeof request.opt_out !== 'object' || request.opt_out === null))
+    return 'opt_out is required for objection';
   return undefined;
 }
 

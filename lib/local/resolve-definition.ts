@@ -19,11 +19,7 @@ export interface PseudoParameters {
 
 export const localPseudoParameters: PseudoParameters = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' };
 
-export function resolveDefinitionString(
-  definitionString: unknown,
-  resolveRef: ResolveRef,
-  pseudoParameters: PseudoParameters = localPseudoParameters,
-): object {
+export function resolveDefinitionString(definitionString: unknown, resolveRef: ResolveRef, pseudoParameters: PseudoParameters = localPseudoParameters): object {
   const text = resolveIntrinsics(definitionString, resolveRef, { pseudoParameters, where: 'DefinitionString' });
   if (typeof text !== 'string') throw new Error('DefinitionString does not resolve to a string');
   let definition: unknown;
@@ -37,11 +33,7 @@ export function resolveDefinitionString(
 }
 
 /** A template value (string, list, object, or intrinsic) with every intrinsic resolved. */
-export function resolveIntrinsics(
-  value: unknown,
-  resolveRef: ResolveRef,
-  options: { pseudoParameters?: PseudoParameters; where?: string } = {},
-): unknown {
+export function resolveIntrinsics(value: unknown, resolveRef: ResolveRef, options: { pseudoParameters?: PseudoParameters; where?: string } = {}): unknown {
   const pseudoParameters = options.pseudoParameters ?? localPseudoParameters;
   const pseudo: Record<string, string> = {
     'AWS::Partition': pseudoParameters.partition,
@@ -76,18 +68,21 @@ function resolveValue(value: unknown, resolveRef: ResolveRef, where: string): un
     case 'Fn::GetAtt': {
       // Written either as [logicalId, attribute] or as "logicalId.attribute".
       const [logicalId, attribute] = Array.isArray(argument) ? argument : typeof argument === 'string' ? splitOnce(argument, '.') : [];
-      if (typeof logicalId !== 'string' || typeof attribute !== 'string') throw new Error(`${where}: Fn::GetAtt must be [logicalId, attribute], got ${describe(argument)}`);
+      if (typeof logicalId !== 'string' || typeof attribute !== 'string')
+        throw new Error(`${where}: Fn::GetAtt must be [logicalId, attribute], got ${describe(argument)}`);
       return resolveRef(logicalId, attribute);
     }
     case 'Fn::Join': {
-      if (!Array.isArray(argument) || argument.length !== 2 || typeof argument[0] !== 'string') throw new Error(`${where}: Fn::Join must be [delimiter, [parts]], got ${describe(argument)}`);
+      if (!Array.isArray(argument) || argument.length !== 2 || typeof argument[0] !== 'string')
+        throw new Error(`${where}: Fn::Join must be [delimiter, [parts]], got ${describe(argument)}`);
       const parts = resolveValue(argument[1], resolveRef, `${where} parts`);
       if (!Array.isArray(parts)) throw new Error(`${where}: Fn::Join parts must be a list`);
       return parts.map((part, i) => asString(part, `${where} part ${i}`)).join(argument[0]);
     }
     case 'Fn::Sub': {
       const [template, variables] = Array.isArray(argument) ? argument : [argument, {}];
-      if (typeof template !== 'string' || !isRecord(variables)) throw new Error(`${where}: Fn::Sub must be a string or [string, {variables}], got ${describe(argument)}`);
+      if (typeof template !== 'string' || !isRecord(variables))
+        throw new Error(`${where}: Fn::Sub must be a string or [string, {variables}], got ${describe(argument)}`);
       return template.replace(/\$\{(!?)([^}]+)\}/g, (_match, literal: string, name: string) => {
         if (literal) return `\${${name}}`;
         if (name in variables) return asString(resolveValue(variables[name], resolveRef, `${where} \${${name}}`), `${where} \${${name}}`);
@@ -99,7 +94,8 @@ function resolveValue(value: unknown, resolveRef: ResolveRef, where: string): un
       const [index, list] = Array.isArray(argument) ? argument : [];
       const items = resolveValue(list, resolveRef, `${where} list`);
       const at = Number(resolveValue(index, resolveRef, `${where} index`));
-      if (!Array.isArray(items) || !Number.isInteger(at) || at < 0 || at >= items.length) throw new Error(`${where}: Fn::Select index ${describe(index)} out of range`);
+      if (!Array.isArray(items) || !Number.isInteger(at) || at < 0 || at >= items.length)
+        throw new Error(`${where}: Fn::Select index ${describe(index)} out of range`);
       return items[at];
     }
     case 'Fn::Split': {

@@ -83,7 +83,10 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
         throw new ApiError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${String(params.VersionId)}`);
       }
       if (params.VersionStage !== undefined && params.VersionStage !== 'AWSCURRENT') {
-        throw new ApiError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${String(params.VersionStage)}`);
+        throw new ApiError(
+          'ResourceNotFoundException',
+          `Secrets Manager can't find the specified secret value for staging label: ${String(params.VersionStage)}`,
+        );
       }
       return {
         ARN: secret.arn,
@@ -145,7 +148,10 @@ async function answer(request: IncomingMessage, operations: Record<string, (para
   }
   const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
   if (run === undefined) {
-    throw new ApiError('UnknownOperationException', `The local Secrets Manager does not support ${operation}; it answers ${Object.keys(operations).join(' and ')}`);
+    throw new ApiError(
+      'UnknownOperationException',
+      `The local Secrets Manager does not support ${operation}; it answers ${Object.keys(operations).join(' and ')}`,
+    );
   }
   let params: unknown;
   try {
@@ -153,7 +159,8 @@ async function answer(request: IncomingMessage, operations: Record<string, (para
   } catch {
     throw new ApiError('SerializationException', 'The request body is not valid JSON');
   }
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ApiError('SerializationException', 'The request body is not a JSON object');
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw new ApiError('SerializationException', 'The request body is not a JSON object');
   return run(params as Record<string, unknown>);
 }
 

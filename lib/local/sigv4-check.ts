@@ -44,10 +44,19 @@ export function checkS3Signature(call: HttpCall, secretOf: (accessKeyId: string)
   if (typeof signed === 'string') return refuse(signed);
 
   const [shortDate, region, service, terminator] = signed.scope;
-  if (signed.scope.length !== 4 || terminator !== 'aws4_request' || service !== 's3' || !region || !/^\d{8}T\d{6}Z$/.test(signed.longDate) || signed.longDate.slice(0, 8) !== shortDate) {
+  if (
+    signed.scope.length !== 4 ||
+    terminator !== 'aws4_request' ||
+    service !== 's3' ||
+    !region ||
+    !/^\d{8}T\d{6}Z$/.test(signed.longDate) ||
+    signed.longDate.slice(0, 8) !== shortDate
+  ) {
     return refuse('the credential scope is not <date>/<region>/s3/aws4_request for the signing date');
   }
-  const signedAt = Date.parse(`${signed.longDate.slice(0, 4)}-${signed.longDate.slice(4, 6)}-${signed.longDate.slice(6, 8)}T${signed.longDate.slice(9, 11)}:${signed.longDate.slice(11, 13)}:${signed.longDate.slice(13, 15)}Z`);
+  const signedAt = Date.parse(
+    `${signed.longDate.slice(0, 4)}-${signed.longDate.slice(4, 6)}-${signed.longDate.slice(6, 8)}T${signed.longDate.slice(9, 11)}:${signed.longDate.slice(11, 13)}:${signed.longDate.slice(13, 15)}Z`,
+  );
   if (Number.isNaN(signedAt)) return refuse('the signing date is not a date');
   if (signed.presignedSeconds === undefined) {
     if (Math.abs(now.getTime() - signedAt) > maxSkewMs) return refuse('the request was signed more than 15 minutes from now');
@@ -63,7 +72,12 @@ export function checkS3Signature(call: HttpCall, secretOf: (accessKeyId: string)
   for (const name of signed.signedHeaders) {
     const value = header(call, name);
     if (value === undefined) return refuse(`the signed header ${name} is missing`);
-    canonicalHeaders.push(`${name}:${value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim()}\n`);
+    canonicalHeaders.push(
+      `${name}:${value
+        .replace(/[\r\n]/g, ' ')
+        .replace(/[ \t]+/g, ' ')
+        .trim()}\n`,
+    );
   }
   if (!signed.signedHeaders.includes('host')) return refuse('the host header is not signed');
   const canonicalQuery = query
@@ -78,9 +92,11 @@ export function checkS3Signature(call: HttpCall, secretOf: (accessKeyId: string)
   for (const part of [region, service, terminator]) key = createHmac('sha256', key).update(part!).digest();
   const expected = createHmac('sha256', key).update(stringToSign).digest();
   const given = Buffer.from(signed.signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse('The request signature we calculated does not match the signature you provided');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return refuse('The request signature we calculated does not match the signature you provided');
   // A signed body hash must be the body's (S3: XAmzContentSHA256Mismatch); streaming and unsigned payloads name no hash.
-  if (/^[0-9a-f]{64}$/.test(signed.payloadHash) && sha256Hex(call.body) !== signed.payloadHash) return refuse('the body does not match its signed x-amz-content-sha256');
+  if (/^[0-9a-f]{64}$/.test(signed.payloadHash) && sha256Hex(call.body) !== signed.payloadHash)
+    return refuse('the body does not match its signed x-amz-content-sha256');
   return { valid: true, accessKeyId: signed.accessKeyId };
 }
 
@@ -96,11 +112,17 @@ export function signatureDecision(check: SignatureCheck): Decision {
 function fromHeader(call: HttpCall, authorization: string): Signed | string {
   const match = /^AWS4-HMAC-SHA256 (.+)$/.exec(authorization.trim());
   if (!match) return 'only AWS Signature Version 4 (AWS4-HMAC-SHA256) is accepted';
-  const parts = new Map(match[1]!.split(',').map((part) => { const at = part.indexOf('='); return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const; }));
+  const parts = new Map(
+    match[1]!.split(',').map((part) => {
+      const at = part.indexOf('=');
+      return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const;
+    }),
+  );
   const credential = parts.get('Credential');
   const signedHeaders = parts.get('SignedHeaders');
   const signature = parts.get('Signature');
-  if (!credential || !signedHeaders || !signature || !/^[0-9a-f]{64}$/.test(signature)) return 'the Authorization header lacks Credential, SignedHeaders or a Signature';
+  if (!credential || !signedHeaders || !signature || !/^[0-9a-f]{64}$/.test(signature))
+    return 'the Authorization header lacks Credential, SignedHeaders or a Signature';
   const longDate = header(call, 'x-amz-date');
   if (!longDate) return 'a signed request needs an x-amz-date header';
   const payloadHash = header(call, 'x-amz-content-sha256');
@@ -123,7 +145,15 @@ function fromQuery(query: readonly (readonly [string, string])[]): Signed | stri
   const seconds = /^\d{1,6}$/.test(expires) ? Number(expires) : Number.NaN;
   if (!(seconds >= 1 && seconds <= maxPresignedSeconds)) return `X-Amz-Expires must be 1 to ${maxPresignedSeconds} seconds`;
   const [accessKeyId, ...scope] = credential.split('/');
-  return { accessKeyId: accessKeyId!, scope, signedHeaders: signedHeaders.split(';'), signature, longDate, payloadHash: get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD', presignedSeconds: seconds };
+  return {
+    accessKeyId: accessKeyId!,
+    scope,
+    signedHeaders: signedHeaders.split(';'),
+    signature,
+    longDate,
+    payloadHash: get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD',
+    presignedSeconds: seconds,
+  };
 }
 
 /** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters. */

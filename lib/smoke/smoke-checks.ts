@@ -128,8 +128,10 @@ export async function runSmokeChecks(options: SmokeOptions): Promise<SmokeReport
         if (typeof kind !== 'string' || !kind) throw new CheckFailed('expected JSON with signIn.kind (how officers sign in), got none');
         if (kind === 'cognito') {
           // Without these the console cannot send an officer to the hosted UI.
-          if (typeof body.signIn?.clientId !== 'string' || !body.signIn.clientId) throw new CheckFailed('sign-in kind cognito, but no clientId: the console cannot sign anyone in');
-          if (typeof body.signIn?.authorizeUrl !== 'string' || !body.signIn.authorizeUrl.startsWith('https://')) throw new CheckFailed('sign-in kind cognito, but no https authorizeUrl');
+          if (typeof body.signIn?.clientId !== 'string' || !body.signIn.clientId)
+            throw new CheckFailed('sign-in kind cognito, but no clientId: the console cannot sign anyone in');
+          if (typeof body.signIn?.authorizeUrl !== 'string' || !body.signIn.authorizeUrl.startsWith('https://'))
+            throw new CheckFailed('sign-in kind cognito, but no https authorizeUrl');
         }
         return `200 JSON, sign-in kind ${kind.slice(0, 40)}`;
       },
@@ -139,7 +141,8 @@ export async function runSmokeChecks(options: SmokeOptions): Promise<SmokeReport
       run: async () => {
         const answer = await ask('POST', '/requests', { type: 'access', email: testMailbox });
         const requestId = (jsonOf(answer) as { requestId?: unknown } | undefined)?.requestId;
-        if (answer.status === 429) throw new CheckFailed('expected 202, got 429: this address is over the submission limit; wait (10 minutes by default) and run again');
+        if (answer.status === 429)
+          throw new CheckFailed('expected 202, got 429: this address is over the submission limit; wait (10 minutes by default) and run again');
         if (answer.status !== 202) throw new CheckFailed(`expected 202 with a requestId, got ${describe(answer)}${issuesOf(answer)}`);
         if (typeof requestId !== 'string' || !requestId) throw new CheckFailed('202, but no requestId in the answer');
         return `202, requestId ${requestId.slice(0, 80)}; a verification mail goes to ${testMailbox}`;
@@ -153,11 +156,14 @@ export async function runSmokeChecks(options: SmokeOptions): Promise<SmokeReport
         if (answer.status !== 400) throw new CheckFailed(`expected 400 naming the email, got ${describe(answer)}`);
         const paths = Array.isArray(body?.issues) ? body.issues.map((issue) => String(issue?.path)) : [];
         const error = typeof body?.error === 'string' ? body.error : '';
-        if (!paths.includes('email') && !/email/i.test(error)) throw new CheckFailed(`400, but neither its error nor its issues name the email (error ${JSON.stringify(error.slice(0, 80))})`);
+        if (!paths.includes('email') && !/email/i.test(error))
+          throw new CheckFailed(`400, but neither its error nor its issues name the email (error ${JSON.stringify(error.slice(0, 80))})`);
         return `400, issues name ${paths.length ? paths.join(', ') : 'the email'}`;
       },
     },
-    ...routes.filter((route) => route.auth === 'officer').map((route): Check => ({ name: `officer ${route.method} ${route.path} without a token`, run: () => checkOfficerRoute(ask, route) })),
+    ...routes
+      .filter((route) => route.auth === 'officer')
+      .map((route): Check => ({ name: `officer ${route.method} ${route.path} without a token`, run: () => checkOfficerRoute(ask, route) })),
     {
       name: 'unknown path',
       run: async () => {
@@ -232,7 +238,10 @@ async function checkPage(ask: Ask, path: string, https: boolean): Promise<string
   else passing.push('nosniff');
 
   const referrer = answer.headers.get('referrer-policy');
-  const noReferrer = (referrer ?? '').split(',').map((policy) => policy.trim().toLowerCase()).includes('no-referrer');
+  const noReferrer = (referrer ?? '')
+    .split(',')
+    .map((policy) => policy.trim().toLowerCase())
+    .includes('no-referrer');
   if (!noReferrer) problems.push(`expected Referrer-Policy: no-referrer${tokenPages.has(path) ? ' (a token page)' : ''}, got ${quoted(referrer)}`);
   else passing.push('no-referrer');
 
@@ -252,7 +261,8 @@ async function checkOfficerRoute(ask: Ask, route: Route): Promise<string> {
   // A JSON body on POST, so that a refusal is about the missing token, not the content type.
   const answer = await ask(route.method, path, route.method === 'POST' ? {} : undefined);
   if (answer.status === 401 || answer.status === 403) return `${answer.status} for ${route.method} ${path}`;
-  if (answer.status >= 200 && answer.status < 300) throw new CheckFailed(`expected 401, got ${answer.status}: ${route.method} ${path} answered without a token (body not shown)`);
+  if (answer.status >= 200 && answer.status < 300)
+    throw new CheckFailed(`expected 401, got ${answer.status}: ${route.method} ${path} answered without a token (body not shown)`);
   throw new CheckFailed(`expected 401 (or 403) for ${route.method} ${path}, got ${describe(answer)}`);
 }
 
@@ -281,7 +291,11 @@ function directives(policy: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const directive of policy.split(';')) {
     const [name, ...sources] = directive.trim().split(/\s+/);
-    if (name && !map.has(name.toLowerCase())) map.set(name.toLowerCase(), sources.map((source) => source.toLowerCase()));
+    if (name && !map.has(name.toLowerCase()))
+      map.set(
+        name.toLowerCase(),
+        sources.map((source) => source.toLowerCase()),
+      );
   }
   return map;
 }
@@ -307,7 +321,12 @@ function describe(answer: Answer): string {
 function issuesOf(answer: Answer): string {
   if (answer.status !== 400) return '';
   const issues = (jsonOf(answer) as { issues?: { path?: unknown }[] } | undefined)?.issues;
-  return Array.isArray(issues) && issues.length ? ` (issues: ${issues.map((issue) => String(issue?.path)).join(', ').slice(0, 120)})` : '';
+  return Array.isArray(issues) && issues.length
+    ? ` (issues: ${issues
+        .map((issue) => String(issue?.path))
+        .join(', ')
+        .slice(0, 120)})`
+    : '';
 }
 
 const quoted = (value: string | null | undefined): string => (value ? `"${value.slice(0, 80)}"` : 'none');
@@ -320,6 +339,6 @@ function networkProblem(error: unknown, timeoutMs: number): string {
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${seconds(timeoutMs)}`;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const message = typeof cause?.message === 'string' ? cause.message : (error as Error | undefined)?.message ?? String(error);
+  const message = typeof cause?.message === 'string' ? cause.message : ((error as Error | undefined)?.message ?? String(error));
   return `no answer: ${code && !message.includes(code) ? `${code} ` : ''}${message}`.slice(0, 200);
 }

@@ -25,7 +25,14 @@ describe('a requester in a browser', () => {
     await page.goto(verification.match[1]!);
     expect(page.url()).not.toContain('#t=');
     await page.getByRole('button', { name: /confirm/i }).click();
-    await expect.poll(() => page.getByText(/confirmed/i).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/confirmed/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await screenshot(page, 'verified');
 
     const requestId = /\/verify#t=(req_[^.]+)\./.exec(verification.match[1]!)![1]!;
@@ -36,17 +43,25 @@ describe('a requester in a browser', () => {
     await officerPage.getByRole('link', { name: 'Sign in' }).click();
     await officerPage.getByRole('button', { name: /sign in as the demo officer/i }).click();
     await expect.poll(() => officerPage.getByRole('heading', { level: 1, name: 'Request queue' }).isVisible()).toBe(true);
-    await eventually(async () => {
-      await officerPage.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
-      await officerPage.waitForTimeout(300);
-      return (await officerPage.getByRole('button', { name: 'Approve' }).isVisible()) ? true : undefined;
-    }, 15_000, 'the request to wait for approval in the console');
+    await eventually(
+      async () => {
+        await officerPage.goto(`${session.stack.apiUrl}/console#/requests/${requestId}`);
+        await officerPage.waitForTimeout(300);
+        return (await officerPage.getByRole('button', { name: 'Approve' }).isVisible()) ? true : undefined;
+      },
+      15_000,
+      'the request to wait for approval in the console',
+    );
     await officerPage.getByRole('button', { name: 'Approve' }).click();
-    await eventually(async () => {
-      await officerPage.getByRole('button', { name: 'Refresh' }).click();
-      await officerPage.waitForTimeout(300);
-      return (await officerPage.getByRole('button', { name: 'Complete task… for paper-archive' }).isVisible()) ? true : undefined;
-    }, 20_000, 'the paper-archive task to wait for an officer');
+    await eventually(
+      async () => {
+        await officerPage.getByRole('button', { name: 'Refresh' }).click();
+        await officerPage.waitForTimeout(300);
+        return (await officerPage.getByRole('button', { name: 'Complete task… for paper-archive' }).isVisible()) ? true : undefined;
+      },
+      20_000,
+      'the paper-archive task to wait for an officer',
+    );
     await officerPage.getByRole('button', { name: 'Complete task… for paper-archive' }).click();
     const completeDialog = officerPage.getByRole('dialog', { name: /complete the paper-archive task/i });
     await completeDialog.getByLabel('Internal note (audit trail only)').fill('Searched the archive: nothing on paper.');
@@ -81,10 +96,18 @@ describe('a requester in a browser', () => {
     const email = 'lukas.muller@example.com';
     const requestId = await session.client.submitAndVerify({ type: 'access', email });
     const officer = await session.client.officerHeaders();
-    await eventually(async () => {
-      const answer = await session.client.post(`/admin/requests/${requestId}/extend`, { reason: 'Our paper archive is being moved this month.', months: 1 }, officer);
-      return answer.status === 200 ? answer : undefined;
-    }, 10_000, 'the extension');
+    await eventually(
+      async () => {
+        const answer = await session.client.post(
+          `/admin/requests/${requestId}/extend`,
+          { reason: 'Our paper archive is being moved this month.', months: 1 },
+          officer,
+        );
+        return answer.status === 200 ? answer : undefined;
+      },
+      10_000,
+      'the extension',
+    );
     const extensionMail = await session.client.waitForMail(email, /Our paper archive is being moved this month/);
     const statusLink = /(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/.exec(extensionMail.mail.body.text ?? '')![1]!;
 
@@ -100,7 +123,14 @@ describe('a requester in a browser', () => {
     // A fresh page, as a requester opening the new email would: same path, another token.
     const later = await session.browser.newPage();
     await later.goto(/(http:\/\/[^\s]+\/status#t=[A-Za-z0-9_.-]+)/.exec(rejection.mail.body.text ?? '')![1]!);
-    await expect.poll(() => later.getByText(/could not carry out your request/i).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        later
+          .getByText(/could not carry out your request/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await screenshot(later, 'status-rejected');
     await later.close();
   });

@@ -4,7 +4,11 @@ import { useBrowserSession } from '../fixtures/browser.ts';
 
 const session = useBrowserSession();
 
-const pages = ['/', '/verify#t=req_0000000000000000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '/download#t=req_0000000000000000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'];
+const pages = [
+  '/',
+  '/verify#t=req_0000000000000000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  '/download#t=req_0000000000000000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+];
 const languages = ['en', 'fr', 'de', 'es'];
 
 describe('accessibility (axe-core, WCAG 2.1 AA)', () => {

@@ -45,11 +45,15 @@ async function openRequest(requestId: string, prepare?: (page: Page) => Promise<
 }
 
 async function refreshUntil(page: Page, probe: () => Promise<boolean>, what: string): Promise<void> {
-  await eventually(async () => {
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.waitForTimeout(300);
-    return (await probe()) ? true : undefined;
-  }, 20_000, what);
+  await eventually(
+    async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(300);
+      return (await probe()) ? true : undefined;
+    },
+    20_000,
+    what,
+  );
 }
 
 describe("the console takes a processor's unanswered task over by hand", () => {
@@ -139,10 +143,19 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     // The outcome is the officer's, marked done by hand; the timeline names the escalation.
     const completed = await session.client.waitForStatus(ids.escalated, 'completed');
     expect(completed.storeOutcomes.find((outcome: { storeId: string }) => outcome.storeId === 'crm-partner')).toMatchObject({ completedBy: 'officer' });
-    await refreshUntil(page, async () => /Completed/.test((await page.locator('#detail-body .facts').textContent()) ?? ''), 'the console to show the completed request');
+    await refreshUntil(
+      page,
+      async () => /Completed/.test((await page.locator('#detail-body .facts').textContent()) ?? ''),
+      'the console to show the completed request',
+    );
     const outcomeCell = crmRow.locator('td').nth(2);
     expect(await outcomeCell.locator('.badge').allTextContents()).toEqual(['Succeeded', 'Done by hand']);
-    expect(await stores.locator('tr', { has: page.locator('th', { hasText: 'paper-archive' }) }).locator('.by-hand').count()).toBe(0);
+    expect(
+      await stores
+        .locator('tr', { has: page.locator('th', { hasText: 'paper-archive' }) })
+        .locator('.by-hand')
+        .count(),
+    ).toBe(0);
     expect(await crmRow.locator('.escalation-note').count()).toBe(1); // kept with the settled task, as the record of why
     const timeline = page.getByRole('table', { name: /every audit event/i });
     const escalatedEvent = timeline.locator('tr', { has: page.locator('th', { hasText: 'Escalated to manual handling' }) });
@@ -164,7 +177,11 @@ describe("the console takes a processor's unanswered task over by hand", () => {
 
     // Meanwhile a colleague takes the same task over.
     const colleague = { authorization: `Bearer ${await session.stack.issuer.issue({ subject: 'local-officer-2' })}` };
-    const first = await session.client.post(`/admin/requests/${ids.raced}/stores/crm-partner/escalate`, { reason: 'Escalated by a colleague first.' }, colleague);
+    const first = await session.client.post(
+      `/admin/requests/${ids.raced}/stores/crm-partner/escalate`,
+      { reason: 'Escalated by a colleague first.' },
+      colleague,
+    );
     expect(first.status).toBe(200);
 
     await dialog.getByRole('button', { name: 'Escalate to manual handling' }).click();
@@ -190,13 +207,45 @@ describe("the console takes a processor's unanswered task over by hand", () => {
     // A request as the API returns it after a retry failed to start, its processor waiting again.
     const at = '2026-11-21T10:00:00.000Z';
     const request = {
-      requestId: 'req_retry', type: 'access', status: 'in_progress', email: 'someone@example.com', jurisdiction: 'gdpr', locale: 'en',
-      receivedAt: '2026-11-20T10:00:00.000Z', dueAt: '2026-12-20T23:59:59.999Z', updatedAt: at, storeIds: ['crm-partner'], otherRequests: [],
-      storeTasks: [{ requestId: 'req_retry', storeId: 'crm-partner', storeKind: 'webhook', action: 'access', status: 'waiting', note: 'Waiting for Example CRM Inc. to confirm', startedAt: at, updatedAt: at, attempts: 2 }],
-      events: [{ at, actor: 'system', action: 'retry_not_started', from: 'in_progress', to: 'partially_completed', detail: 'attempt 2: the workflow could not be started' }],
+      requestId: 'req_retry',
+      type: 'access',
+      status: 'in_progress',
+      email: 'someone@example.com',
+      jurisdiction: 'gdpr',
+      locale: 'en',
+      receivedAt: '2026-11-20T10:00:00.000Z',
+      dueAt: '2026-12-20T23:59:59.999Z',
+      updatedAt: at,
+      storeIds: ['crm-partner'],
+      otherRequests: [],
+      storeTasks: [
+        {
+          requestId: 'req_retry',
+          storeId: 'crm-partner',
+          storeKind: 'webhook',
+          action: 'access',
+          status: 'waiting',
+          note: 'Waiting for Example CRM Inc. to confirm',
+          startedAt: at,
+          updatedAt: at,
+          attempts: 2,
+        },
+      ],
+      events: [
+        {
+          at,
+          actor: 'system',
+          action: 'retry_not_started',
+          from: 'in_progress',
+          to: 'partially_completed',
+          detail: 'attempt 2: the workflow could not be started',
+        },
+      ],
     };
     const { page, problems } = await openRequest('req_retry', async (page) => {
-      await page.route('**/admin/requests/req_retry', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(request) }));
+      await page.route('**/admin/requests/req_retry', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(request) }),
+      );
     });
     const timeline = page.getByRole('table', { name: /every audit event/i });
     await expect.poll(() => timeline.locator('tbody th').allTextContents()).toEqual(['Retry could not start']);

@@ -13,7 +13,11 @@ describe('the console shows what approving will do', () => {
   it('previews an erasure per store and asks for a confirmation that names the counts before erasing', async () => {
     const requestId = await session.client.submitAndVerify({ type: 'delete', email: 'jane.doe@example.com' });
     const officer = await session.client.officerHeaders();
-    await eventually(async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined), 20_000, 'the request to await approval');
+    await eventually(
+      async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined),
+      20_000,
+      'the request to await approval',
+    );
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
     const approvals: string[] = [];
@@ -40,7 +44,9 @@ describe('the console shows what approving will do', () => {
     await page.getByRole('button', { name: 'Approve' }).click();
     const dialog = page.getByRole('dialog', { name: 'Approve this erasure?' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
-    expect(await page.locator('#erase-counts').textContent()).toMatch(/^Approving will delete \d+ records, anonymise 2 records, keep 2 records under a legal obligation, across 10 stores\. 2 other systems \(processors, people\) will be asked when it runs\.$/);
+    expect(await page.locator('#erase-counts').textContent()).toMatch(
+      /^Approving will delete \d+ records, anonymise 2 records, keep 2 records under a legal obligation, across 10 stores\. 2 other systems \(processors, people\) will be asked when it runs\.$/,
+    );
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'console-erasure-confirm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -50,15 +56,23 @@ describe('the console shows what approving will do', () => {
     await page.getByRole('button', { name: 'Approve' }).click();
     await dialog.getByRole('button', { name: 'Approve the erasure' }).click();
     await expect.poll(() => approvals.length).toBe(1);
-    await eventually(async () => ((await session.client.get(`/admin/requests/${requestId}`, officer)).body.status !== 'pending_approval' ? true : undefined), 20_000, 'the approval');
+    await eventually(
+      async () => ((await session.client.get(`/admin/requests/${requestId}`, officer)).body.status !== 'pending_approval' ? true : undefined),
+      20_000,
+      'the approval',
+    );
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('follows a running request without a click, and shows each action\'s result on the page', async () => {
+  it("follows a running request without a click, and shows each action's result on the page", async () => {
     const requestId = await session.client.submitAndVerify({ type: 'access', email: 'lukas.muller@example.com' });
     const officer = await session.client.officerHeaders();
-    await eventually(async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined), 20_000, 'the request to await approval');
+    await eventually(
+      async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined),
+      20_000,
+      'the request to await approval',
+    );
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
     await signIn(page);
@@ -74,7 +88,10 @@ describe('the console shows what approving will do', () => {
     // An action's result is visible, not only spoken.
     await page.getByRole('button', { name: 'Extend due date…' }).click();
     await page.locator('#extend-reason').fill('Many systems to search for this customer.');
-    await page.getByRole('dialog').getByRole('button', { name: /Extend/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /Extend/ })
+      .click();
     await expect.poll(() => page.locator('#result').isVisible()).toBe(true);
     expect(await page.locator('#result').textContent()).toMatch(/extended|due/i);
     await screenshot(page, 'console-live-result');
@@ -88,7 +105,8 @@ describe('the console shows what approving will do', () => {
     const page = await session.browser.newPage({ viewport: { width: 390, height: 844 } });
     const problems = watchProblems(page);
     await signIn(page);
-    const noSidewaysScroll = () => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    const noSidewaysScroll = () =>
+      page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     const inView = async (locator: import('playwright-core').Locator) => {
       const box = await locator.boundingBox();
       return box !== null && box.x >= 0 && box.x + box.width <= 390;

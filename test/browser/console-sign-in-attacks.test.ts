@@ -173,18 +173,27 @@ describe('the console in Cognito mode: code flow with PKCE, state and nonce only
       seen.authorize.push(url);
       const code = `code-${codes.size + 1}`;
       codes.set(code, { challenge: url.searchParams.get('code_challenge') ?? '', nonce: url.searchParams.get('nonce') ?? '' });
-      await route.fulfill({ status: 302, headers: { Location: `${url.searchParams.get('redirect_uri')}?code=${code}&state=${url.searchParams.get('state')}` } });
+      await route.fulfill({
+        status: 302,
+        headers: { Location: `${url.searchParams.get('redirect_uri')}?code=${code}&state=${url.searchParams.get('state')}` },
+      });
     });
     await page.route('**/fake-cognito/oauth2/token', async (route) => {
       const form = new URLSearchParams(route.request().postData() ?? '');
       seen.token.push(form);
       const issued = codes.get(form.get('code') ?? '');
-      const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+      const challenge = createHash('sha256')
+        .update(form.get('code_verifier') ?? '')
+        .digest('base64url');
       if (!issued || challenge !== issued.challenge) return route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}' });
       codes.delete(form.get('code') ?? '');
       const nonce = options.nonce ? options.nonce(issued.nonce) : issued.nonce;
       const idToken = await session.stack.issuer.issue({ subject: 'cognito-officer-a', nonce });
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ id_token: idToken, access_token: 'unused', token_type: 'Bearer' }) });
+      return route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ id_token: idToken, access_token: 'unused', token_type: 'Bearer' }),
+      });
     });
     return seen;
   }
@@ -235,14 +244,24 @@ describe('the console in Cognito mode: code flow with PKCE, state and nonce only
 });
 
 /** One raw HTTP request with exactly these headers (fetch would not send a Host of our choosing). */
-function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; location: string | undefined; text: string }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; location: string | undefined; text: string }> {
   const { port } = new URL(session.stack.apiUrl);
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, location: response.headers.location, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, location: response.headers.location, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -289,7 +308,12 @@ describe('the local sign-in answers only its own loopback origin', () => {
       expect(posted.status, JSON.stringify(fields)).toBe(400);
       expect(posted.location).toBeUndefined();
     }
-    for (const redirect of ['https://evil.example/console', `http://evil.example:${port()}/console`, `http://${local()}/admin/requests`, '//evil.example/console']) {
+    for (const redirect of [
+      'https://evil.example/console',
+      `http://evil.example:${port()}/console`,
+      `http://${local()}/admin/requests`,
+      '//evil.example/console',
+    ]) {
       const posted = await raw('POST', '/local-auth/sign-in', formHeaders(local()), form({ state, nonce, redirect_uri: redirect }));
       expect(posted.status, redirect).toBe(400);
       expect(posted.location).toBeUndefined();
@@ -302,7 +326,12 @@ describe('the local sign-in answers only its own loopback origin', () => {
       expect(page.status, host).toBe(200);
       expect(page.text).toContain(`name="state" value="${state}"`);
     }
-    const posted = await raw('POST', '/local-auth/sign-in', formHeaders(local(), { origin: `http://${local()}`, 'sec-fetch-site': 'same-origin' }), form({ state, nonce, redirect_uri: `http://${local()}/console` }));
+    const posted = await raw(
+      'POST',
+      '/local-auth/sign-in',
+      formHeaders(local(), { origin: `http://${local()}`, 'sec-fetch-site': 'same-origin' }),
+      form({ state, nonce, redirect_uri: `http://${local()}/console` }),
+    );
     expect(posted.status).toBe(303);
     const location = new URL(posted.location ?? '', session.stack.apiUrl);
     expect(`${location.origin}${location.pathname}`).toBe(`${session.stack.apiUrl}/console`);

@@ -26,10 +26,14 @@ beforeAll(async () => {
   // Each is ready for an officer once the workflow has prepared it (subject resolved, flags, diff).
   const officer = await session.client.officerHeaders();
   for (const requestId of Object.values(ids)) {
-    await eventually(async () => {
-      const request = await session.client.get(`/admin/requests/${requestId}`, officer);
-      return request.body.events?.some((event: { action: string }) => event.action === 'awaiting_approval') ? true : undefined;
-    }, 20_000, `${requestId} to await approval`);
+    await eventually(
+      async () => {
+        const request = await session.client.get(`/admin/requests/${requestId}`, officer);
+        return request.body.events?.some((event: { action: string }) => event.action === 'awaiting_approval') ? true : undefined;
+      },
+      20_000,
+      `${requestId} to await approval`,
+    );
   }
 }, 90_000);
 
@@ -112,7 +116,12 @@ describe('the privacy-officer console', () => {
     expect(await kept.textContent()).toMatch(/phone.*Stays as it was: the catalog says this store cannot change it, because invoices already issued/);
     expect(await page.locator('#detail-body img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(await page.getByRole('table', { name: /every audit event/i }).locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(
+      await page
+        .getByRole('table', { name: /every audit event/i })
+        .locator('tbody tr')
+        .count(),
+    ).toBeGreaterThanOrEqual(3);
     // The same mailbox's other request, to weigh a repetitive one (GDPR Art. 12(5)).
     const history = page.getByRole('region', { name: 'Other requests from this address' });
     await expect.poll(() => history.textContent()).toMatch(/1 other request from this mailbox in the last 12 months/);
@@ -164,11 +173,15 @@ describe('the privacy-officer console', () => {
     await page.getByRole('link', { name: ids.access }).click();
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.locator('#detail-body .facts').textContent()).toMatch(/In progress/);
-    await eventually(async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.waitForTimeout(300);
-      return (await page.getByRole('button', { name: 'Complete task… for paper-archive' }).isVisible()) ? true : undefined;
-    }, 20_000, 'the paper-archive task to wait for an officer');
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForTimeout(300);
+        return (await page.getByRole('button', { name: 'Complete task… for paper-archive' }).isVisible()) ? true : undefined;
+      },
+      20_000,
+      'the paper-archive task to wait for an officer',
+    );
     await screenshot(page, 'console-manual-task-waiting');
     await page.getByRole('button', { name: 'Complete task… for paper-archive' }).click();
     const completeDialog = page.getByRole('dialog', { name: /complete the paper-archive task/i });
@@ -178,7 +191,9 @@ describe('the privacy-officer console', () => {
     expect(await completeDialog.locator('#complete-message-preview').textContent()).toMatch(/No message: .*internal note is never sent/);
     const message = 'We searched our paper archive and hold no papers about you.';
     await completeDialog.getByLabel('Message to the requester (optional, sent as written)').fill(`  ${message}  `);
-    await expect.poll(() => completeDialog.locator('#complete-message-line').textContent()).toBe(`Signed contracts archive (paper): Message from our privacy team: “${message}”`);
+    await expect
+      .poll(() => completeDialog.locator('#complete-message-line').textContent())
+      .toBe(`Signed contracts archive (paper): Message from our privacy team: “${message}”`);
     await expectAccessible(page, 'complete dialog with a message to the requester');
     await completeDialog.getByRole('button', { name: 'Complete task' }).click();
     await expect.poll(() => completeDialog.isVisible()).toBe(false);
@@ -186,12 +201,22 @@ describe('the privacy-officer console', () => {
     const { mail } = await session.client.waitForMail(completed.email, /Message from our privacy team: “(.+)”/);
     expect(mail.body.text).toContain(`Signed contracts archive (paper): Message from our privacy team: “${message}”`);
     expect(mail.body.text).not.toContain('Searched the archive');
-    expect(completed.events.some((event: { action: string; detail?: string }) => event.action === 'store_done' && event.detail === `paper-archive; internal note: Searched the archive: nothing on paper.; message to the requester: ${message}`)).toBe(true);
-    await eventually(async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.waitForTimeout(300);
-      return /Completed/.test((await page.locator('#detail-body .facts').textContent()) ?? '') ? true : undefined;
-    }, 10_000, 'the console to show the completed request');
+    expect(
+      completed.events.some(
+        (event: { action: string; detail?: string }) =>
+          event.action === 'store_done' &&
+          event.detail === `paper-archive; internal note: Searched the archive: nothing on paper.; message to the requester: ${message}`,
+      ),
+    ).toBe(true);
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForTimeout(300);
+        return /Completed/.test((await page.locator('#detail-body .facts').textContent()) ?? '') ? true : undefined;
+      },
+      10_000,
+      'the console to show the completed request',
+    );
     expect(await page.locator('table.stores').textContent()).toContain('Internal note: Searched the archive: nothing on paper.');
     expect(await page.locator('table.stores').textContent()).toContain(`Sent to the requester: ${message}`);
     await screenshot(page, 'console-completed-detail');
@@ -205,7 +230,9 @@ describe('the privacy-officer console', () => {
       expect(await chart.locator('svg rect').count()).toBeGreaterThan(0);
       expect(await chart.locator('svg desc').textContent()).toMatch(/\d+ request/);
     }
-    expect(await page.getByRole('figure', { name: 'Requests by status' }).locator('svg desc').textContent()).toMatch(/Completed: 1 request;.*Rejected: 1 request/);
+    expect(await page.getByRole('figure', { name: 'Requests by status' }).locator('svg desc').textContent()).toMatch(
+      /Completed: 1 request;.*Rejected: 1 request/,
+    );
     expect(await page.getByRole('figure', { name: 'Time to completion' }).textContent()).toMatch(/1 request completed; median/);
     await screenshot(page, 'console-dashboard');
     await expectAccessible(page, 'dashboard');
@@ -231,14 +258,22 @@ describe('the privacy-officer console', () => {
   it('shows more of a long queue on demand, focus on the first request added', async () => {
     const page = await session.browser.newPage();
     const problems = watchProblems(page);
-    const queued = (id: string, day: number) => ({ requestId: id, type: 'access', status: 'pending_approval', receivedAt: '2026-11-20T10:00:00.000Z', dueAt: `2026-12-${String(day).padStart(2, '0')}T23:59:59.999Z`, reviewFlags: [] });
+    const queued = (id: string, day: number) => ({
+      requestId: id,
+      type: 'access',
+      status: 'pending_approval',
+      receivedAt: '2026-11-20T10:00:00.000Z',
+      dueAt: `2026-12-${String(day).padStart(2, '0')}T23:59:59.999Z`,
+      reviewFlags: [],
+    });
     const asked: string[] = [];
     await page.route('**/admin/requests?**', async (route) => {
       const url = new URL(route.request().url());
       asked.push(url.searchParams.get('cursor') ?? '');
-      const body = url.searchParams.get('cursor') === 'page-2'
-        ? { requests: [queued('req_third', 22)], truncated: false }
-        : { requests: [queued('req_first', 20), queued('req_second', 21)], truncated: true, nextCursor: 'page-2' };
+      const body =
+        url.searchParams.get('cursor') === 'page-2'
+          ? { requests: [queued('req_third', 22)], truncated: false }
+          : { requests: [queued('req_first', 20), queued('req_second', 21)], truncated: true, nextCursor: 'page-2' };
       await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
     });
     // Already signed in: the session lives in sessionStorage (a token in a link is never taken, see console-sign-in-attacks).
@@ -250,7 +285,9 @@ describe('the privacy-officer console', () => {
     await page.getByRole('button', { name: 'Show more requests' }).click();
     await expect.poll(() => rows.count()).toBe(3);
     expect(await rows.locator('th a').allTextContents()).toEqual(['req_first', 'req_second', 'req_third']);
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('req_third');
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent),
+    ).toBe('req_third');
     expect(await page.getByRole('button', { name: 'Show more requests' }).isHidden()).toBe(true);
     expect(asked).toEqual(['', 'page-2']);
     await expectAccessible(page, 'queue after showing more');

@@ -35,10 +35,11 @@ async function visit(page: Page, url: string): Promise<void> {
 }
 
 /** The id (or tag) of the focused element. */
-const focused = (page: Page) => page.evaluate(() => {
-  const active = (globalThis as unknown as { document: { activeElement: { id: string; tagName: string } | null } }).document.activeElement;
-  return active?.id || active?.tagName.toLowerCase() || '';
-});
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const active = (globalThis as unknown as { document: { activeElement: { id: string; tagName: string } | null } }).document.activeElement;
+    return active?.id || active?.tagName.toLowerCase() || '';
+  });
 
 /** Presses Tab until the element matching `selector` has focus, as a keyboard user would. */
 async function tabTo(page: Page, selector: string, maxPresses = 40): Promise<void> {
@@ -70,8 +71,7 @@ function statusAnswer(overrides: Record<string, unknown> = {}) {
   };
 }
 
-const fulfilJson = (route: Route, status: number, body: unknown) =>
-  route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+const fulfilJson = (route: Route, status: number, body: unknown) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
 
 describe('the request form', () => {
   it('is in French with ?lang=fr, and sends the request with locale fr', async () => {
@@ -125,7 +125,9 @@ describe('the request form', () => {
 
     // The skip link comes first and lands on the main content.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } } }).document.activeElement.className)).toBe('skip-link');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } } }).document.activeElement.className)).toBe(
+      'skip-link',
+    );
     await page.keyboard.press('Enter');
     await expect.poll(() => focused(page)).toBe('main');
 
@@ -219,7 +221,9 @@ describe('the status page', () => {
     const token = /#t=(.+)$/.exec(verifyLink)![1]!;
     expect((await session.client.post('/verify', { token })).status).toBe(200);
     await visit(page, statusLink);
-    await expect.poll(() => page.locator('[aria-current="step"] .step-name').textContent()).toBe('Examen par notre équipe chargée de la protection des données');
+    await expect
+      .poll(() => page.locator('[aria-current="step"] .step-name').textContent())
+      .toBe('Examen par notre équipe chargée de la protection des données');
 
     // Cancelling asks first; "No" changes nothing and returns focus.
     await page.getByRole('button', { name: 'Annuler ma demande' }).click();
@@ -243,13 +247,22 @@ describe('the status page', () => {
     const { page, errors } = await openPage();
     await page.route('**/status', (route) =>
       route.request().method() === 'POST'
-        ? fulfilJson(route, 200, statusAnswer({
-            status: 'completed',
-            canCancel: false,
-            downloadAvailable: true,
-            extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Muchos sistemas que revisar <b>no es HTML</b>' },
-            timeline: [...statusAnswer().timeline as object[], { at: '2026-03-03T10:00:00.000Z', action: 'approved' }, { at: '2026-03-04T10:00:00.000Z', action: 'something_new' }, { at: '2026-03-05T10:00:00.000Z', action: 'completed' }],
-          }))
+        ? fulfilJson(
+            route,
+            200,
+            statusAnswer({
+              status: 'completed',
+              canCancel: false,
+              downloadAvailable: true,
+              extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Muchos sistemas que revisar <b>no es HTML</b>' },
+              timeline: [
+                ...(statusAnswer().timeline as object[]),
+                { at: '2026-03-03T10:00:00.000Z', action: 'approved' },
+                { at: '2026-03-04T10:00:00.000Z', action: 'something_new' },
+                { at: '2026-03-05T10:00:00.000Z', action: 'completed' },
+              ],
+            }),
+          )
         : route.continue(),
     );
     await visit(page, `${session.stack.apiUrl}/status?lang=es#t=${fakeToken}`);
@@ -268,11 +281,21 @@ describe('the status page', () => {
     await page.unrouteAll();
     await page.route('**/status', (route) =>
       route.request().method() === 'POST'
-        ? fulfilJson(route, 200, statusAnswer({ status: 'in_progress', canCancel: false, extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Muchos sistemas que revisar <b>no es HTML</b>' } }))
+        ? fulfilJson(
+            route,
+            200,
+            statusAnswer({
+              status: 'in_progress',
+              canCancel: false,
+              extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Muchos sistemas que revisar <b>no es HTML</b>' },
+            }),
+          )
         : route.continue(),
     );
     await visit(page, `${session.stack.apiUrl}/status?lang=es#t=${fakeToken}`);
-    await expect.poll(() => page.locator('#extension').textContent()).toBe('Hemos ampliado el plazo hasta el 2 de junio de 2026. Motivo: Muchos sistemas que revisar <b>no es HTML</b>');
+    await expect
+      .poll(() => page.locator('#extension').textContent())
+      .toBe('Hemos ampliado el plazo hasta el 2 de junio de 2026. Motivo: Muchos sistemas que revisar <b>no es HTML</b>');
     expect(await page.locator('#fact-due').textContent()).toBe('2 de junio de 2026');
     expect(await page.locator('#extension b').count()).toBe(0);
     await page.close();
@@ -283,7 +306,9 @@ describe('the status page', () => {
     const heldId = 'req_01JDX4T2Z8Q9W0HELDBACK';
     let held = [{ requestId: heldId, type: 'delete', receivedAt: '2026-03-02T11:00:00.000Z', confirmBy: '2026-03-05T11:00:00.000Z' }];
     const confirmations: unknown[] = [];
-    await page.route('**/status', (route) => (route.request().method() === 'POST' ? fulfilJson(route, 200, statusAnswer({ heldForMailbox: held })) : route.continue()));
+    await page.route('**/status', (route) =>
+      route.request().method() === 'POST' ? fulfilJson(route, 200, statusAnswer({ heldForMailbox: held })) : route.continue(),
+    );
     await page.route('**/status/confirm', (route) => {
       confirmations.push(route.request().postDataJSON());
       held = [];
@@ -312,7 +337,11 @@ describe('the status page', () => {
       return fulfilJson(route, 200, status);
     });
     await page.route('**/cancel', (route) => {
-      status = statusAnswer({ status: 'in_progress', canCancel: false, timeline: [...statusAnswer().timeline as object[], { at: '2026-03-03T10:00:00.000Z', action: 'approved' }] });
+      status = statusAnswer({
+        status: 'in_progress',
+        canCancel: false,
+        timeline: [...(statusAnswer().timeline as object[]), { at: '2026-03-03T10:00:00.000Z', action: 'approved' }],
+      });
       return fulfilJson(route, 409, { error: 'This request can no longer be cancelled.' });
     });
     await visit(page, `${session.stack.apiUrl}/status?lang=en#t=${fakeToken}`);
@@ -353,7 +382,11 @@ describe('the status page', () => {
 
   it('has no serious accessibility problem with the cancel confirmation open', async () => {
     const { page } = await openPage();
-    await page.route('**/status', (route) => (route.request().method() === 'POST' ? fulfilJson(route, 200, statusAnswer({ extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Many systems to search.' } })) : route.continue()));
+    await page.route('**/status', (route) =>
+      route.request().method() === 'POST'
+        ? fulfilJson(route, 200, statusAnswer({ extension: { dueAt: '2026-06-02T23:59:59.999Z', reason: 'Many systems to search.' } }))
+        : route.continue(),
+    );
     for (const lang of languages) {
       await visit(page, `${session.stack.apiUrl}/status?lang=${lang}#t=${fakeToken}`);
       await expect.poll(() => page.locator('#details').isVisible()).toBe(true);
@@ -367,9 +400,19 @@ describe('the status page', () => {
 describe('the organisation and the jurisdiction', () => {
   it('names the organisation on the page, and sends the law the requester chose where both are offered', async () => {
     const web = (file: string) => readFileSync(new URL(`../../lambdas/web/${file}`, import.meta.url), 'utf8');
-    const settings = { organisationName: 'Acme Europe GmbH', privacyNoticeUrl: 'https://acme.example/privacy', privacyContact: 'dpo@acme.example', offeredJurisdictions: ['gdpr', 'ccpa'] };
+    const settings = {
+      organisationName: 'Acme Europe GmbH',
+      privacyNoticeUrl: 'https://acme.example/privacy',
+      privacyContact: 'dpo@acme.example',
+      offeredJurisdictions: ['gdpr', 'ccpa'],
+    };
     // The form as the pages function renders it when the settings offer both laws.
-    const form = renderTemplate(withJurisdictionChoice(composePage(web('layout.html'), web('index.html'), 'index.html'), settings), 'en', 'index.html', settings);
+    const form = renderTemplate(
+      withJurisdictionChoice(composePage(web('layout.html'), web('index.html'), 'index.html'), settings),
+      'en',
+      'index.html',
+      settings,
+    );
     const { page, errors } = await openPage();
     await page.route('**/?lang=en', (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: form }));
     await page.goto(`${session.stack.apiUrl}/?lang=en`);
@@ -392,7 +435,9 @@ describe('the organisation and the jurisdiction', () => {
     const { page } = await openPage();
     for (const path of ['/', '/verify', '/download', '/status']) {
       await page.goto(`${session.stack.apiUrl}${path}?lang=fr`);
-      expect(await page.locator('.site-footer').innerText(), path).toMatch(/Ces pages sont gérées par Example Ltd\.[\s\S]*Politique de confidentialité[\s\S]*privacy@example\.com/);
+      expect(await page.locator('.site-footer').innerText(), path).toMatch(
+        /Ces pages sont gérées par Example Ltd\.[\s\S]*Politique de confidentialité[\s\S]*privacy@example\.com/,
+      );
     }
     // Which laws the form offers is the settings' choice: test/unit/pages.test.ts covers one law and both.
     await page.close();

@@ -99,7 +99,13 @@ describe('the state machine', () => {
     expect(route.Type).toBe('Choice');
     expect(route.Default).toBe(workflowStates.startVerification);
     expect(route.Choices).toEqual([
-      { And: [{ Variable: '$.phase', IsPresent: true }, { Variable: '$.phase', StringEquals: 'retry' }], Next: workflowStates.runStores },
+      {
+        And: [
+          { Variable: '$.phase', IsPresent: true },
+          { Variable: '$.phase', StringEquals: 'retry' },
+        ],
+        Next: workflowStates.runStores,
+      },
     ]);
   });
 
@@ -118,10 +124,14 @@ describe('the state machine', () => {
   });
 
   it('expires an unverified request, and tells the requester when an officer rejects', () => {
-    expect(asl.States.StartVerification.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: ['States.Timeout', 'MailNotSentError'], ResultPath: null, Next: 'ExpireRequest' }]));
+    expect(asl.States.StartVerification.Catch).toEqual(
+      expect.arrayContaining([{ ErrorEquals: ['States.Timeout', 'MailNotSentError'], ResultPath: null, Next: 'ExpireRequest' }]),
+    );
     expect(asl.States.ExpireRequest).toMatchObject({ Resource: 'fn:expireRequest', Parameters: { 'requestId.$': '$.requestId' }, Next: 'Expired' });
     expect(asl.States.Expired.Type).toBe('Succeed');
-    expect(asl.States.AwaitApproval.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: [RequestRejectedError.name], ResultPath: null, Next: 'NotifyRequester' }]));
+    expect(asl.States.AwaitApproval.Catch).toEqual(
+      expect.arrayContaining([{ ErrorEquals: [RequestRejectedError.name], ResultPath: null, Next: 'NotifyRequester' }]),
+    );
   });
 
   it('expires a request no officer decided within the approval window, instead of failing the execution', () => {
@@ -138,7 +148,9 @@ describe('the state machine', () => {
 
   it('ends the execution as Cancelled when the requester cancels while it waits for them or an officer', () => {
     for (const state of ['StartVerification', 'AwaitApproval']) {
-      expect(asl.States[state].Catch, state).toEqual(expect.arrayContaining([{ ErrorEquals: [RequestCancelledError.name], ResultPath: null, Next: workflowStates.cancelled }]));
+      expect(asl.States[state].Catch, state).toEqual(
+        expect.arrayContaining([{ ErrorEquals: [RequestCancelledError.name], ResultPath: null, Next: workflowStates.cancelled }]),
+      );
       // Besides cancellation, each catches exactly one other way out (expiry, or the officer's rejection and the approval window's timeout).
       expect(asl.States[state].Catch, state).toHaveLength(state === 'AwaitApproval' ? 3 : 2);
     }

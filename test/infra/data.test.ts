@@ -48,7 +48,9 @@ describe('the data', () => {
 
   it('keeps exports private, TLS-only, KMS-encrypted and short-lived', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } })],
+      },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
       LifecycleConfiguration: {
@@ -64,9 +66,7 @@ describe('the data', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: exportBucketId },
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -82,7 +82,10 @@ describe('the data', () => {
         ...(store.keySchema.sortKey ? [{ AttributeName: store.keySchema.sortKey, KeyType: 'RANGE' }] : []),
       ]);
       const indexes = table.Properties.GlobalSecondaryIndexes ?? [];
-      expect(indexes.map((index: { IndexName: string }) => index.IndexName), store.id).toEqual(store.lookup.indexName ? [store.lookup.indexName] : []);
+      expect(
+        indexes.map((index: { IndexName: string }) => index.IndexName),
+        store.id,
+      ).toEqual(store.lookup.indexName ? [store.lookup.indexName] : []);
       if (store.lookup.indexName) {
         expect(indexes[0]).toMatchObject({ KeySchema: [{ AttributeName: store.lookup.attribute, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } });
       }
@@ -99,12 +102,19 @@ describe('the data', () => {
     expect(demoBuckets.some((store) => store.versioned)).toBe(true);
     for (const store of demoBuckets) {
       const bucket = resources[storeBucketId(store.id)]!.Properties;
-      expect(bucket.PublicAccessBlockConfiguration, store.id).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.PublicAccessBlockConfiguration, store.id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
       expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, store.id).toBe('aws:kms');
       if (store.versioned) {
         expect(bucket.VersioningConfiguration, store.id).toEqual({ Status: 'Enabled' });
         expect(bucket.LifecycleConfiguration.Rules, store.id).toEqual(
-          expect.arrayContaining([expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' })]),
+          expect.arrayContaining([
+            expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' }),
+          ]),
         );
       } else {
         expect(bucket.VersioningConfiguration, store.id).toBeUndefined();
@@ -129,7 +139,9 @@ describe('the data', () => {
       expect(secret.Properties.SecretString).toBeUndefined();
       // Every function that reads the secret learns its ARN from STORE_LOCATIONS.
       for (const name of ['storeCallback', 'runStoreAction', 'prepareApproval'] as const) {
-        expect(JSON.stringify(resources[logicalIdOf[name]]!.Properties.Environment.Variables[envNames.storeLocations]), name).toContain(`{"Ref":"${secretId}"}`);
+        expect(JSON.stringify(resources[logicalIdOf[name]]!.Properties.Environment.Variables[envNames.storeLocations]), name).toContain(
+          `{"Ref":"${secretId}"}`,
+        );
       }
     }
   });
@@ -138,7 +150,10 @@ describe('the data', () => {
     const manual = storeCatalog.stores.filter((store) => store.kind === 'manual');
     expect(manual.length).toBeGreaterThan(0);
     for (const store of manual) {
-      expect(stack.stores.node.children.filter((child) => child.node.id.startsWith(store.id)), store.id).toEqual([]);
+      expect(
+        stack.stores.node.children.filter((child) => child.node.id.startsWith(store.id)),
+        store.id,
+      ).toEqual([]);
       expect(stack.stores.locations[store.id]).toBeUndefined();
     }
   });

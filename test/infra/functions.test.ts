@@ -85,7 +85,9 @@ describe('the functions', () => {
     for (const name of catalogNames) {
       const variables = resources[logicalIdOf[name]]!.Properties.Environment.Variables;
       const reads = ((functionCatalog[name] as FunctionSpec).settings ?? []).filter((key): key is SettingKey => key in operatorSettings);
-      const given = Object.entries(operatorSettings).filter(([, spec]) => spec.env in variables).map(([key]) => key);
+      const given = Object.entries(operatorSettings)
+        .filter(([, spec]) => spec.env in variables)
+        .map(([key]) => key);
       expect(given.sort(), name).toEqual([...reads].sort());
       for (const key of reads) expect(variables[operatorSettings[key].env], `${name} ${key}`).toBe(settingsEnvironment({}, [key])[operatorSettings[key].env]);
     }
@@ -94,21 +96,28 @@ describe('the functions', () => {
   it('take every operator setting from the deploy context, and refuse a bad value naming the context key', () => {
     const { stack: tuned } = buildDsrApp({ context: { ...noBundling, autoApprove: 'access', ipSubmissionsLimit: '50', verificationTtlHours: '48' } });
     const tunedResources = Template.fromStack(tuned).toJSON().Resources;
-    const variablesOf = (name: FunctionName) => tunedResources[tuned.resolve((tuned.functions.functions[name].node.defaultChild as CfnFunction).logicalId)].Properties.Environment.Variables;
+    const variablesOf = (name: FunctionName) =>
+      tunedResources[tuned.resolve((tuned.functions.functions[name].node.defaultChild as CfnFunction).logicalId)].Properties.Environment.Variables;
     expect(variablesOf('prepareApproval').AUTO_APPROVE).toBe('access');
     expect(variablesOf('submitRequest').RATE_LIMIT_IP_SUBMISSIONS).toBe('50');
     expect(variablesOf('startVerification').VERIFICATION_TTL_HOURS).toBe('48');
     // The state machine waits exactly as long as the link works.
     const tunedAsl = resolveDefinitionString(tuned.workflow.definitionString(), (id) => id) as { States: Record<string, { TimeoutSeconds?: number }> };
     expect(tunedAsl.States.StartVerification!.TimeoutSeconds).toBe(48 * 3600);
-    expect(() => buildDsrApp({ context: { ...noBundling, autoApprove: 'everything' } })).toThrow('-c autoApprove must be "none" or a comma-separated list of access, amend, delete, objection (got "everything")');
-    expect(() => buildDsrApp({ context: { ...noBundling, backupWindowDays: '-3' } })).toThrow('-c backupWindowDays must be a whole number, 0 or more (got "-3")');
+    expect(() => buildDsrApp({ context: { ...noBundling, autoApprove: 'everything' } })).toThrow(
+      '-c autoApprove must be "none" or a comma-separated list of access, amend, delete, objection (got "everything")',
+    );
+    expect(() => buildDsrApp({ context: { ...noBundling, backupWindowDays: '-3' } })).toThrow(
+      '-c backupWindowDays must be a whole number, 0 or more (got "-3")',
+    );
   });
 
   it('warn at synth about values that would deploy a product serving nobody, unless the demo is meant', () => {
     const warnings = (context: Record<string, unknown>) => {
       const { stack: built } = buildDsrApp({ context: { ...noBundling, ...context } });
-      return Annotations.fromStack(built).findWarning('*', Match.anyValue()).map((warning) => String(warning.entry.data));
+      return Annotations.fromStack(built)
+        .findWarning('*', Match.anyValue())
+        .map((warning) => String(warning.entry.data));
     };
     const demo = warnings({});
     expect(demo.join('\n')).toMatch(/mailFrom is privacy@example.com/);
@@ -120,7 +129,7 @@ describe('the functions', () => {
     expect(trial).toEqual([]);
   });
 
-  it('tell the officers\' address only to the functions that mail officers, from the context', () => {
+  it("tell the officers' address only to the functions that mail officers, from the context", () => {
     for (const name of catalogNames) {
       const variables = resources[logicalIdOf[name]]!.Properties.Environment.Variables;
       expect(variables[envNames.officerEmail], name).toBe(name === 'sendReminders' ? 'privacy-officers@example.com' : undefined);
@@ -145,7 +154,11 @@ describe('the functions', () => {
     }
     expect(targeted.sort()).toEqual([...scheduled].sort());
     for (const name of scheduled) {
-      template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [logicalIdOf[name], 'Arn'] } });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [logicalIdOf[name], 'Arn'] },
+      });
     }
   });
 
@@ -159,11 +172,18 @@ describe('the functions', () => {
   });
 
   it('serve a custom domain with its certificate, and let the console sign in there', () => {
-    const { stack: withDomain } = buildDsrApp({ context: { ...noBundling, domainName: 'privacy.example.com', certificateArn, officerCallbackUrls: 'https://other.example.com/console' } });
+    const { stack: withDomain } = buildDsrApp({
+      context: { ...noBundling, domainName: 'privacy.example.com', certificateArn, officerCallbackUrls: 'https://other.example.com/console' },
+    });
     const served = Template.fromStack(withDomain);
-    served.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'privacy.example.com', DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn })] });
+    served.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'privacy.example.com',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: certificateArn })],
+    });
     served.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { DomainName: { Ref: Match.anyValue() }, Stage: '$default' });
-    served.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://privacy.example.com/console', 'https://other.example.com/console'] });
+    served.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['https://privacy.example.com/console', 'https://other.example.com/console'],
+    });
     served.hasOutput('PublicDomainTarget', {});
   });
 
@@ -171,14 +191,16 @@ describe('the functions', () => {
     // Links and sign-in used to point at https://privacy.your-domain.example with nothing serving it.
     expect(() => buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/' } })).toThrow(/needs certificateArn/);
     expect(() => buildDsrApp({ context: { ...noBundling, domainName: 'privacy.example.com' } })).toThrow(/needs certificateArn/);
-    expect(() => buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/app', certificateArn } })).toThrow(/nothing after the host/);
+    expect(() => buildDsrApp({ context: { ...noBundling, publicBaseUrl: 'https://privacy.example.com/app', certificateArn } })).toThrow(
+      /nothing after the host/,
+    );
   });
 
   it('tell the pages function where its copied web assets are', () => {
     expect(resources[logicalIdOf.pages]!.Properties.Environment.Variables[envNames.webAssetsDir]).toBe('/var/task/web');
   });
 
-  it('pass PUBLIC_BASE_URL, the API\'s own URL or the custom domain, to exactly the functions that write links', () => {
+  it("pass PUBLIC_BASE_URL, the API's own URL or the custom domain, to exactly the functions that write links", () => {
     const linkWriters = catalogNames.filter((name) => (functionCatalog[name] as FunctionSpec).settings?.includes('publicBaseUrl'));
     expect(linkWriters).toEqual(expect.arrayContaining(['submitRequest', 'startVerification', 'notifyRequester', 'sendReminders']));
     for (const name of catalogNames) {
@@ -188,7 +210,9 @@ describe('the functions', () => {
     }
     const { stack: withDomain } = buildDsrApp({ context: { ...noBundling, domainName: 'privacy.example.com', certificateArn } });
     const functions = Template.fromStack(withDomain).findResources('AWS::Lambda::Function');
-    expect(Object.values(functions).filter((fn) => fn.Properties.Environment.Variables[envNames.publicBaseUrl] === 'https://privacy.example.com')).toHaveLength(linkWriters.length);
+    expect(Object.values(functions).filter((fn) => fn.Properties.Environment.Variables[envNames.publicBaseUrl] === 'https://privacy.example.com')).toHaveLength(
+      linkWriters.length,
+    );
   });
 
   it('map the id of every store with an AWS resource (tables, buckets, generated secrets) to its physical name, and nothing else', () => {

@@ -36,18 +36,36 @@ const statements = () =>
     const owner = catalogNames.find((name) => roles.includes(logicalIdOfConstruct(stack.functions.roles[name])));
     return (policy.Properties.PolicyDocument.Statement as any[]).map((statement) => ({ id, owner: owner ?? id, statement }));
   });
-const statementsOf = (name: FunctionName) => statements().filter(({ owner }) => owner === name).map(({ statement }) => statement);
+const statementsOf = (name: FunctionName) =>
+  statements()
+    .filter(({ owner }) => owner === name)
+    .map(({ statement }) => statement);
 /** Resources as cdk-nag names them: `<Logical.Arn>/uploads/*`. */
 const resourcesOf = (statement: { Resource: unknown }): string[] => asList(statement.Resource).map((resource) => flattenReference(resource));
-const grantedTo = (action: string) => [...new Set(statements().filter(({ statement }) => asList(statement.Action).includes(action)).map(({ owner }) => owner))].sort();
+const grantedTo = (action: string) =>
+  [
+    ...new Set(
+      statements()
+        .filter(({ statement }) => asList(statement.Action).includes(action))
+        .map(({ owner }) => owner),
+    ),
+  ].sort();
 const onStoreResource = (statement: { Resource: unknown }) =>
   resourcesOf(statement).some((resource) => storeResourceIds().some((id) => resource.startsWith(`<${id}.`)));
 const grantedOnStores = (action: string) =>
-  [...new Set(statements().filter(({ statement }) => asList(statement.Action).includes(action) && onStoreResource(statement)).map(({ owner }) => owner))].sort();
+  [
+    ...new Set(
+      statements()
+        .filter(({ statement }) => asList(statement.Action).includes(action) && onStoreResource(statement))
+        .map(({ owner }) => owner),
+    ),
+  ].sort();
 /** The statement CDK's grantReadWrite writes for exports:write (finishRequest has it as well). */
 const exportsWriteStatement = () => {
   const exportBucket = `<${logicalIdOfConstruct(stack.exports.bucket)}.Arn>`;
-  return statementsOf('finishRequest').find((statement) => asList(statement.Action).includes('s3:PutObject') && resourcesOf(statement).includes(`${exportBucket}/*`))!;
+  return statementsOf('finishRequest').find(
+    (statement) => asList(statement.Action).includes('s3:PutObject') && resourcesOf(statement).includes(`${exportBucket}/*`),
+  )!;
 };
 
 beforeAll(synthesize);
@@ -68,7 +86,10 @@ describe('least privilege', () => {
     for (const name of withCapability('mail:send')) {
       const own = sendStatements.filter(({ owner }) => owner === name).map(({ statement }) => statement);
       // The sender identity and configuration set, without condition.
-      expect(own.some((statement) => asList(statement.Resource).length === 2 && !statement.Condition), name).toBe(true);
+      expect(
+        own.some((statement) => asList(statement.Resource).length === 2 && !statement.Condition),
+        name,
+      ).toBe(true);
       // The sandbox checks each recipient's identity as well: any identity, only from our sender address.
       const recipients = own.find((statement) => flattenReference(statement.Resource).endsWith(':identity/*'));
       expect(recipients?.Condition, name).toEqual({ StringEquals: { 'ses:FromAddress': 'privacy@example.com' } });
@@ -92,9 +113,15 @@ describe('least privilege', () => {
         ).toBe(true);
       }
       // Finding the subject's items: the table, and its lookup index when it has one.
-      expect(own.some((statement) => asList(statement.Action).includes('dynamodb:Query') && resourcesOf(statement).includes(table)), store.id).toBe(true);
+      expect(
+        own.some((statement) => asList(statement.Action).includes('dynamodb:Query') && resourcesOf(statement).includes(table)),
+        store.id,
+      ).toBe(true);
       if (store.lookup.indexName) {
-        expect(own.some((statement) => asList(statement.Action).includes('dynamodb:Query') && resourcesOf(statement).includes(`${table}/index/*`)), store.id).toBe(true);
+        expect(
+          own.some((statement) => asList(statement.Action).includes('dynamodb:Query') && resourcesOf(statement).includes(`${table}/index/*`)),
+          store.id,
+        ).toBe(true);
       }
     }
   });
@@ -104,9 +131,14 @@ describe('least privilege', () => {
     for (const store of s3Stores) {
       const bucket = `<${storeBucketId(store.id)}.Arn>`;
       const keys = `${bucket}/${fixedPrefix(store)}*`;
-      const deletes = own.find((statement) => sameSet(asList(statement.Action), ['s3:DeleteObject', 's3:DeleteObjectVersion']) && resourcesOf(statement).includes(keys));
+      const deletes = own.find(
+        (statement) => sameSet(asList(statement.Action), ['s3:DeleteObject', 's3:DeleteObjectVersion']) && resourcesOf(statement).includes(keys),
+      );
       expect(deletes, store.id).toBeDefined();
-      expect(own.some((statement) => asList(statement.Action).includes('s3:GetBucketVersioning') && resourcesOf(statement).includes(bucket)), store.id).toBe(true);
+      expect(
+        own.some((statement) => asList(statement.Action).includes('s3:GetBucketVersioning') && resourcesOf(statement).includes(bucket)),
+        store.id,
+      ).toBe(true);
       const listVersions = own.find((statement) => asList(statement.Action).includes('s3:ListBucketVersions') && resourcesOf(statement).includes(bucket));
       expect(listVersions?.Condition, store.id).toEqual({ StringLike: { 's3:prefix': [`${fixedPrefix(store)}*`] } });
     }
@@ -149,14 +181,24 @@ describe('least privilege', () => {
         .filter(([, policy]) => JSON.stringify(policy.Properties.Roles).includes(resources[logicalIdOf[name]]!.Properties.Role['Fn::GetAtt'][0]))
         .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]);
       const dynamo = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
-      expect(dynamo, name).toEqual([expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } } })]);
+      expect(dynamo, name).toEqual([
+        expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } } }),
+      ]);
     }
   });
 
   it('gives no role Scan or BatchWriteItem on the request table, and DeleteItem to the retention purge only', () => {
     const requestTable = `<${logicalIdOfConstruct(stack.requests.table)}.Arn>`;
     const onRequestTable = (action: string) =>
-      [...new Set(statements().filter(({ statement }) => asList(statement.Action).includes(action) && resourcesOf(statement).some((resource) => resource.startsWith(requestTable))).map(({ owner }) => owner))].sort();
+      [
+        ...new Set(
+          statements()
+            .filter(
+              ({ statement }) => asList(statement.Action).includes(action) && resourcesOf(statement).some((resource) => resource.startsWith(requestTable)),
+            )
+            .map(({ owner }) => owner),
+        ),
+      ].sort();
     expect(onRequestTable('dynamodb:Scan')).toEqual([]);
     expect(onRequestTable('dynamodb:BatchWriteItem')).toEqual([]);
     expect(onRequestTable('dynamodb:DeleteItem')).toEqual(['purgeClosedRequests']);
@@ -167,7 +209,9 @@ describe('least privilege', () => {
     const dataKey = `<${logicalIdOfConstruct(stack.node.findChild('DataKey').node.findChild('Key'))}.Arn>`;
     for (const name of withCapability('requests:read', 'requests:write', 'limits:count')) {
       const keyStatements = statementsOf(name).filter((statement) => resourcesOf(statement).includes(dataKey));
-      const viaDynamoDb = keyStatements.filter((statement) => statement.Condition?.StringEquals?.['kms:ViaService'] !== undefined && JSON.stringify(statement.Condition).includes('dynamodb.'));
+      const viaDynamoDb = keyStatements.filter(
+        (statement) => statement.Condition?.StringEquals?.['kms:ViaService'] !== undefined && JSON.stringify(statement.Condition).includes('dynamodb.'),
+      );
       expect(viaDynamoDb.length, name).toBeGreaterThan(0);
     }
     // openIntakeLink touches nothing but its rate-limit counters: no unconditioned key use at all.
@@ -190,11 +234,18 @@ describe('least privilege', () => {
   });
 
   it('lets prepareApproval read only the stores it resolves identities in or previews amendments from', () => {
-    const readable = new Set(storesReadBeforeApproval(storeCatalog).flatMap((storeId) => {
-      const store = storeCatalog.stores.find((candidate) => candidate.id === storeId)!;
-      return store.kind === 'dynamodb' ? [storeTableId(store.id)] : store.kind === 's3' ? [storeBucketId(store.id)] : [];
-    }));
-    const touched = new Set(statementsOf('prepareApproval').filter(onStoreResource).flatMap(resourcesOf).map((resource) => /^<([^.>]+)/.exec(resource)![1]!));
+    const readable = new Set(
+      storesReadBeforeApproval(storeCatalog).flatMap((storeId) => {
+        const store = storeCatalog.stores.find((candidate) => candidate.id === storeId)!;
+        return store.kind === 'dynamodb' ? [storeTableId(store.id)] : store.kind === 's3' ? [storeBucketId(store.id)] : [];
+      }),
+    );
+    const touched = new Set(
+      statementsOf('prepareApproval')
+        .filter(onStoreResource)
+        .flatMap(resourcesOf)
+        .map((resource) => /^<([^.>]+)/.exec(resource)![1]!),
+    );
     expect([...touched].sort()).toEqual([...readable].sort());
     // None of the demo buckets: nothing before approval reads files.
     for (const store of s3Stores) expect(touched.has(storeBucketId(store.id)), store.id).toBe(false);
@@ -206,7 +257,9 @@ describe('least privilege', () => {
     expect(onStores.length).toBeGreaterThan(0);
     for (const statement of onStores) {
       for (const action of asList(statement.Action) as string[]) {
-        expect(action, JSON.stringify(statement.Resource)).toMatch(/^(dynamodb:(BatchGetItem|Query|GetItem|Scan|ConditionCheckItem|DescribeTable|GetRecords|GetShardIterator)|s3:(GetObject\*|GetBucket\*|List\*))$/);
+        expect(action, JSON.stringify(statement.Resource)).toMatch(
+          /^(dynamodb:(BatchGetItem|Query|GetItem|Scan|ConditionCheckItem|DescribeTable|GetRecords|GetShardIterator)|s3:(GetObject\*|GetBucket\*|List\*))$/,
+        );
       }
     }
     expect(own.some((statement) => asList(statement.Action).some((action: string) => action.startsWith('secretsmanager:')))).toBe(false);
@@ -219,11 +272,19 @@ describe('least privilege', () => {
     const secretStatements = statements().filter(({ statement }) => asList(statement.Action).some((action: string) => action.startsWith('secretsmanager:')));
     for (const { owner, statement } of secretStatements) {
       expect(statement.Action).toBe('secretsmanager:GetSecretValue');
-      for (const resource of resourcesOf(statement)) expect(withCapability('intake:secret').includes(owner as FunctionName) && resource === intakeSecretId ? secretIds.concat(intakeSecretId) : secretIds).toContain(resource);
+      for (const resource of resourcesOf(statement))
+        expect(
+          withCapability('intake:secret').includes(owner as FunctionName) && resource === intakeSecretId ? secretIds.concat(intakeSecretId) : secretIds,
+        ).toContain(resource);
     }
     expect(grantedTo('secretsmanager:GetSecretValue')).toEqual(withCapability('stores:secrets', 'intake:secret'));
     // The intake-link key: only the functions with intake:secret, and only that secret.
-    expect(secretStatements.filter(({ statement }) => resourcesOf(statement).includes(intakeSecretId)).map(({ owner }) => owner).sort()).toEqual(withCapability('intake:secret'));
+    expect(
+      secretStatements
+        .filter(({ statement }) => resourcesOf(statement).includes(intakeSecretId))
+        .map(({ owner }) => owner)
+        .sort(),
+    ).toEqual(withCapability('intake:secret'));
     for (const name of withCapability('intake:secret')) {
       const own = statementsOf(name);
       expect(own.filter((statement) => asList(statement.Action).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf)).toEqual([intakeSecretId]);
@@ -232,7 +293,12 @@ describe('least privilege', () => {
     }
 
     const own = statementsOf('storeCallback');
-    expect(own.filter((statement) => asList(statement.Action).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf).sort()).toEqual(secretIds);
+    expect(
+      own
+        .filter((statement) => asList(statement.Action).includes('secretsmanager:GetSecretValue'))
+        .flatMap(resourcesOf)
+        .sort(),
+    ).toEqual(secretIds);
     for (const statement of own) {
       for (const resource of resourcesOf(statement)) {
         const storeId = storeResourceIds().find((id) => resource.startsWith(`<${id}.`));
@@ -262,20 +328,23 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(callback?.reason).toMatch(/processor/i);
   });
 
-  it('acknowledges the demo webhook secret\'s missing rotation with the reason', () => {
+  it("acknowledges the demo webhook secret's missing rotation with the reason", () => {
     const rotation = acknowledgementsOf(stack).filter(({ id, path }) => id === 'AwsSolutions-SMG4' && path.includes('/Stores/'));
-    expect(rotation.map(({ path }) => path)).toEqual(webhookStores.filter((store) => store.provision === 'demo').map((store) => stack.stores.secrets[store.id]!.node.path));
+    expect(rotation.map(({ path }) => path)).toEqual(
+      webhookStores.filter((store) => store.provision === 'demo').map((store) => stack.stores.secrets[store.id]!.node.path),
+    );
     for (const { reason } of rotation) expect(reason).toMatch(/processor/);
   });
 
-  it('acknowledges the intake-link key\'s missing rotation: it would break the links in flight', () => {
+  it("acknowledges the intake-link key's missing rotation: it would break the links in flight", () => {
     const rotation = acknowledgementsOf(stack).filter(({ id, path }) => id === 'AwsSolutions-SMG4' && path === stack.intakeLinks.secret.node.path);
     expect(rotation).toHaveLength(1);
     expect(rotation[0]!.reason).toMatch(/links/);
   });
 
   it('explains why the status, cancel and intake routes are public: a token or a signature', () => {
-    const reasonOf = (path: string) => acknowledgementsOf(stack).find(({ id, reason }) => id === 'AwsSolutions-APIG4' && reason.startsWith(`POST ${path} `))?.reason;
+    const reasonOf = (path: string) =>
+      acknowledgementsOf(stack).find(({ id, reason }) => id === 'AwsSolutions-APIG4' && reason.startsWith(`POST ${path} `))?.reason;
     expect(reasonOf('/status')).toMatch(/token/);
     expect(reasonOf('/cancel')).toMatch(/token/);
     expect(reasonOf('/intake')).toMatch(/signature/);
@@ -283,7 +352,9 @@ describe('cdk-nag (AwsSolutions)', () => {
 
   it('gives every public route a written reason, the new requester routes included', () => {
     for (const route of routes.filter((candidate) => candidate.auth === 'public')) {
-      const acknowledged = acknowledgementsOf(stack).filter(({ id, reason }) => id === 'AwsSolutions-APIG4' && reason.startsWith(`${route.method} ${route.path} `));
+      const acknowledged = acknowledgementsOf(stack).filter(
+        ({ id, reason }) => id === 'AwsSolutions-APIG4' && reason.startsWith(`${route.method} ${route.path} `),
+      );
       expect(acknowledged, `${route.method} ${route.path}`).toHaveLength(1);
     }
   });

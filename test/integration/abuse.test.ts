@@ -28,11 +28,27 @@ const writes = { out: process.stdout.write.bind(process.stdout), err: process.st
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   // Handler logs (Powertools writes JSON to stdout) are kept for the leak scan.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (captured.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (captured.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
-  stack = await startLocalStack({ port: 0, mailPort: 0, s3Port: 0, partnerPort: 0, reminderIntervalMs: 0, retryIntervalScale: 0.01, settings: relaxedRateLimits });
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    captured.push(String(chunk));
+    return writes.out(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    captured.push(String(chunk));
+    return writes.err(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  stack = await startLocalStack({
+    port: 0,
+    mailPort: 0,
+    s3Port: 0,
+    partnerPort: 0,
+    reminderIntervalMs: 0,
+    retryIntervalScale: 0.01,
+    settings: relaxedRateLimits,
+  });
   client = new LocalClient(stack);
-  dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
 });
 
 afterAll(async () => {
@@ -66,7 +82,18 @@ function call(method: string, path: string, options: { body?: string | unknown; 
     const req = httpRequest(
       // agent: false: a fresh connection per call. A pooled keep-alive socket the server is closing
       // just then fails the call with ECONNRESET on a loaded machine (seen in CI).
-      { host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method, localAddress: options.ip ?? '127.0.0.1', agent: false, headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        localAddress: options.ip ?? '127.0.0.1',
+        agent: false,
+        headers: {
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...options.headers,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -88,11 +115,16 @@ function call(method: string, path: string, options: { body?: string | unknown; 
   });
 }
 
-const requestItem = async (requestId: string) => (await dynamo.send(new GetCommand({ TableName: 'dsr-requests', Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' }, ConsistentRead: true }))).Item;
+const requestItem = async (requestId: string) =>
+  (await dynamo.send(new GetCommand({ TableName: 'dsr-requests', Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' }, ConsistentRead: true }))).Item;
 const allItems = async () => (await dynamo.send(new ScanCommand({ TableName: 'dsr-requests' }))).Items ?? [];
 const mailsTo = async (address: string) => (await client.mails()).filter((mail) => mail.destination.to.includes(address));
 
-async function submitAndToken(email: string, body: Record<string, unknown> = { type: 'access' }, ip = '127.0.0.1'): Promise<{ requestId: string; token: string }> {
+async function submitAndToken(
+  email: string,
+  body: Record<string, unknown> = { type: 'access' },
+  ip = '127.0.0.1',
+): Promise<{ requestId: string; token: string }> {
   const answer = await call('POST', '/requests', { body: { ...body, email }, ip });
   expect(answer.status).toBe(202);
   const requestId = answer.body.requestId as string;
@@ -105,7 +137,13 @@ describe('rate limits, enumeration and idempotent submissions', () => {
     await withDefaultLimits(['RATE_LIMIT_IP_SUBMISSIONS'], async () => {
       const answers: Answer[] = [];
       for (let index = 0; index < 24; index++) {
-        answers.push(await call('POST', '/requests', { body: { type: 'access', email: `ip-flood-${index}@example.com` }, ip: '127.0.0.2', headers: { 'x-forwarded-for': `198.51.100.${index}` } }));
+        answers.push(
+          await call('POST', '/requests', {
+            body: { type: 'access', email: `ip-flood-${index}@example.com` },
+            ip: '127.0.0.2',
+            headers: { 'x-forwarded-for': `198.51.100.${index}` },
+          }),
+        );
       }
       expect(answers.slice(0, 20).map((answer) => answer.status)).toEqual(Array(20).fill(202));
       for (const refused of answers.slice(20)) {
@@ -138,27 +176,46 @@ describe('rate limits, enumeration and idempotent submissions', () => {
       const took: number[] = [];
       for (let index = 0; index < 8; index++) {
         const started = performance.now();
-        answers.push(await call('POST', '/requests', { body: { type: 'amend', email, corrections: [{ field: 'phone', value: `+44 20 7946 000${index}` }] }, ip: '127.0.0.4' }));
+        answers.push(
+          await call('POST', '/requests', {
+            body: { type: 'amend', email, corrections: [{ field: 'phone', value: `+44 20 7946 000${index}` }] },
+            ip: '127.0.0.4',
+          }),
+        );
         took.push(performance.now() - started);
       }
       // The 5 held back did less work, but none answers sooner than the 400 ms floor.
       expect(Math.min(...took)).toBeGreaterThanOrEqual(400);
-      const shape = (answer: Answer) => ({ status: answer.status, keys: Object.keys(answer.body).sort(), status2: answer.body.status, message: answer.body.message, idShape: /^req_[A-Za-z0-9_-]{19,}$/.test(answer.body.requestId) });
+      const shape = (answer: Answer) => ({
+        status: answer.status,
+        keys: Object.keys(answer.body).sort(),
+        status2: answer.body.status,
+        message: answer.body.message,
+        idShape: /^req_[A-Za-z0-9_-]{19,}$/.test(answer.body.requestId),
+      });
       expect(new Set(answers.map((answer) => JSON.stringify(shape(answer)))).size).toBe(1);
       expect(new Set(answers.map((answer) => answer.body.requestId)).size).toBe(8);
       await eventually(async () => ((await mailsTo(email)).length >= 3 ? true : undefined), 15_000, 'three verification mails');
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await mailsTo(email)).toHaveLength(3);
       // Nothing is dropped: all 8 are stored; the 5 past the limit got no mail of their own.
-      const stored = await eventually(async () => {
-        const items = await Promise.all(answers.map((answer) => requestItem(answer.body.requestId)));
-        return items.every((item) => item?.status === 'pending_verification') ? items : undefined;
-      }, 15_000, 'all eight requests parked for verification');
+      const stored = await eventually(
+        async () => {
+          const items = await Promise.all(answers.map((answer) => requestItem(answer.body.requestId)));
+          return items.every((item) => item?.status === 'pending_verification') ? items : undefined;
+        },
+        15_000,
+        'all eight requests parked for verification',
+      );
       expect(stored.filter((item) => item?.verificationMailHeld === true)).toHaveLength(5);
       // A flood of an unknown address looks exactly like a flood of a known one.
       const known = await call('POST', '/requests', { body: { type: 'access', email: 'john.smith@example.org' }, ip: '127.0.0.4' });
       const unknown = await call('POST', '/requests', { body: { type: 'access', email: 'nobody.known@example.com' }, ip: '127.0.0.4' });
-      expect([known.status, Object.keys(known.body).sort(), known.body.message]).toEqual([unknown.status, Object.keys(unknown.body).sort(), unknown.body.message]);
+      expect([known.status, Object.keys(known.body).sort(), known.body.message]).toEqual([
+        unknown.status,
+        Object.keys(unknown.body).sort(),
+        unknown.body.message,
+      ]);
     });
   });
 
@@ -181,7 +238,7 @@ describe('rate limits, enumeration and idempotent submissions', () => {
     expect(executions.filter((execution) => execution.name?.includes(stored))).toHaveLength(1);
   });
 
-  it('never answers a stranger\'s repeat with the victim\'s request id, and the victim\'s link keeps working', async () => {
+  it("never answers a stranger's repeat with the victim's request id, and the victim's link keeps working", async () => {
     const email = 'repeat.target@example.com';
     const victim = await submitAndToken(email, { type: 'delete' });
     const stranger = await call('POST', '/requests', { body: { type: 'delete', email }, ip: '127.0.0.6' });
@@ -189,14 +246,23 @@ describe('rate limits, enumeration and idempotent submissions', () => {
     expect(stranger.body.requestId).not.toBe(victim.requestId);
     // Wrong tokens aimed at the victim's request (had its id leaked anyway) change nothing.
     for (let index = 0; index < 20; index++) {
-      expect((await call('POST', '/verify', { body: { token: `${victim.requestId}.${randomBytes(32).toString('base64url')}` }, ip: '127.0.0.6' })).status).toBe(400);
+      expect((await call('POST', '/verify', { body: { token: `${victim.requestId}.${randomBytes(32).toString('base64url')}` }, ip: '127.0.0.6' })).status).toBe(
+        400,
+      );
     }
     expect((await call('POST', '/verify', { body: { token: victim.token } })).status).toBe(200);
   });
 
   it('counts spellings of one mailbox together: case variants and +tags share the 3 mails a day', async () => {
     await withDefaultLimits(['RATE_LIMIT_EMAIL_VERIFICATIONS', 'SUBMISSION_ANSWER_FLOOR_MS'], async () => {
-      const spellings = ['Flood.Target@example.com', 'flood.target@example.com', 'FLOOD.target@example.com', 'flood.TARGET@example.com', 'flood.target+a@example.com', 'Flood.Target+b@example.com'];
+      const spellings = [
+        'Flood.Target@example.com',
+        'flood.target@example.com',
+        'FLOOD.target@example.com',
+        'flood.TARGET@example.com',
+        'flood.target+a@example.com',
+        'Flood.Target+b@example.com',
+      ];
       // Six different requests (so no duplicate of another), each for a spelling of one mailbox.
       for (const [index, email] of spellings.entries()) {
         const body = { type: 'amend', email, corrections: [{ field: 'phone', value: `+44 20 7946 010${index}` }] };
@@ -209,7 +275,7 @@ describe('rate limits, enumeration and idempotent submissions', () => {
     });
   });
 
-  it('lets the owner confirm their own request the same day after strangers used up the mailbox\'s mails, from any of those mails', async () => {
+  it("lets the owner confirm their own request the same day after strangers used up the mailbox's mails, from any of those mails", async () => {
     await withDefaultLimits(['RATE_LIMIT_EMAIL_VERIFICATIONS', 'SUBMISSION_ANSWER_FLOOR_MS'], async () => {
       const email = 'crowded.mailbox@example.com';
       // A stranger spends the day's three mails on requests the owner never made.
@@ -217,12 +283,12 @@ describe('rate limits, enumeration and idempotent submissions', () => {
         const body = { type: 'amend', email, corrections: [{ field: 'phone', value: `+44 20 7946 020${index}` }] };
         expect((await call('POST', '/requests', { body, ip: '127.0.0.10' })).status).toBe(202);
       }
-      await eventually(async () => ((await mailsTo(email)).length >= 3 ? true : undefined), 15_000, 'the stranger\'s three mails');
+      await eventually(async () => ((await mailsTo(email)).length >= 3 ? true : undefined), 15_000, "the stranger's three mails");
       // The owner asks for their data: no fourth mail, but the request is kept, not dropped.
       const own = await call('POST', '/requests', { body: { type: 'access', email: 'Crowded.Mailbox@example.com' } });
       expect(own.status).toBe(202);
       const ownId: string = own.body.requestId;
-      await eventually(async () => ((await requestItem(ownId))?.status === 'pending_verification' ? true : undefined), 15_000, 'the owner\'s request parked');
+      await eventually(async () => ((await requestItem(ownId))?.status === 'pending_verification' ? true : undefined), 15_000, "the owner's request parked");
       expect(await mailsTo(email)).toHaveLength(3);
 
       // Any of the day's mails carries a status link; its page lists the held request for confirmation.
@@ -260,9 +326,13 @@ describe('rate limits, enumeration and idempotent submissions', () => {
     const before = await requestItems();
     const answer = await call('POST', '/requests', { body: { type: 'delete', email: 'ccpa.named@example.com', jurisdiction: 'ccpa' }, ip: '127.0.0.9' });
     expect(answer.status).toBe(400);
-    expect(answer.body.issues).toEqual([{ path: 'jurisdiction', message: expect.stringMatching(/"ccpa" is not a law this organisation answers requests under; it answers under: gdpr$/) }]);
+    expect(answer.body.issues).toEqual([
+      { path: 'jurisdiction', message: expect.stringMatching(/"ccpa" is not a law this organisation answers requests under; it answers under: gdpr$/) },
+    ]);
     expect(await requestItems()).toBe(before);
-    expect((await call('POST', '/requests', { body: { type: 'access', email: 'gdpr.named@example.com', jurisdiction: 'gdpr' }, ip: '127.0.0.9' })).status).toBe(202);
+    expect((await call('POST', '/requests', { body: { type: 'access', email: 'gdpr.named@example.com', jurisdiction: 'gdpr' }, ip: '127.0.0.9' })).status).toBe(
+      202,
+    );
   });
 });
 
@@ -281,7 +351,14 @@ describe('tokens', () => {
 
   it('refuses an expired token before any TTL deletes it', async () => {
     const { requestId, token } = await submitAndToken('late.again@example.com');
-    await dynamo.send(new UpdateCommand({ TableName: 'dsr-requests', Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' }, UpdateExpression: 'SET verificationExpiresAt = :past', ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() } }));
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: 'dsr-requests',
+        Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' },
+        UpdateExpression: 'SET verificationExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
     expect((await call('POST', '/verify', { body: { token } })).status).toBe(400);
     expect((await requestItem(requestId))?.status).toBe('pending_verification');
   });
@@ -314,10 +391,15 @@ describe('unicode identity', () => {
     const lookAlike = 'jane.d\u043Ee@example.com';
     const fake = await client.submitAndVerify({ type: 'delete', email: lookAlike });
     const officer = await client.officerHeaders();
-    const prepared = async (requestId: string) => eventually(async () => {
-      const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
-      return request.reviewFlags ? request : undefined;
-    }, 15_000, 'approval to be prepared');
+    const prepared = async (requestId: string) =>
+      eventually(
+        async () => {
+          const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
+          return request.reviewFlags ? request : undefined;
+        },
+        15_000,
+        'approval to be prepared',
+      );
     const jane = await prepared(upper);
     expect(jane.subjectKeys.customerId).toEqual(['C-1001']);
     expect(jane.reviewFlags).not.toContain('confusable_address');
@@ -342,7 +424,7 @@ describe('input fuzzing of every route', () => {
       { body: '{"token":' },
       { body: '{"token":"a","token":"b","type":"access","type":"x"}' },
       { body: '['.repeat(5000) + ']'.repeat(5000) },
-      { body: '{"a":'.repeat(2000) + '1' + '}'.repeat(2000) },
+      { body: `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}` },
       { body: JSON.stringify({ token: 'x'.repeat(17 * 1024) }), status: 413 },
       { body: JSON.stringify({ type: 'access', email: 'a@example.com\r\nBcc: victim@example.net' }) },
       { body: JSON.stringify({ type: 'access', email: 'a\u0000b@example.com', token: 'req_\u0000\r\n' }) },
@@ -364,8 +446,16 @@ describe('input fuzzing of every route', () => {
 
   it('never answers generated JSON with a 5xx (fast-check, fixed seed)', async () => {
     const officer = { authorization: `Bearer ${await officerToken()}` };
-    const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('access', 'amend', 'delete', '\r\n', '\u0000', 'a@example.com', 'req_0000000000000000000.x'), fc.integer(), fc.constant(null));
-    const bodies = fc.dictionary(fc.constantFrom('type', 'email', 'token', 'corrections', 'reason', 'note', 'months', 'days', 'locale', 'jurisdiction', 'outcome'), fc.oneof(value, fc.array(fc.record({ field: fc.constantFrom('phone', 'email', 'x'), value }), { maxLength: 3 })));
+    const value = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.constantFrom('access', 'amend', 'delete', '\r\n', '\u0000', 'a@example.com', 'req_0000000000000000000.x'),
+      fc.integer(),
+      fc.constant(null),
+    );
+    const bodies = fc.dictionary(
+      fc.constantFrom('type', 'email', 'token', 'corrections', 'reason', 'note', 'months', 'days', 'locale', 'jurisdiction', 'outcome'),
+      fc.oneof(value, fc.array(fc.record({ field: fc.constantFrom('phone', 'email', 'x'), value }), { maxLength: 3 })),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...postRoutes), bodies, async (route, body) => {
         const answer = await call('POST', concrete(route.path), { body, headers: route.auth === 'officer' ? officer : {} });
@@ -382,7 +472,10 @@ describe('input fuzzing of every route', () => {
         const answer = await call(method, concrete(route.path), { body: method === 'GET' ? undefined : '{}' });
         expect(answer.status, `${method} ${route.path}`).toBeGreaterThanOrEqual(400);
         expect(answer.status, `${method} ${route.path}`).toBeLessThan(500);
-        expect(answer.body?.error ?? answer.body?.message, `${method} ${route.path}: ${answer.status} ${JSON.stringify(answer.headers)} ${answer.text.slice(0, 80)}`).toEqual(expect.any(String));
+        expect(
+          answer.body?.error ?? answer.body?.message,
+          `${method} ${route.path}: ${answer.status} ${JSON.stringify(answer.headers)} ${answer.text.slice(0, 80)}`,
+        ).toEqual(expect.any(String));
       }
     }
     for (const mail of await client.mails()) {
@@ -399,7 +492,14 @@ describe('authorization matrix', () => {
     const requester = await submitAndToken('matrix.requester@example.com');
     const target = await submitAndToken('matrix.target@example.com');
     const otherKeys = await generateKeyPair('ES256');
-    const foreign = await new SignJWT({ 'cognito:groups': ['privacy-officers'] }).setProtectedHeader({ alg: 'ES256', kid: 'local-1' }).setSubject('intruder').setIssuer(localIssuer).setAudience(localAudience).setIssuedAt().setExpirationTime('1h').sign(otherKeys.privateKey);
+    const foreign = await new SignJWT({ 'cognito:groups': ['privacy-officers'] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'local-1' })
+      .setSubject('intruder')
+      .setIssuer(localIssuer)
+      .setAudience(localAudience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(otherKeys.privateKey);
     const expired = await stack.issuer.issue({ expiresIn: '-1m' });
     const notOfficer = await stack.issuer.issue({ groups: ['staff'] });
     // Another request's secret on the target's id: a token never reaches a request it was not made for.
@@ -411,7 +511,11 @@ describe('authorization matrix', () => {
       'expired officer token': { headers: { authorization: `Bearer ${expired}` } },
       'token from another issuer': { headers: { authorization: `Bearer ${foreign}` } },
     };
-    const path = (template: string) => template.replace('{id}', target.requestId).replace('{storeId}', template.includes('callbacks') ? 'crm-partner' : 'paper-archive').replace('{file}', 'app.js');
+    const path = (template: string) =>
+      template
+        .replace('{id}', target.requestId)
+        .replace('{storeId}', template.includes('callbacks') ? 'crm-partner' : 'paper-archive')
+        .replace('{file}', 'app.js');
     const rows: string[] = [];
     for (const route of routes) {
       for (const [name, caller] of Object.entries(callers)) {
@@ -443,17 +547,25 @@ describe('leak scan after access, amend and delete', () => {
       await run({ type: 'delete', email: 'lukas.muller@example.com' }),
     ];
     const mails = await client.mails();
-    const tokens = mails.flatMap((mail) => [...(mail.body.text ?? '').matchAll(/#(?:t|intake)=([A-Za-z0-9_.-]+)/g)].map((match) => match[1]!.split('.').pop()!));
+    const tokens = mails.flatMap((mail) =>
+      [...(mail.body.text ?? '').matchAll(/#(?:t|intake)=([A-Za-z0-9_.-]+)/g)].map((match) => match[1]!.split('.').pop()!),
+    );
     expect(tokens.length).toBeGreaterThan(0);
     const addresses = [...new Set(mails.flatMap((mail) => mail.destination.to))];
-    const secretsIn = (text: string) => [...addresses.filter((address) => text.includes(address)), ...tokens.filter((token) => text.includes(token)), ...(text.match(/[\w.+-]+@[\w-]+\.[\w.-]+/g) ?? []).filter((found) => !found.startsWith('privacy'))];
+    const secretsIn = (text: string) => [
+      ...addresses.filter((address) => text.includes(address)),
+      ...tokens.filter((token) => text.includes(token)),
+      ...(text.match(/[\w.+-]+@[\w-]+\.[\w.-]+/g) ?? []).filter((found) => !found.startsWith('privacy')),
+    ];
 
     const audit = JSON.stringify(await Promise.all(ids.map(async (id) => (await client.get(`/admin/requests/${id}`, officer)).body.events)));
     expect(secretsIn(audit)).toEqual([]);
 
     const sfn = new SFNClient({ endpoint: stack.stepFunctionsUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: process.env.STATE_MACHINE_ARN! }))).executions ?? [];
-    const histories = await Promise.all(executions.map(async (execution) => JSON.stringify((await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn! }))).events)));
+    const histories = await Promise.all(
+      executions.map(async (execution) => JSON.stringify((await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn! }))).events)),
+    );
     expect(histories.length).toBeGreaterThan(3);
     expect(secretsIn(histories.join('\n'))).toEqual([]);
 

@@ -36,14 +36,22 @@ describe('an access request, end to end on the local stack', () => {
 
     // An officer sees it waiting and approves.
     const officer = await client.officerHeaders();
-    await eventually(async () => {
-      const queue = await client.get('/admin/requests?status=pending_approval', officer);
-      return queue.body.requests.some((request: { requestId: string }) => request.requestId === requestId) ? true : undefined;
-    }, 10_000, 'the request in the approval queue');
-    const approved = await eventually(async () => {
-      const answer = await client.post(`/admin/requests/${requestId}/approve`, {}, officer);
-      return answer.status === 409 ? undefined : answer;
-    }, 10_000, 'the approval to be accepted');
+    await eventually(
+      async () => {
+        const queue = await client.get('/admin/requests?status=pending_approval', officer);
+        return queue.body.requests.some((request: { requestId: string }) => request.requestId === requestId) ? true : undefined;
+      },
+      10_000,
+      'the request in the approval queue',
+    );
+    const approved = await eventually(
+      async () => {
+        const answer = await client.post(`/admin/requests/${requestId}/approve`, {}, officer);
+        return answer.status === 409 ? undefined : answer;
+      },
+      10_000,
+      'the approval to be accepted',
+    );
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('in_progress');
     // The paper archive is searched by a person, who marks the task done.
@@ -58,18 +66,20 @@ describe('an access request, end to end on the local stack', () => {
     // Assess: the export carries every store's records and disclosures, and nobody else's data.
     const exported: any = await (await fetch(links.body.json)).json();
     const byStore = Object.fromEntries(exported.stores.map((store: { storeId: string }) => [store.storeId, store]));
-    expect(byStore['accounts'].records).toEqual([expect.objectContaining({ customerId: 'C-1001', name: 'Jane Doe', email: demoSubject.email })]);
+    expect(byStore.accounts.records).toEqual([expect.objectContaining({ customerId: 'C-1001', name: 'Jane Doe', email: demoSubject.email })]);
     expect(byStore['marketing-preferences'].records).toHaveLength(1);
     expect(byStore['support-tickets'].records.map((ticket: { ticketId: string }) => ticket.ticketId).sort()).toEqual(['T-5001', 'T-5002', 'T-5003']);
     expect(byStore['uploaded-files'].records.map((file: { file: string }) => file.file).sort()).toEqual(['cv.md', 'profile-notes.txt']);
-    expect(Buffer.from(byStore['uploaded-files'].records.find((file: { file: string }) => file.file === 'cv.md').contentBase64, 'base64').toString()).toContain('Product Manager');
+    expect(Buffer.from(byStore['uploaded-files'].records.find((file: { file: string }) => file.file === 'cv.md').contentBase64, 'base64').toString()).toContain(
+      'Product Manager',
+    );
     expect(byStore['survey-answers'].records).toHaveLength(2);
     expect(byStore['billing-records'].records).toHaveLength(2);
     expect(byStore['usage-events'].records).toHaveLength(120);
     expect(byStore['profile-photos'].records.map((file: { file: string }) => file.file).sort()).toEqual(['avatar-2024.svg', 'avatar.svg']);
     expect(byStore['crm-partner'].records).toEqual([expect.objectContaining({ customer_id: 'C-1001', full_name: 'Jane Doe' })]);
     expect(byStore['paper-archive'].status).toBe('sent_separately');
-    expect(byStore['accounts'].disclosure.legalBasis).toMatch(/contract/);
+    expect(byStore.accounts.disclosure.legalBasis).toMatch(/contract/);
     expect(JSON.stringify(exported)).not.toMatch(/C-1002|C-1003|C-1004/);
 
     const report = await (await fetch(links.body.report)).text();
@@ -84,7 +94,14 @@ describe('an access request, end to end on the local stack', () => {
     const actions: string[] = final.body.events.map((event: { action: string }) => event.action);
     expect(actions.filter((action) => action === 'receipt_confirmed')).toHaveLength(1);
     expect(actions.filter((action) => action !== 'receipt_confirmed')).toEqual([
-      'submitted', 'verification_sent', 'verified', 'awaiting_approval', 'approved', 'store_done', 'completed', 'requester_notified',
+      'submitted',
+      'verification_sent',
+      'verified',
+      'awaiting_approval',
+      'approved',
+      'store_done',
+      'completed',
+      'requester_notified',
     ]);
     expect(JSON.stringify(final.body)).not.toMatch(/TokenHash|TaskToken/);
   });
@@ -94,16 +111,23 @@ describe('an access request, end to end on the local stack', () => {
     expect((await client.approve(requestId)).status).toBe(200);
     const officer = await client.officerHeaders();
     // Every automated store has answered; the paper archive still waits for a person.
-    await eventually(async () => {
-      const tasks = (await client.get(`/admin/requests/${requestId}`, officer)).body.storeTasks as { storeId: string; status: string }[];
-      return tasks.filter((task) => task.status === 'succeeded').length >= 4 ? true : undefined;
-    }, 20_000, 'the automated stores to answer');
+    await eventually(
+      async () => {
+        const tasks = (await client.get(`/admin/requests/${requestId}`, officer)).body.storeTasks as { storeId: string; status: string }[];
+        return tasks.filter((task) => task.status === 'succeeded').length >= 4 ? true : undefined;
+      },
+      20_000,
+      'the automated stores to answer',
+    );
     // Days later, the bucket's lifecycle has expired the accounts store's collected records.
     const s3 = new S3Client({ endpoint: stack.s3Url, forcePathStyle: true });
     await s3.send(new DeleteObjectCommand({ Bucket: stack.exportBucketName, Key: `work/${requestId}/accounts.json` }));
     await client.completeManualTask(requestId, 'paper-archive');
     const partial = await client.waitForStatus(requestId, 'partially_completed');
-    expect(partial.storeOutcomes.find((outcome: { storeId: string }) => outcome.storeId === 'accounts')).toMatchObject({ status: 'failed', error: expect.stringMatching(/expired before every store had answered; a retry collects them again/) });
+    expect(partial.storeOutcomes.find((outcome: { storeId: string }) => outcome.storeId === 'accounts')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/expired before every store had answered; a retry collects them again/),
+    });
     expect(partial.storeOutcomes.filter((outcome: { status: string }) => outcome.status === 'failed')).toHaveLength(1);
 
     expect((await client.post(`/admin/requests/${requestId}/retry`, {}, officer)).status).toBe(200);
@@ -142,10 +166,14 @@ describe('an access request, end to end on the local stack', () => {
     const verification = await client.waitForMail(email, /\/verify#t=([A-Za-z0-9_.-]+)/);
     expect((await client.post('/verify', { token: verification.match[1] })).status).toBe(200);
     const officer = await client.officerHeaders();
-    const rejected = await eventually(async () => {
-      const answer = await client.post(`/admin/requests/${body.requestId}/reject`, { reason: 'We could not match this request to an account.' }, officer);
-      return answer.status === 409 ? undefined : answer;
-    }, 10_000, 'the rejection to be accepted');
+    const rejected = await eventually(
+      async () => {
+        const answer = await client.post(`/admin/requests/${body.requestId}/reject`, { reason: 'We could not match this request to an account.' }, officer);
+        return answer.status === 409 ? undefined : answer;
+      },
+      10_000,
+      'the rejection to be accepted',
+    );
     expect(rejected.status).toBe(200);
     const mail = await client.waitForMail(email, /could not match this request to an account/);
     expect(mail.mail.body.text).toMatch(/supervisory authority/);
@@ -166,7 +194,9 @@ describe('an access request, end to end on the local stack', () => {
     expect(narrowed.body.requests.every((request: { status: string }) => ['pending_approval', 'in_progress'].includes(request.status))).toBe(true);
 
     const detail = await client.get(`/admin/requests/${second}`, officer);
-    expect(detail.body.otherRequests).toEqual([expect.objectContaining({ requestId: first, type: 'access', receivedAt: expect.any(String), status: expect.any(String) })]);
+    expect(detail.body.otherRequests).toEqual([
+      expect.objectContaining({ requestId: first, type: 'access', receivedAt: expect.any(String), status: expect.any(String) }),
+    ]);
     expect(JSON.stringify(detail.body.otherRequests)).not.toContain('Token');
 
     expect((await client.get('/admin/requests?email=nobody.here%40example.org', officer)).body).toEqual({ requests: [], truncated: false });
@@ -186,7 +216,11 @@ describe('an access request, end to end on the local stack', () => {
     const latest = await client.submitAndVerify({ type: 'objection', email });
     const officer = await client.officerHeaders();
     const flagsOf = (requestId: string) =>
-      eventually(async () => (await client.get(`/admin/requests/${requestId}`, officer)).body.reviewFlags as string[] | undefined, 20_000, `${requestId} to be prepared`);
+      eventually(
+        async () => (await client.get(`/admin/requests/${requestId}`, officer)).body.reviewFlags as string[] | undefined,
+        20_000,
+        `${requestId} to be prepared`,
+      );
     expect(await flagsOf(latest)).toContain('repeated_requests');
     expect(await flagsOf(earlier[0]!)).not.toContain('repeated_requests');
     const detail = await client.get(`/admin/requests/${latest}`, officer);

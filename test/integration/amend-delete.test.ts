@@ -7,7 +7,8 @@ import { bystanders, snapshotStores } from '../fixtures/store-snapshot.ts';
 let stack: LocalStack;
 let client: LocalClient;
 const jane = { customerIds: [demoSubject.customerId], emails: [demoSubject.email] };
-const outcomeOf = (request: { storeOutcomes: { storeId: string }[] }, storeId: string) => request.storeOutcomes.find((outcome) => outcome.storeId === storeId) as Record<string, unknown>;
+const outcomeOf = (request: { storeOutcomes: { storeId: string }[] }, storeId: string) =>
+  request.storeOutcomes.find((outcome) => outcome.storeId === storeId) as Record<string, unknown>;
 
 beforeAll(async () => {
   // Retry pauses shrink a hundredfold, so a store that keeps failing gives up in well under a second.
@@ -30,24 +31,39 @@ async function runToEnd(body: Record<string, unknown>, options: { manual?: boole
 describe('amend, objection and delete across every kind of store', () => {
   it('corrects a field in every store that holds it, tells recipients, and confirms what changed where', async () => {
     const before = await snapshotStores(stack);
-    const requestId = await client.submitAndVerify({ type: 'amend', email: demoSubject.email, corrections: [{ field: 'phone', value: '+44 20 7946 0000' }, { field: 'jobTitle', value: 'Head of Product' }] });
+    const requestId = await client.submitAndVerify({
+      type: 'amend',
+      email: demoSubject.email,
+      corrections: [
+        { field: 'phone', value: '+44 20 7946 0000' },
+        { field: 'jobTitle', value: 'Head of Product' },
+      ],
+    });
     // The officer sees the change as a before/after diff before approving.
     const officer = await client.officerHeaders();
-    const pending = await eventually(async () => {
-      const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
-      return request.amendmentPreview ? request : undefined;
-    }, 10_000, 'the amendment preview');
+    const pending = await eventually(
+      async () => {
+        const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
+        return request.amendmentPreview ? request : undefined;
+      },
+      10_000,
+      'the amendment preview',
+    );
     expect(pending.status).toBe('pending_approval');
-    expect(pending.amendmentPreview).toEqual(expect.arrayContaining([
-      { storeId: 'accounts', field: 'phone', attribute: 'phone', before: ['+44 20 7946 0958'], after: '+44 20 7946 0000' },
-      { storeId: 'survey-answers', field: 'jobTitle', attribute: 'jobTitle', before: ['Product Manager'], after: 'Head of Product' },
-      { storeId: 'crm-partner', field: 'phone', attribute: 'phone', before: [], after: '+44 20 7946 0000' },
-    ]));
+    expect(pending.amendmentPreview).toEqual(
+      expect.arrayContaining([
+        { storeId: 'accounts', field: 'phone', attribute: 'phone', before: ['+44 20 7946 0958'], after: '+44 20 7946 0000' },
+        { storeId: 'survey-answers', field: 'jobTitle', attribute: 'jobTitle', before: ['Product Manager'], after: 'Head of Product' },
+        { storeId: 'crm-partner', field: 'phone', attribute: 'phone', before: [], after: '+44 20 7946 0000' },
+      ]),
+    );
     // Invoices hold the phone as issued and the catalog says so: flagged before approval, not hidden.
     expect(pending.reviewFlags).toEqual(['not_correctable_everywhere']);
     expect(pending.uncorrectedFields).toEqual([{ storeId: 'billing-records', field: 'phone', reason: expect.stringMatching(/^invoices already issued/) }]);
     const preview = (await client.get(`/admin/requests/${requestId}/preview`, officer)).body;
-    expect(preview.stores).toContainEqual(expect.objectContaining({ storeId: 'billing-records', basis: 'not_run', unchanged: [{ field: 'phone', reason: expect.stringMatching(/^invoices/) }] }));
+    expect(preview.stores).toContainEqual(
+      expect.objectContaining({ storeId: 'billing-records', basis: 'not_run', unchanged: [{ field: 'phone', reason: expect.stringMatching(/^invoices/) }] }),
+    );
     expect((await client.approve(requestId)).status).toBe(200);
     await client.completeManualTask(requestId, 'paper-archive');
     const request = await client.waitForStatus(requestId, 'completed');
@@ -59,33 +75,52 @@ describe('amend, objection and delete across every kind of store', () => {
     expect(outcomeOf(request, 'crm-partner')).toMatchObject({ status: 'succeeded', updated: 1 });
 
     const after = await snapshotStores(stack);
-    expect(after.accounts!.find((item) => item.customerId === 'C-1001')).toMatchObject({ phone: '+44 20 7946 0000', jobTitle: 'Head of Product', name: 'Jane Doe' });
+    expect(after.accounts!.find((item) => item.customerId === 'C-1001')).toMatchObject({
+      phone: '+44 20 7946 0000',
+      jobTitle: 'Head of Product',
+      name: 'Jane Doe',
+    });
     expect(after['support-tickets']!.find((item) => item.ticketId === 'T-5001')).toMatchObject({ contactPhone: '+44 20 7946 0000' });
     expect(after['support-tickets']!.find((item) => item.ticketId === 'T-5002')).not.toHaveProperty('contactPhone');
-    expect(stack.partner.contacts().find((contact) => contact.customer_id === 'C-1001')).toMatchObject({ phone: '+44 20 7946 0000', job_title: 'Head of Product' });
+    expect(stack.partner.contacts().find((contact) => contact.customer_id === 'C-1001')).toMatchObject({
+      phone: '+44 20 7946 0000',
+      job_title: 'Head of Product',
+    });
     expect(bystanders(after, jane)).toEqual(bystanders(before, jane));
 
     const confirmation = await client.waitForMail(demoSubject.email, /We corrected your personal data/);
     expect(confirmation.mail.body.text).toMatch(/Customer accounts: 1 record updated/);
     expect(confirmation.mail.body.text).not.toMatch(/every system that holds it/);
     expect(confirmation.mail.body.text).toMatch(/Billing records: your phone number stays as it was here, because invoices already issued/);
-    expect(after['billing-records']!.filter((item) => item.customerId === 'C-1001').map((item) => item.phone)).toEqual(['+44 20 7946 0958', '+44 20 7946 0958']);
+    expect(after['billing-records']!.filter((item) => item.customerId === 'C-1001').map((item) => item.phone)).toEqual([
+      '+44 20 7946 0958',
+      '+44 20 7946 0958',
+    ]);
     const notice = await client.waitForMail('privacy@hosting.example.com', new RegExp(request.requestId));
     expect(notice.mail.body.text).toMatch(/phone: \+44 20 7946 0000/);
-    expect(request.recipientNotices).toEqual(expect.arrayContaining([expect.objectContaining({ storeId: 'accounts', channel: 'email' }), expect.objectContaining({ storeId: 'crm-partner', channel: 'webhook' })]));
+    expect(request.recipientNotices).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ storeId: 'accounts', channel: 'email' }),
+        expect.objectContaining({ storeId: 'crm-partner', channel: 'webhook' }),
+      ]),
+    );
   });
 
   it('stops marketing everywhere and tells the marketing recipients', async () => {
     const request = await runToEnd({ type: 'objection', email: demoSubject.email }, { manual: false });
     expect(request.storeIds.sort()).toEqual(['crm-partner', 'marketing-preferences']);
     const after = await snapshotStores(stack);
-    expect(after['marketing-preferences']!.find((item) => item.customerId === 'C-1001')).toMatchObject({ newsletter: false, productUpdates: false, partnerOffers: false });
+    expect(after['marketing-preferences']!.find((item) => item.customerId === 'C-1001')).toMatchObject({
+      newsletter: false,
+      productUpdates: false,
+      partnerOffers: false,
+    });
     expect(stack.partner.contacts().find((contact) => contact.customer_id === 'C-1001')?.marketing_consent).toBe(false);
     await client.waitForMail('dpo@mailer.example.com', new RegExp(`stop all marketing[\\s\\S]*${request.requestId}`));
     await client.waitForMail(demoSubject.email, /We stopped all marketing to you/);
   });
 
-  it('erases by each store\'s strategy, re-checks, keeps bystanders byte-identical and explains what was kept', async () => {
+  it("erases by each store's strategy, re-checks, keeps bystanders byte-identical and explains what was kept", async () => {
     const before = await snapshotStores(stack);
     const request = await runToEnd({ type: 'delete', email: demoSubject.email });
 
@@ -101,9 +136,21 @@ describe('amend, objection and delete across every kind of store', () => {
     expect(outcomeOf(request, 'paper-archive')).toMatchObject({ status: 'succeeded' });
 
     const after = await snapshotStores(stack);
-    const janeLeft = Object.fromEntries(Object.entries(after).map(([storeId, records]) => [storeId, records.filter((record) => JSON.stringify(record).includes('C-1001') || JSON.stringify(record).includes(demoSubject.email))]));
+    const janeLeft = Object.fromEntries(
+      Object.entries(after).map(([storeId, records]) => [
+        storeId,
+        records.filter((record) => JSON.stringify(record).includes('C-1001') || JSON.stringify(record).includes(demoSubject.email)),
+      ]),
+    );
     expect(janeLeft).toEqual({
-      accounts: [], 'marketing-preferences': [], 'support-tickets': [], 'survey-answers': [], 'usage-events': [], 'uploaded-files': [], 'profile-photos': [], 'crm-partner': [],
+      accounts: [],
+      'marketing-preferences': [],
+      'support-tickets': [],
+      'survey-answers': [],
+      'usage-events': [],
+      'uploaded-files': [],
+      'profile-photos': [],
+      'crm-partner': [],
       'billing-records': [expect.any(Object), expect.any(Object)],
     });
     for (const invoice of janeLeft['billing-records']!) {
@@ -142,8 +189,16 @@ describe('amend, objection and delete across every kind of store', () => {
     const exported: any = await (await fetch(links.body.json)).json();
     const found = Object.fromEntries(exported.stores.map((store: { storeId: string; recordCount: number }) => [store.storeId, store.recordCount]));
     expect(found).toEqual({
-      accounts: 0, 'marketing-preferences': 0, 'support-tickets': 0, 'survey-answers': 0, 'billing-records': 2,
-      'usage-events': 0, 'uploaded-files': 0, 'profile-photos': 0, 'crm-partner': 0, 'paper-archive': 0,
+      accounts: 0,
+      'marketing-preferences': 0,
+      'support-tickets': 0,
+      'survey-answers': 0,
+      'billing-records': 2,
+      'usage-events': 0,
+      'uploaded-files': 0,
+      'profile-photos': 0,
+      'crm-partner': 0,
+      'paper-archive': 0,
     });
   });
 
@@ -168,19 +223,31 @@ describe('amend, objection and delete across every kind of store', () => {
       expect(task.attempts, task.storeId).toBe(1);
     }
     const left = await snapshotStores(stack);
-    expect(Object.values(left).flat().filter((record) => JSON.stringify(record).includes(lukas.customerId) || JSON.stringify(record).includes(lukas.email))).toEqual([]);
+    expect(
+      Object.values(left)
+        .flat()
+        .filter((record) => JSON.stringify(record).includes(lukas.customerId) || JSON.stringify(record).includes(lukas.email)),
+    ).toEqual([]);
     await client.waitForMail(lukas.email, /We deleted your personal data/);
   });
 });
 
 describe('guards', () => {
   it('flags a change of the email address itself for the officer, and no policy approves it alone', async () => {
-    const requestId = await client.submitAndVerify({ type: 'amend', email: 'john.smith@example.org', corrections: [{ field: 'email', value: 'john.smith@example.net' }] });
+    const requestId = await client.submitAndVerify({
+      type: 'amend',
+      email: 'john.smith@example.org',
+      corrections: [{ field: 'email', value: 'john.smith@example.net' }],
+    });
     const officer = await client.officerHeaders();
-    const flagged = await eventually(async () => {
-      const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
-      return request.reviewFlags?.length ? request : undefined;
-    }, 10_000, 'the review flags');
+    const flagged = await eventually(
+      async () => {
+        const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
+        return request.reviewFlags?.length ? request : undefined;
+      },
+      10_000,
+      'the review flags',
+    );
     expect(flagged.reviewFlags).toEqual(['email_change']);
     expect(flagged.status).toBe('pending_approval');
   });

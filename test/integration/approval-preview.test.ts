@@ -20,14 +20,18 @@ describe('the preview before approving', () => {
   it('counts what an erasure will delete, anonymise and keep in each store, and changes nothing', async () => {
     const requestId = await client.submitAndVerify({ type: 'delete', email: demoSubject.email });
     const officer = await client.officerHeaders();
-    const preview = await eventually(async () => {
-      const answer = await client.get(`/admin/requests/${requestId}/preview`, officer);
-      return answer.status === 200 ? answer.body : undefined;
-    }, 15_000, 'the preview');
+    const preview = await eventually(
+      async () => {
+        const answer = await client.get(`/admin/requests/${requestId}/preview`, officer);
+        return answer.status === 200 ? answer.body : undefined;
+      },
+      15_000,
+      'the preview',
+    );
     const before = await snapshotStores(stack);
 
     const byStore = Object.fromEntries(preview.stores.map((store: { storeId: string }) => [store.storeId, store]));
-    expect(byStore['accounts']).toMatchObject({ basis: 'counted', delete: 1 });
+    expect(byStore.accounts).toMatchObject({ basis: 'counted', delete: 1 });
     expect(byStore['usage-events']).toMatchObject({ basis: 'counted', delete: 120 });
     expect(byStore['survey-answers']).toMatchObject({ anonymize: 2 });
     expect(byStore['billing-records']).toMatchObject({ retain: 2, retainBasis: expect.stringMatching(/legal obligation/i) });
@@ -42,7 +46,9 @@ describe('the preview before approving', () => {
     expect(await snapshotStores(stack)).toEqual(before);
     const detail = (await client.get(`/admin/requests/${requestId}`, officer)).body;
     expect(detail.status).toBe('pending_approval');
-    expect(detail.identities).toEqual(expect.arrayContaining([{ identity: 'customerId', values: ['C-1001'], source: { storeId: 'accounts', storeName: 'Customer accounts' } }]));
+    expect(detail.identities).toEqual(
+      expect.arrayContaining([{ identity: 'customerId', values: ['C-1001'], source: { storeId: 'accounts', storeName: 'Customer accounts' } }]),
+    );
   });
 
   it('is for officers only, and only while a request waits for a decision', async () => {

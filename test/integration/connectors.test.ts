@@ -57,7 +57,14 @@ async function itemsOf(table: string, partitionKey: string, value: string): Prom
   let startKey: Item | undefined;
   do {
     const page = await documents.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': partitionKey }, ExpressionAttributeValues: { ':pk': value }, ExclusiveStartKey: startKey, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':pk': value },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
     );
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
@@ -90,7 +97,8 @@ beforeAll(async () => {
     { step: 'initialize', name: 'countQueries' },
   );
   documents = DynamoDBDocumentClient.from(dynamoClient);
-  for (const id of ['accounts', 'support-tickets', 'survey-answers', 'billing-records', 'usage-events']) await ensureActiveTable(dynamoClient, storeTableDefinition(dynamoStore(id)));
+  for (const id of ['accounts', 'support-tickets', 'survey-answers', 'billing-records', 'usage-events'])
+    await ensureActiveTable(dynamoClient, storeTableDefinition(dynamoStore(id)));
 
   // S3: fauxqs, which has no versioning: the versioned path is covered by the unit tests.
   s3Server = await startFauxqs({ port: 0, logger: false });
@@ -174,7 +182,9 @@ describe('the DynamoDB connector on dynalite', () => {
     const anonymous = (await scan(store.table)).filter((item) => String(item.customerId).startsWith('anon-'));
     expect(anonymous).toHaveLength(30);
     expect(new Set(anonymous.map((item) => item.customerId)).size).toBe(1);
-    expect(anonymous.every((item) => !('comment' in item) && !('jobTitle' in item) && item.answeredBy === item.customerId && item.email === item.customerId)).toBe(true);
+    expect(
+      anonymous.every((item) => !('comment' in item) && !('jobTitle' in item) && item.answeredBy === item.customerId && item.email === item.customerId),
+    ).toBe(true);
     expect(anonymous.map((item) => item.score).sort()).toEqual(answers.map((answer) => answer.score).sort());
     expect(JSON.stringify(anonymous)).not.toMatch(/C-1001|jane@example\.com|Jane here|CTO/);
     expect(await itemsOf(store.table, 'customerId', 'C-1001')).toHaveLength(0);
@@ -228,7 +238,11 @@ describe('the DynamoDB connector on dynalite', () => {
     // Act
     const amended = await connector.amend(subject, [{ attribute: 'contactName', value: 'Jane Doe' }], []);
     const again = await connector.amend(subject, [{ attribute: 'contactName', value: 'Jane Doe' }], []);
-    const nobody = await connector.amend({ requestId: subject.requestId, keys: { email: ['nobody@example.com'], customerId: ['C-4040'] } }, [{ attribute: 'contactName', value: 'Nobody' }], []);
+    const nobody = await connector.amend(
+      { requestId: subject.requestId, keys: { email: ['nobody@example.com'], customerId: ['C-4040'] } },
+      [{ attribute: 'contactName', value: 'Nobody' }],
+      [],
+    );
     const keyChange = connector.amend(subject, [{ attribute: 'ticketId', value: 'T-100' }], []);
 
     // Assess
@@ -278,7 +292,9 @@ describe('the S3 connector on fauxqs', () => {
     const store = s3Store('uploaded-files');
     const files = Array.from({ length: 1_050 }, (_, index) => `uploads/C-1001/${index % 2 === 0 ? 'docs/' : ''}file-${index}.txt`);
     for (const batch of chunk(files, 50)) {
-      await Promise.all(batch.map((key) => s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: `content of ${key}`, ContentType: 'text/plain' }))));
+      await Promise.all(
+        batch.map((key) => s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: `content of ${key}`, ContentType: 'text/plain' }))),
+      );
     }
     const bystanders = ['uploads/C-10010/contract.pdf', 'uploads/C-2002/photo.png', 'uploads/C-1001.txt'];
     for (const key of bystanders) await s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: `bystander ${key}` }));
@@ -294,7 +310,13 @@ describe('the S3 connector on fauxqs', () => {
     // Assess
     expect(amended).toEqual({ matched: 1_050, updated: 0 });
     expect(records).toHaveLength(1_050);
-    expect(records).toContainEqual(expect.objectContaining({ file: 'docs/file-0.txt', contentType: 'text/plain', contentBase64: Buffer.from('content of uploads/C-1001/docs/file-0.txt').toString('base64') }));
+    expect(records).toContainEqual(
+      expect.objectContaining({
+        file: 'docs/file-0.txt',
+        contentType: 'text/plain',
+        contentBase64: Buffer.from('content of uploads/C-1001/docs/file-0.txt').toString('base64'),
+      }),
+    );
     expect(erased).toEqual({ matched: 1_050, deleted: 1_050, anonymized: 0, retained: 0 });
     expect(verified).toEqual({ remaining: 0 });
     expect(again).toEqual({ matched: 0, deleted: 0, anonymized: 0, retained: 0 });

@@ -70,7 +70,9 @@ describe('the synthesized bundles', () => {
     // esbuild folds the defined JSON into one JSON.parse(<string literal>): read that literal back.
     const bundledCatalog = (bundle: string): unknown => {
       // Whichever quotes need fewest escapes: '...', "..." or `...`.
-      const literal = [...bundle.matchAll(/JSON\.parse\((['"`])((?:\\.|(?!\1)[^\\])*)\1\)/g)].map((match) => match[0].slice('JSON.parse('.length, -1)).find((candidate) => candidate.includes('identityResolvers'));
+      const literal = [...bundle.matchAll(/JSON\.parse\((['"`])((?:\\.|(?!\1)[^\\])*)\1\)/g)]
+        .map((match) => match[0].slice('JSON.parse('.length, -1))
+        .find((candidate) => candidate.includes('identityResolvers'));
       return literal === undefined ? undefined : JSON.parse(new Function(`return ${literal}`)() as string);
     };
     for (const name of ['prepareApproval', 'runStoreAction', 'storeCallback', 'finishRequest', 'completeStoreTask'] as const) {
@@ -105,7 +107,12 @@ describe('the deployed-bundles mode enforces the template', () => {
           ? policies
           : policies.map((policy) => ({
               ...policy,
-              document: { ...policy.document, Statement: ([] as any[]).concat(policy.document.Statement).filter((statement) => ![].concat(statement.Action).includes('states:SendTaskSuccess' as never)) },
+              document: {
+                ...policy.document,
+                Statement: ([] as any[])
+                  .concat(policy.document.Statement)
+                  .filter((statement) => ![].concat(statement.Action).includes('states:SendTaskSuccess' as never)),
+              },
             })),
     });
     const client = new LocalClient(stack);
@@ -117,7 +124,11 @@ describe('the deployed-bundles mode enforces the template', () => {
 
     expect(verified.status).toBeGreaterThanOrEqual(500);
     expect(stack.deployed!.denials).toEqual([
-      expect.objectContaining({ functionName: 'verifyRequest', action: 'states:SendTaskSuccess', reason: expect.stringMatching(/no identity-based policy allows/) }),
+      expect.objectContaining({
+        functionName: 'verifyRequest',
+        action: 'states:SendTaskSuccess',
+        reason: expect.stringMatching(/no identity-based policy allows/),
+      }),
     ]);
   });
 
@@ -133,7 +144,11 @@ describe('the deployed-bundles mode enforces the template', () => {
     const submitted = await client.post('/requests', { type: 'access', email: demoSubject.email });
     expect(submitted.status).toBe(202);
 
-    const failed = await eventually(async () => stack!.stepFunctions.executions().find((execution) => execution.status === 'FAILED'), 15_000, 'the execution to fail');
+    const failed = await eventually(
+      async () => stack!.stepFunctions.executions().find((execution) => execution.status === 'FAILED'),
+      15_000,
+      'the execution to fail',
+    );
     expect(failed.error).toBe('SettingError');
     expect(failed.cause).toContain('Environment variable MAIL_FROM is not set');
   });
@@ -151,7 +166,12 @@ describe('the deployed-bundles mode enforces the template', () => {
               ? policies
               : policies.map((policy) => ({
                   ...policy,
-                  document: { ...policy.document, Statement: ([] as any[]).concat(policy.document.Statement).filter((statement) => !JSON.stringify(statement.Resource).endsWith(':identity/*"')) },
+                  document: {
+                    ...policy.document,
+                    Statement: ([] as any[])
+                      .concat(policy.document.Statement)
+                      .filter((statement) => !JSON.stringify(statement.Resource).endsWith(':identity/*"')),
+                  },
                 })),
         },
       },

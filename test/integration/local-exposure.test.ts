@@ -27,7 +27,7 @@ describe('what the local stack exposes to the network', () => {
     expect(listeners.length).toBeGreaterThanOrEqual(7);
   });
 
-  it.runIf(nonLoopbackAddress() !== undefined)('refuses connections to every port from the machine\'s network address', async () => {
+  it.runIf(nonLoopbackAddress() !== undefined)("refuses connections to every port from the machine's network address", async () => {
     const address = nonLoopbackAddress()!;
     const ports = new Set([stack.apiUrl, stack.mailUrl, stack.s3Url, stack.dynamoDbUrl, stack.stepFunctionsUrl, stack.partner.url].map(portOf));
     if (canListSockets) for (const listener of listeningSockets()) ports.add(listener.port);
@@ -51,7 +51,7 @@ describe('what the local stack exposes to the network', () => {
     s3.destroy();
   });
 
-  it('honours an export\'s download link only as the download function signed it', async () => {
+  it("honours an export's download link only as the download function signed it", async () => {
     const client = new LocalClient(stack);
     const requestId = await client.submitAndVerify({ type: 'access', email: demoSubject.email });
     expect((await client.approve(requestId)).status).toBe(200);
@@ -69,7 +69,12 @@ describe('what the local stack exposes to the network', () => {
     otherObject.pathname = report.pathname;
     const withoutSignature = new URL(json);
     withoutSignature.searchParams.delete('X-Amz-Signature');
-    for (const [what, url] of [['unsigned', unsigned], ['a longer lifetime', longer], ['another object', otherObject], ['no signature', withoutSignature]] as const) {
+    for (const [what, url] of [
+      ['unsigned', unsigned],
+      ['a longer lifetime', longer],
+      ['another object', otherObject],
+      ['no signature', withoutSignature],
+    ] as const) {
       const response = await fetch(url);
       expect(response.status, what).toBe(403);
       expect(await response.text(), what).toMatch(/<Code>AccessDenied<\/Code>/);

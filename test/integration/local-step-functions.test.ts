@@ -513,7 +513,11 @@ describe('LocalStepFunctions executions API', () => {
     const { taskToken } = (await called).payload;
     await client.send(new StopExecutionCommand({ executionArn, error: 'Cancelled', cause: 'requester withdrew' }));
 
-    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: 'ABORTED', error: 'Cancelled', cause: 'requester withdrew' });
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({
+      status: 'ABORTED',
+      error: 'Cancelled',
+      cause: 'requester withdrew',
+    });
     await expect(client.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
     const { executions } = await client.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'ABORTED' }));
     expect(executions!.map((execution) => execution.executionArn)).toEqual([executionArn]);
@@ -575,7 +579,9 @@ describe('LocalStepFunctions executions API', () => {
   it('answers AWS errors for unknown state machines, executions and operations', async () => {
     const { client, url } = await emulate(callbackMachine(), recorder().invoke);
 
-    await expect(client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}-other`, input: '{}' }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}-other`, input: '{}' }))).rejects.toBeInstanceOf(
+      StateMachineDoesNotExist,
+    );
     await expect(client.send(new DescribeExecutionCommand({ executionArn: `${stateMachineArn}:nope` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
     const response = await fetch(url, {
       method: 'POST',
@@ -594,13 +600,22 @@ describe('resolveDefinitionString', () => {
     const synthesized = {
       'Fn::Join': [
         '',
-        ['{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"', { 'Fn::GetAtt': ['VerifyFn1A2B3C', 'Arn'] }, '","Parameters":{"Table":"', { Ref: 'Table9F8E7D' }, '"},"End":true}}}'],
+        [
+          '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"',
+          { 'Fn::GetAtt': ['VerifyFn1A2B3C', 'Arn'] },
+          '","Parameters":{"Table":"',
+          { Ref: 'Table9F8E7D' },
+          '"},"End":true}}}',
+        ],
       ],
     };
 
     const definition = resolveDefinitionString(synthesized, (logicalId, attribute) => (attribute ? `${logicalId}.${attribute}` : `ref:${logicalId}`));
 
-    expect(definition).toEqual({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'VerifyFn1A2B3C.Arn', Parameters: { Table: 'ref:Table9F8E7D' }, End: true } } });
+    expect(definition).toEqual({
+      StartAt: 'A',
+      States: { A: { Type: 'Task', Resource: 'VerifyFn1A2B3C.Arn', Parameters: { Table: 'ref:Table9F8E7D' }, End: true } },
+    });
   });
 
   it('resolves pseudo parameters such as AWS::Partition without asking the callback', () => {
@@ -626,8 +641,10 @@ describe('resolveDefinitionString', () => {
   });
 
   it('resolves Fn::Sub with pseudo parameters, logical ids, attributes and its own variables', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${} syntax, not a template literal
     const synthesized = { 'Fn::Sub': ['{"a":"${AWS::Region}/${Table}/${Fn.Arn}/${extra}/${!Literal}"}', { extra: { Ref: 'Other' } }] };
     const definition = resolveDefinitionString(synthesized, (logicalId, attribute) => (attribute ? `${logicalId}.${attribute}` : `ref:${logicalId}`));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub's escape ${!Literal} resolves to a literal ${Literal}
     expect(definition).toEqual({ a: 'us-east-1/ref:Table/Fn.Arn/ref:Other/${Literal}' });
   });
 });

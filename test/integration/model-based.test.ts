@@ -104,10 +104,16 @@ async function assertWorkflowInvariant(requestId: string, status: RequestStatus,
   if (restingStatuses.includes(status)) {
     await eventually(async () => (running().length === 0 ? true : undefined), 20_000, `${context}: the run of a ${status} request to end`);
   } else {
-    expect(running().map((execution) => execution.name), `${context}: a ${status} request has one running workflow`).toHaveLength(1);
+    expect(
+      running().map((execution) => execution.name),
+      `${context}: a ${status} request has one running workflow`,
+    ).toHaveLength(1);
   }
   const broken = executions().filter((execution) => !['RUNNING', 'SUCCEEDED'].includes(execution.status));
-  expect(broken.map((execution) => `${execution.name} ${execution.status} ${execution.error ?? ''}`), context).toEqual([]);
+  expect(
+    broken.map((execution) => `${execution.name} ${execution.status} ${execution.error ?? ''}`),
+    context,
+  ).toEqual([]);
 }
 
 /** One erasure request driven as its requester and an officer would, checked against the model at each step. */
@@ -129,7 +135,10 @@ class Driver {
     const officer = await client.officerHeaders();
     const submitted = await client.post('/requests', { type: 'delete', email: subject.email });
     const requestId: string = submitted.body.requestId;
-    const mail = await client.waitForMail(subject.email, new RegExp(`/verify#t=(${requestId}\\.[A-Za-z0-9_-]+)[\\s\\S]*/status#t=(${requestId}\\.[A-Za-z0-9_-]+)`));
+    const mail = await client.waitForMail(
+      subject.email,
+      new RegExp(`/verify#t=(${requestId}\\.[A-Za-z0-9_-]+)[\\s\\S]*/status#t=(${requestId}\\.[A-Za-z0-9_-]+)`),
+    );
     const driver = new Driver(requestId, subject, mail.match[1]!, mail.match[2]!, officer);
     await driver.settled('opened');
     return driver;
@@ -189,13 +198,18 @@ class Driver {
     }
     if (this.model.status === 'in_progress') {
       const { paper, crm } = this.model;
-      await eventually(async () => {
-        const tasks: { storeId: string; status: string; escalatedToManual?: unknown }[] = (await this.view()).storeTasks ?? [];
-        const task = (storeId: string) => tasks.find((candidate) => candidate.storeId === storeId);
-        const paperReady = paper !== 'waiting' || task('paper-archive')?.status === 'waiting';
-        const crmReady = crm === 'done' || (task('crm-partner')?.status === 'waiting' && Boolean(task('crm-partner')?.escalatedToManual) === (crm === 'escalated'));
-        return paperReady && crmReady ? true : undefined;
-      }, 20_000, `${context}: the stores to wait as the model says (${JSON.stringify(this.model)})`);
+      await eventually(
+        async () => {
+          const tasks: { storeId: string; status: string; escalatedToManual?: unknown }[] = (await this.view()).storeTasks ?? [];
+          const task = (storeId: string) => tasks.find((candidate) => candidate.storeId === storeId);
+          const paperReady = paper !== 'waiting' || task('paper-archive')?.status === 'waiting';
+          const crmReady =
+            crm === 'done' || (task('crm-partner')?.status === 'waiting' && Boolean(task('crm-partner')?.escalatedToManual) === (crm === 'escalated'));
+          return paperReady && crmReady ? true : undefined;
+        },
+        20_000,
+        `${context}: the stores to wait as the model says (${JSON.stringify(this.model)})`,
+      );
     }
     await assertWorkflowInvariant(this.requestId, this.model.status, context);
   }
@@ -272,7 +286,9 @@ describe('the workflow against a model of the request lifecycle', () => {
     await assertWorkflowInvariant(driver.requestId, 'partially_completed', 'after the refused approval');
 
     await driver.act('retry');
-    expect(stack.stepFunctions.executions().filter((execution) => execution.name === `${driver.requestId}-retry-1` && execution.status === 'RUNNING')).toHaveLength(1);
+    expect(
+      stack.stepFunctions.executions().filter((execution) => execution.name === `${driver.requestId}-retry-1` && execution.status === 'RUNNING'),
+    ).toHaveLength(1);
     await driver.act('completeManualTask');
     expect(driver.model.status).toBe('completed');
   }, 120_000);

@@ -33,7 +33,12 @@ function random(seed: number): () => number {
   };
 }
 
-async function startFaultProxy(target: string, isStoreCall: (request: IncomingMessage, body: string) => boolean, fail: (response: import('node:http').ServerResponse) => void, seed: number): Promise<FaultProxy> {
+async function startFaultProxy(
+  target: string,
+  isStoreCall: (request: IncomingMessage, body: string) => boolean,
+  fail: (response: import('node:http').ServerResponse) => void,
+  seed: number,
+): Promise<FaultProxy> {
   const next = random(seed);
   const targetUrl = new URL(target);
   const proxy: FaultProxy = { url: '', stats: { calls: 0, errors: 0, stalls: 0 }, enabled: true, stop: async () => undefined };
@@ -54,15 +59,22 @@ async function startFaultProxy(target: string, isStoreCall: (request: IncomingMe
         return;
       }
     }
-    const forwarded = httpRequest({ host: targetUrl.hostname, port: targetUrl.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const forwarded = httpRequest(
+      { host: targetUrl.hostname, port: targetUrl.port, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     forwarded.on('error', () => response.destroy());
     forwarded.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.stop = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  proxy.stop = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return Object.assign(proxy, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 }
 
@@ -79,19 +91,34 @@ beforeAll(async () => {
   subjects = await seedSubjects(stack, 'RF', 200);
   proxies = {
     // DynamoDB JSON protocol: the table is named in the body (TableName, or a key of RequestItems).
-    dynamodb: await startFaultProxy(stack.dynamoDbUrl, (_request, body) => demoTable.test(body), (response) => {
-      response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-      response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected fault' }));
-    }, 1),
+    dynamodb: await startFaultProxy(
+      stack.dynamoDbUrl,
+      (_request, body) => demoTable.test(body),
+      (response) => {
+        response.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected fault' }));
+      },
+      1,
+    ),
     // S3 path style: the bucket is the first path segment.
-    s3: await startFaultProxy(stack.s3Url, (request) => /^\/dsr-demo-/.test(request.url ?? ''), (response) => {
-      response.writeHead(500, { 'content-type': 'application/xml' });
-      response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected fault</Message></Error>');
-    }, 2),
-    webhook: await startFaultProxy(new URL(stack.partner.url).origin, () => true, (response) => {
-      response.writeHead(503, { 'content-type': 'application/json' });
-      response.end('{"error":"injected fault"}');
-    }, 3),
+    s3: await startFaultProxy(
+      stack.s3Url,
+      (request) => /^\/dsr-demo-/.test(request.url ?? ''),
+      (response) => {
+        response.writeHead(500, { 'content-type': 'application/xml' });
+        response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected fault</Message></Error>');
+      },
+      2,
+    ),
+    webhook: await startFaultProxy(
+      new URL(stack.partner.url).origin,
+      () => true,
+      (response) => {
+        response.writeHead(503, { 'content-type': 'application/json' });
+        response.end('{"error":"injected fault"}');
+      },
+      3,
+    ),
   };
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: proxies.dynamodb.url,
@@ -109,10 +136,14 @@ const settled = ['completed', 'partially_completed'];
 
 async function waitSettled(requestId: string): Promise<any> {
   const officer = await client.officerHeaders();
-  return eventually(async () => {
-    const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
-    return settled.includes(request.status) ? request : undefined;
-  }, 45_000, `${requestId} to settle`);
+  return eventually(
+    async () => {
+      const request = (await client.get(`/admin/requests/${requestId}`, officer)).body;
+      return settled.includes(request.status) ? request : undefined;
+    },
+    45_000,
+    `${requestId} to settle`,
+  );
 }
 
 describe('store faults on ~30% of calls', () => {
@@ -120,11 +151,18 @@ describe('store faults on ~30% of calls', () => {
     // 150 erasures and 50 access requests of seeded subjects, 12 at a time (about 8,000 store calls),
     // with faults on from the start: resolving the subject before approval meets them too.
     const erased = subjects.slice(0, 150);
-    const jobs = [...erased.map((subject) => ({ type: 'delete', email: subject.email })), ...subjects.slice(150).map((subject) => ({ type: 'access', email: subject.email }))];
+    const jobs = [
+      ...erased.map((subject) => ({ type: 'delete', email: subject.email })),
+      ...subjects.slice(150).map((subject) => ({ type: 'access', email: subject.email })),
+    ];
     const officerView = await client.officerHeaders();
     const ids = await inPool(jobs, 12, async (job) => {
       const requestId = await client.submitAndVerify(job);
-      await eventually(async () => ((await client.get(`/admin/requests/${requestId}`, officerView)).body.reviewFlags ? true : undefined), 20_000, `${requestId} to be prepared for approval`);
+      await eventually(
+        async () => ((await client.get(`/admin/requests/${requestId}`, officerView)).body.reviewFlags ? true : undefined),
+        20_000,
+        `${requestId} to be prepared for approval`,
+      );
       return requestId;
     });
     const first = await inPool(ids, 12, async (requestId) => {

@@ -25,17 +25,39 @@ const bucketOf = (storeId: string) => {
 export async function seedSubjects(stack: LocalStack, prefix: string, count: number): Promise<Subject[]> {
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl }));
   const s3 = new S3Client({ endpoint: stack.s3Url, forcePathStyle: true });
-  const subjects = Array.from({ length: count }, (_, index) => ({ customerId: `${prefix}-${index + 1}`, email: `${prefix.toLowerCase()}.${index + 1}@example.com` }));
+  const subjects = Array.from({ length: count }, (_, index) => ({
+    customerId: `${prefix}-${index + 1}`,
+    email: `${prefix.toLowerCase()}.${index + 1}@example.com`,
+  }));
   const items: Record<string, Record<string, unknown>[]> = {};
-  const add = (storeId: string, item: Record<string, unknown>) => (items[tableOf(storeId)] ??= []).push(item);
+  const add = (storeId: string, item: Record<string, unknown>) => {
+    items[tableOf(storeId)] ??= [];
+    items[tableOf(storeId)]!.push(item);
+  };
   for (const { customerId, email } of subjects) {
-    add('accounts', { customerId, email, name: `Test ${customerId}`, phone: '+44 20 7946 0001', address: '1 Test Street', company: 'Test Ltd', jobTitle: 'Tester' });
+    add('accounts', {
+      customerId,
+      email,
+      name: `Test ${customerId}`,
+      phone: '+44 20 7946 0001',
+      address: '1 Test Street',
+      company: 'Test Ltd',
+      jobTitle: 'Tester',
+    });
     add('marketing-preferences', { customerId, newsletter: true, productUpdates: true, partnerOffers: true });
-    add('support-tickets', { customerId, ticketId: 'T-1', subject: 'Help', contactName: `Test ${customerId}`, contactPhone: '+44 20 7946 0001', messages: ['Hello'] });
+    add('support-tickets', {
+      customerId,
+      ticketId: 'T-1',
+      subject: 'Help',
+      contactName: `Test ${customerId}`,
+      contactPhone: '+44 20 7946 0001',
+      messages: ['Hello'],
+    });
     add('support-tickets', { customerId, ticketId: 'T-2', subject: 'Again', messages: ['Hello again'] });
     add('survey-answers', { customerId, surveyId: 'S-1', score: 7, jobTitle: 'Tester', comment: `I am ${customerId}` });
     add('billing-records', { customerId, invoiceId: 'INV-1', email, amount: 10, currency: 'EUR', phone: '+44 20 7946 0001', marketingSegment: 'test' });
-    for (let event = 0; event < 30; event += 1) add('usage-events', { customerId, occurredAt: new Date(Date.UTC(2025, 0, 1, event)).toISOString(), feature: 'search' });
+    for (let event = 0; event < 30; event += 1)
+      add('usage-events', { customerId, occurredAt: new Date(Date.UTC(2025, 0, 1, event)).toISOString(), feature: 'search' });
   }
   for (const [table, list] of Object.entries(items)) {
     for (let index = 0; index < list.length; index += 25) {
@@ -44,7 +66,9 @@ export async function seedSubjects(stack: LocalStack, prefix: string, count: num
   }
   for (const { customerId } of subjects) {
     await s3.send(new PutObjectCommand({ Bucket: bucketOf('uploaded-files'), Key: `uploads/${customerId}/notes.txt`, Body: `notes of ${customerId}` }));
-    await s3.send(new PutObjectCommand({ Bucket: bucketOf('profile-photos'), Key: `photos/${customerId}/avatar.svg`, Body: '<svg xmlns="http://www.w3.org/2000/svg"/>' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucketOf('profile-photos'), Key: `photos/${customerId}/avatar.svg`, Body: '<svg xmlns="http://www.w3.org/2000/svg"/>' }),
+    );
   }
   return subjects;
 }

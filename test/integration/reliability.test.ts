@@ -55,11 +55,15 @@ describe('crash and restart of the local stack', () => {
     const officer = await client.officerHeaders();
     for (const requestId of [midAccess, midDelete]) {
       expect((await client.approve(requestId)).status).toBe(200);
-      await eventually(async () => {
-        const tasks: { storeId: string; status: string }[] = (await client.get(`/admin/requests/${requestId}`, officer)).body.storeTasks ?? [];
-        const done = tasks.filter((task) => task.storeId !== 'paper-archive').every((task) => task.status === 'succeeded');
-        return tasks.length > 1 && done && tasks.some((task) => task.storeId === 'paper-archive' && task.status === 'waiting') ? true : undefined;
-      }, 20_000, `${requestId} to wait on the paper archive only`);
+      await eventually(
+        async () => {
+          const tasks: { storeId: string; status: string }[] = (await client.get(`/admin/requests/${requestId}`, officer)).body.storeTasks ?? [];
+          const done = tasks.filter((task) => task.storeId !== 'paper-archive').every((task) => task.status === 'succeeded');
+          return tasks.length > 1 && done && tasks.some((task) => task.storeId === 'paper-archive' && task.status === 'waiting') ? true : undefined;
+        },
+        20_000,
+        `${requestId} to wait on the paper archive only`,
+      );
     }
     const before = Object.fromEntries(stack.stepFunctions.executions().map((execution) => [execution.name, execution.status]));
     expect(Object.values(before)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
@@ -76,7 +80,9 @@ describe('crash and restart of the local stack', () => {
     expect((await client.approve(waitingVerification)).status).toBe(200);
     expect((await client.approve(waitingApproval)).status).toBe(200);
     for (const requestId of [waitingVerification, waitingApproval, midAccess, midDelete]) await client.completeManualTask(requestId, 'paper-archive');
-    const finished = await Promise.all([waitingVerification, waitingApproval, midAccess, midDelete].map((requestId) => client.waitForStatus(requestId, 'completed')));
+    const finished = await Promise.all(
+      [waitingVerification, waitingApproval, midAccess, midDelete].map((requestId) => client.waitForStatus(requestId, 'completed')),
+    );
 
     // Nothing twice: one execution each, no second verification mail, no store run again, one outcome mail each.
     const executions = stack.stepFunctions.executions();

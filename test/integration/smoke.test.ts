@@ -147,7 +147,10 @@ describe('smoke checks against a broken deployment', () => {
       expect(verifyPage.detail).toContain('no Content-Security-Policy');
       expect(verifyPage.detail).toContain('expected Referrer-Policy: no-referrer (a token page), got none');
       expect(verifyPage.detail).toContain('expected X-Content-Type-Options: nosniff, got none');
-      expect(check(report, 'officer GET /admin/requests without a token')).toMatchObject({ passed: false, detail: expect.stringContaining('answered without a token') });
+      expect(check(report, 'officer GET /admin/requests without a token')).toMatchObject({
+        passed: false,
+        detail: expect.stringContaining('answered without a token'),
+      });
       // Independent: the checks behind the failures still ran and judged on their own.
       expect(check(report, 'unknown path').passed).toBe(true);
       expect(JSON.stringify(report)).not.toContain(requesterRecord);

@@ -20,7 +20,9 @@ beforeAll(async () => {
   // The reminder timer is off: the test runs the scheduled function itself, twice at once.
   stack = await startLocalStack({ ...isolatedStack, reminderIntervalMs: 0 });
   client = new LocalClient(stack);
-  documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
   sfn = new SFNClient({ endpoint: stack.stepFunctionsUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });
 
@@ -47,7 +49,8 @@ async function submitAndVerify(email: string, extra: Record<string, unknown> = {
   return submitted;
 }
 
-const item = async (requestId: string) => (await documents.send(new GetCommand({ TableName: stack.requestTableName, Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' } }))).Item!;
+const item = async (requestId: string) =>
+  (await documents.send(new GetCommand({ TableName: stack.requestTableName, Key: { pk: `REQUEST#${requestId}`, sk: 'REQUEST' } }))).Item!;
 
 /** Moves the due date the way an extension does: the attribute and the status index's sort key together. */
 async function setDueAt(requestId: string, dueAt: Date): Promise<void> {
@@ -65,12 +68,23 @@ describe('the requester status page', () => {
   it('shows where the request stands from the link in the verification mail, CCPA receipt confirmed', async () => {
     const email = 'john.smith@example.org';
     const { requestId, statusToken } = await submit(email, { jurisdiction: 'ccpa' });
-    const view = await eventually(async () => {
-      const answer = await client.post('/status', { token: statusToken });
-      return answer.body?.timeline?.some((entry: { action: string }) => entry.action === 'receipt_confirmed') ? answer : undefined;
-    }, 10_000, 'the receipt confirmation on the timeline');
+    const view = await eventually(
+      async () => {
+        const answer = await client.post('/status', { token: statusToken });
+        return answer.body?.timeline?.some((entry: { action: string }) => entry.action === 'receipt_confirmed') ? answer : undefined;
+      },
+      10_000,
+      'the receipt confirmation on the timeline',
+    );
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ requestId, type: 'access', status: 'pending_verification', jurisdiction: 'ccpa', canCancel: true, downloadAvailable: false });
+    expect(view.body).toMatchObject({
+      requestId,
+      type: 'access',
+      status: 'pending_verification',
+      jurisdiction: 'ccpa',
+      canCancel: true,
+      downloadAvailable: false,
+    });
     expect(new Date(view.body.dueAt).getTime() - new Date(view.body.receivedAt).getTime()).toBeGreaterThan(44 * 86_400_000);
     expect(view.body.timeline.map((entry: { action: string }) => entry.action)).toEqual(['submitted', 'verification_sent', 'receipt_confirmed']);
     expect(JSON.stringify(view.body)).not.toContain(email);
@@ -98,11 +112,15 @@ describe('cancelling', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
 
-    const execution = await eventually(async () => {
-      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }));
-      const found = executions.find((candidate) => candidate.name === requestId);
-      return found && found.status !== 'RUNNING' ? found : undefined;
-    }, 10_000, 'the execution to end');
+    const execution = await eventually(
+      async () => {
+        const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }));
+        const found = executions.find((candidate) => candidate.name === requestId);
+        return found && found.status !== 'RUNNING' ? found : undefined;
+      },
+      10_000,
+      'the execution to end',
+    );
     expect(execution.status).toBe('SUCCEEDED');
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn! }));
     expect(history.events?.some((event) => event.stateEnteredEventDetails?.name === 'Cancelled')).toBe(true);
@@ -124,10 +142,14 @@ describe('cancelling', () => {
     const { requestId, statusToken, verifyToken } = await submit(email);
     expect((await client.post('/cancel', { token: statusToken })).status).toBe(200);
     expect((await client.post('/verify', { token: verifyToken })).status).toBe(400);
-    await eventually(async () => {
-      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }));
-      return executions.find((candidate) => candidate.name === requestId && candidate.status === 'SUCCEEDED');
-    }, 10_000, 'the execution to end as cancelled');
+    await eventually(
+      async () => {
+        const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn }));
+        return executions.find((candidate) => candidate.name === requestId && candidate.status === 'SUCCEEDED');
+      },
+      10_000,
+      'the execution to end as cancelled',
+    );
   });
 });
 
@@ -183,7 +205,10 @@ describe('officer reminders', () => {
     await handler();
     const claimed = runs.flatMap((run) => Object.entries(run.sent).flatMap(([kind, ids]) => ids!.map((id) => `${kind}:${id}`)));
     for (const expected of [`due_soon:${soon.requestId}`, `due_tomorrow:${tomorrow.requestId}`, `overdue:${late.requestId}`]) {
-      expect(claimed.filter((entry) => entry === expected), expected).toHaveLength(1);
+      expect(
+        claimed.filter((entry) => entry === expected),
+        expected,
+      ).toHaveLength(1);
     }
 
     const officerMails = (await client.mails()).filter((mail) => mail.destination.to.includes(officerEmail));
@@ -194,7 +219,11 @@ describe('officer reminders', () => {
     expect(mentioning(late.requestId)[0]!.body.text).toMatch(new RegExp(`${late.requestId}: objection, pending approval, GDPR, due \\d{4}-\\d{2}-\\d{2}`));
     for (const mail of officerMails) expect(mail.body.text).not.toMatch(/@example\.(com|org|net)/);
 
-    for (const [{ requestId }, kind] of [[soon, 'due_soon'], [tomorrow, 'due_tomorrow'], [late, 'overdue']] as const) {
+    for (const [{ requestId }, kind] of [
+      [soon, 'due_soon'],
+      [tomorrow, 'due_tomorrow'],
+      [late, 'overdue'],
+    ] as const) {
       const stored = await item(requestId);
       expect(stored.remindersSent).toEqual([`${kind}@${stored.dueAt}`]);
       expect(stored.events.filter((event: { action: string }) => event.action === 'reminder_sent')).toHaveLength(1);
@@ -204,47 +233,62 @@ describe('officer reminders', () => {
 
 describe('record retention', () => {
   // Three years pass by calling the purge with a moved clock in this process; a bundle in its worker has no such seam.
-  it.skipIf(localMode === 'deployed')('deletes a closed request with its store tasks and history pointer once three years have passed, and nothing else', async () => {
-    const { purgeClosedRequests } = await import('../../lambdas/use-cases/purge-closed-requests.ts');
-    const { requests, storeTasks } = await import('../../lambdas/composition/dependencies.ts');
-    const email = 'retention.subject@example.org';
-    const officer = await client.officerHeaders();
-    const prepared = (requestId: string) =>
-      eventually(async () => ((await client.get(`/admin/requests/${requestId}`, officer)).body.reviewFlags ? true : undefined), 20_000, `${requestId} to be prepared`);
+  it.skipIf(localMode === 'deployed')(
+    'deletes a closed request with its store tasks and history pointer once three years have passed, and nothing else',
+    async () => {
+      const { purgeClosedRequests } = await import('../../lambdas/use-cases/purge-closed-requests.ts');
+      const { requests, storeTasks } = await import('../../lambdas/composition/dependencies.ts');
+      const email = 'retention.subject@example.org';
+      const officer = await client.officerHeaders();
+      const prepared = (requestId: string) =>
+        eventually(
+          async () => ((await client.get(`/admin/requests/${requestId}`, officer)).body.reviewFlags ? true : undefined),
+          20_000,
+          `${requestId} to be prepared`,
+        );
 
-    // Completed (with a store task per store), rejected, cancelled, and one left open.
-    const completed = await submitAndVerify(email);
-    await prepared(completed.requestId);
-    expect((await client.approve(completed.requestId)).status).toBe(200);
-    await client.completeManualTask(completed.requestId, 'paper-archive');
-    await client.waitForStatus(completed.requestId, 'completed');
-    const rejected = await submitAndVerify(email, { type: 'delete' });
-    await prepared(rejected.requestId);
-    expect((await client.post(`/admin/requests/${rejected.requestId}/reject`, { reason: 'We hold nothing for this address.' }, officer)).status).toBe(200);
-    const cancelled = await submit(email, { type: 'objection' });
-    expect((await client.post('/cancel', { token: cancelled.statusToken })).status).toBe(200);
-    const open = await submitAndVerify(email, { type: 'amend', corrections: [{ field: 'phone', value: '+44 20 7946 0002' }] });
-    await client.waitForStatus(cancelled.requestId, 'cancelled');
-    const closed = [completed, rejected, cancelled].map((request) => request.requestId);
-    const itemsUnder = async (requestId: string) =>
-      (await documents.send(new QueryCommand({ TableName: stack.requestTableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}` } }))).Items ?? [];
-    expect((await itemsUnder(completed.requestId)).length).toBeGreaterThan(10); // the request and its store tasks
+      // Completed (with a store task per store), rejected, cancelled, and one left open.
+      const completed = await submitAndVerify(email);
+      await prepared(completed.requestId);
+      expect((await client.approve(completed.requestId)).status).toBe(200);
+      await client.completeManualTask(completed.requestId, 'paper-archive');
+      await client.waitForStatus(completed.requestId, 'completed');
+      const rejected = await submitAndVerify(email, { type: 'delete' });
+      await prepared(rejected.requestId);
+      expect((await client.post(`/admin/requests/${rejected.requestId}/reject`, { reason: 'We hold nothing for this address.' }, officer)).status).toBe(200);
+      const cancelled = await submit(email, { type: 'objection' });
+      expect((await client.post('/cancel', { token: cancelled.statusToken })).status).toBe(200);
+      const open = await submitAndVerify(email, { type: 'amend', corrections: [{ field: 'phone', value: '+44 20 7946 0002' }] });
+      await client.waitForStatus(cancelled.requestId, 'cancelled');
+      const closed = [completed, rejected, cancelled].map((request) => request.requestId);
+      const itemsUnder = async (requestId: string) =>
+        (
+          await documents.send(
+            new QueryCommand({
+              TableName: stack.requestTableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}` },
+            }),
+          )
+        ).Items ?? [];
+      expect((await itemsUnder(completed.requestId)).length).toBeGreaterThan(10); // the request and its store tasks
 
-    const at = (days: number) => () => new Date(Date.now() + days * 86_400_000);
-    expect(await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(365) }, 1095)).toMatchObject({ purged: 0 });
-    expect((await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer)).body.requests).toHaveLength(4);
+      const at = (days: number) => () => new Date(Date.now() + days * 86_400_000);
+      expect(await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(365) }, 1095)).toMatchObject({ purged: 0 });
+      expect((await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer)).body.requests).toHaveLength(4);
 
-    const run = await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(1095 + 40) }, 1095);
-    expect(run.purged).toBeGreaterThanOrEqual(3); // other test files' closed requests in this stack go too
-    for (const requestId of closed) {
-      expect((await client.get(`/admin/requests/${requestId}`, officer)).status).toBe(404);
-      expect(await itemsUnder(requestId)).toEqual([]);
-    }
-    const history = await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer);
-    expect(history.body.requests.map((request: { requestId: string }) => request.requestId)).toEqual([open.requestId]);
-    expect((await client.get(`/admin/requests/${open.requestId}`, officer)).body.status).toBe('pending_approval');
-    expect(await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(1095 + 40) }, 1095)).toMatchObject({ purged: 0 });
-  });
+      const run = await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(1095 + 40) }, 1095);
+      expect(run.purged).toBeGreaterThanOrEqual(3); // other test files' closed requests in this stack go too
+      for (const requestId of closed) {
+        expect((await client.get(`/admin/requests/${requestId}`, officer)).status).toBe(404);
+        expect(await itemsUnder(requestId)).toEqual([]);
+      }
+      const history = await client.get(`/admin/requests?email=${encodeURIComponent(email)}`, officer);
+      expect(history.body.requests.map((request: { requestId: string }) => request.requestId)).toEqual([open.requestId]);
+      expect((await client.get(`/admin/requests/${open.requestId}`, officer)).body.status).toBe('pending_approval');
+      expect(await purgeClosedRequests({ requests: requests(), storeTasks: storeTasks(), now: at(1095 + 40) }, 1095)).toMatchObject({ purged: 0 });
+    },
+  );
 });
 
 describe('intake links', () => {
@@ -256,11 +300,15 @@ describe('intake links', () => {
     expect(await client.post('/intake', { token })).toEqual({ status: 200, body: { email: 'jane.doe@example.com' } });
     expect((await client.post('/intake', { token: `${token.slice(0, -2)}xx` })).status).toBe(400);
 
-    const printed = execFileSync(resolve(repositoryRoot, 'node_modules/.bin/tsx'), ['bin/intake-link.ts', 'lukas.muller@example.com', '--base', stack.apiUrl, '--days', '2'], {
-      cwd: repositoryRoot,
-      env: { ...process.env, INTAKE_LINK_SECRET: key },
-      encoding: 'utf8',
-    }).trim();
+    const printed = execFileSync(
+      resolve(repositoryRoot, 'node_modules/.bin/tsx'),
+      ['bin/intake-link.ts', 'lukas.muller@example.com', '--base', stack.apiUrl, '--days', '2'],
+      {
+        cwd: repositoryRoot,
+        env: { ...process.env, INTAKE_LINK_SECRET: key },
+        encoding: 'utf8',
+      },
+    ).trim();
     expect(printed.startsWith(`${stack.apiUrl}/#intake=`)).toBe(true);
     expect(await client.post('/intake', { token: printed.split('#intake=')[1] })).toEqual({ status: 200, body: { email: 'lukas.muller@example.com' } });
   });

@@ -35,7 +35,12 @@ function exportIn(language: RequesterLanguage) {
   return buildAccessExport({
     request: { requestId, receivedAt: at, email: 'jane.doe@example.com', jurisdiction: 'gdpr' },
     stores: storesNamed('accounts', 'support-tickets', 'paper-archive', 'crm-partner'),
-    outcomes: [outcome('accounts', { recordCount: 2 }), outcome('support-tickets', { recordCount: 0 }), outcome('paper-archive'), { storeId: 'crm-partner', status: 'failed', error: 'timeout', finishedAt: at }],
+    outcomes: [
+      outcome('accounts', { recordCount: 2 }),
+      outcome('support-tickets', { recordCount: 0 }),
+      outcome('paper-archive'),
+      { storeId: 'crm-partner', status: 'failed', error: 'timeout', finishedAt: at },
+    ],
     recordsByStore: new Map([['accounts', accountRecords]]),
     generatedAt: new Date('2026-11-24T08:00:00.000Z'),
     rights: requesterTexts(language).report.rights,
@@ -45,7 +50,8 @@ function exportIn(language: RequesterLanguage) {
 
 const summaryOf = (html: string) => html.slice(html.indexOf('<section id="summary"'), html.indexOf('</section>', html.indexOf('<section id="summary"')));
 const rowOf = (summary: string, storeName: string) => summary.split('<tr>').find((row) => row.includes(`>${escapeHtml(storeName)}</a>`)) ?? '';
-const sectionOf = (html: string, storeId: string) => html.slice(html.indexOf(`<section id="store-${storeId}"`), html.indexOf('</section>', html.indexOf(`<section id="store-${storeId}"`)));
+const sectionOf = (html: string, storeId: string) =>
+  html.slice(html.indexOf(`<section id="store-${storeId}"`), html.indexOf('</section>', html.indexOf(`<section id="store-${storeId}"`)));
 
 describe('the summary at the top of the access report', () => {
   it('lists every store, with what happened there and its record count, before the first store section, each linking to its section', () => {
@@ -72,7 +78,7 @@ describe('the summary at the top of the access report', () => {
     }
   });
 
-  it('says what happened in the reader\'s language', () => {
+  it("says what happened in the reader's language", () => {
     const summary = summaryOf(renderAccessReport(exportIn('fr'), organisation));
     expect(summary).toContain('<h2>Résumé</h2>');
     expect(summary).toContain('Aucune donnée vous concernant');
@@ -139,7 +145,9 @@ describe('the records in the access report', () => {
       request: { requestId, receivedAt: at, email: 'jane.doe@example.com', jurisdiction: 'gdpr' },
       stores: storesNamed('accounts'),
       outcomes: [outcome('accounts', { recordCount: 1 })],
-      recordsByStore: new Map([['accounts', [{ '<img src=x onerror=alert(1)>': 'x', nested: { '<b>k</b>': '<script>alert(2)</script>' }, notes: '<script>alert(1)</script>' }]]]),
+      recordsByStore: new Map([
+        ['accounts', [{ '<img src=x onerror=alert(1)>': 'x', nested: { '<b>k</b>': '<script>alert(2)</script>' }, notes: '<script>alert(1)</script>' }]],
+      ]),
       generatedAt: new Date(at),
       rights: [],
       language: 'en',
@@ -168,8 +176,18 @@ describe('the file names the access report mentions', () => {
     vi.stubEnv('PRIVACY_CONTACT', 'dpo@acme.example');
     vi.stubEnv('PRIVACY_NOTICE_URL', 'https://acme.example/privacy');
     const request = {
-      requestId, type: 'access', status: 'in_progress', email: 'jane@example.com', emailCanonical: 'jane@example.com', jurisdiction: 'gdpr', locale: 'en',
-      receivedAt: at, dueAt: '2026-12-23T23:59:59.999Z', updatedAt: at, storeIds: ['accounts'], events: [],
+      requestId,
+      type: 'access',
+      status: 'in_progress',
+      email: 'jane@example.com',
+      emailCanonical: 'jane@example.com',
+      jurisdiction: 'gdpr',
+      locale: 'en',
+      receivedAt: at,
+      dueAt: '2026-12-23T23:59:59.999Z',
+      updatedAt: at,
+      storeIds: ['accounts'],
+      events: [],
     } as unknown as StoredRequest;
     const written: { key: string; body: string; options?: { downloadName?: string } }[] = [];
     const objects = {

@@ -16,11 +16,23 @@ describe('JSON API answers', () => {
     answers.push(await withBody(event('{"type":"access"}'), {} as never));
     answers.push(await withBody(event('{not json'), {} as never));
     answers.push(await withBody(event('x'.repeat(20_000)), {} as never));
-    answers.push(await httpHandler(async () => { throw new ValidationError('email: required', [{ path: 'email', message: 'required' }]); })(event(), {} as never));
-    answers.push(await httpHandler(async () => { throw new HttpError(401, 'Sign in'); })(event(), {} as never));
+    answers.push(
+      await httpHandler(async () => {
+        throw new ValidationError('email: required', [{ path: 'email', message: 'required' }]);
+      })(event(), {} as never),
+    );
+    answers.push(
+      await httpHandler(async () => {
+        throw new HttpError(401, 'Sign in');
+      })(event(), {} as never),
+    );
     // The unexpected error is logged as it should be; not into the test output.
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    answers.push(await httpHandler(async () => { throw new Error('boom'); })(event(), {} as never));
+    answers.push(
+      await httpHandler(async () => {
+        throw new Error('boom');
+      })(event(), {} as never),
+    );
     vi.restoreAllMocks();
     expect(answers.map((answer) => answer.statusCode)).toEqual([200, 202, 400, 413, 400, 401, 500]);
     for (const answer of answers) expect(answer.headers?.['strict-transport-security'], String(answer.statusCode)).toBe(hsts);

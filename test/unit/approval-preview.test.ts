@@ -10,7 +10,7 @@ import type { DynamoDbStore, StoreDefinition } from '../../lambdas/domain/store-
 const storeOf = (id: string): StoreDefinition => storeCatalog.stores.find((store) => store.id === id)!;
 
 describe('the approval preview of one store', () => {
-  it('classifies an erasure by the store\'s strategy, naming the law for what is kept', () => {
+  it("classifies an erasure by the store's strategy, naming the law for what is kept", () => {
     expect(previewStore(storeOf('accounts'), 'delete', 4, [])).toMatchObject({ basis: 'counted', delete: 4, anonymize: 0, retain: 0 });
     expect(previewStore(storeOf('survey-answers'), 'delete', 2, [])).toMatchObject({ delete: 0, anonymize: 2, retain: 0 });
     const kept = previewStore(storeOf('billing-records'), 'delete', 3, []);
@@ -19,13 +19,21 @@ describe('the approval preview of one store', () => {
   });
 
   it('says a processor answers at run time and a person searches, without counting either', () => {
-    expect(previewStore(storeOf('crm-partner'), 'delete', undefined, [])).toEqual({ storeId: 'crm-partner', storeName: storeOf('crm-partner').name, kind: 'webhook', basis: 'at_run_time' });
+    expect(previewStore(storeOf('crm-partner'), 'delete', undefined, [])).toEqual({
+      storeId: 'crm-partner',
+      storeName: storeOf('crm-partner').name,
+      kind: 'webhook',
+      basis: 'at_run_time',
+    });
     expect(previewStore(storeOf('paper-archive'), 'access', undefined, [])).toMatchObject({ basis: 'by_hand' });
   });
 
-  it('shows the records an access collects, an amendment\'s diff and an objection\'s switches', () => {
+  it("shows the records an access collects, an amendment's diff and an objection's switches", () => {
     expect(previewStore(storeOf('usage-events'), 'access', 120, [])).toMatchObject({ collect: 120 });
-    const diff = [{ storeId: 'accounts', field: 'phone' as const, attribute: 'phone', before: ['+44 1'], after: '+44 2' }, { storeId: 'survey-answers', field: 'jobTitle' as const, attribute: 'jobTitle', before: [], after: 'x' }];
+    const diff = [
+      { storeId: 'accounts', field: 'phone' as const, attribute: 'phone', before: ['+44 1'], after: '+44 2' },
+      { storeId: 'survey-answers', field: 'jobTitle' as const, attribute: 'jobTitle', before: [], after: 'x' },
+    ];
     expect(previewStore(storeOf('accounts'), 'amend', 1, diff).changes).toEqual([diff[0]]);
     const marketing = storeCatalog.stores.find((store) => store.marketingOptOut)!;
     expect(previewStore(marketing, 'objection', 1, []).optOut).toEqual(marketing.marketingOptOut);
@@ -45,7 +53,12 @@ describe('the approval preview of one store', () => {
   });
 
   it('totals an erasure for the confirmation, counting the stores it could not count', () => {
-    const previews = [previewStore(storeOf('accounts'), 'delete', 1, []), previewStore(storeOf('usage-events'), 'delete', 120, []), previewStore(storeOf('billing-records'), 'delete', 2, []), previewStore(storeOf('crm-partner'), 'delete', undefined, [])];
+    const previews = [
+      previewStore(storeOf('accounts'), 'delete', 1, []),
+      previewStore(storeOf('usage-events'), 'delete', 120, []),
+      previewStore(storeOf('billing-records'), 'delete', 2, []),
+      previewStore(storeOf('crm-partner'), 'delete', undefined, []),
+    ];
     expect(erasureTotals(previews)).toEqual({ delete: 121, anonymize: 0, retain: 2, uncounted: 1 });
   });
 });
@@ -55,10 +68,17 @@ describe('counting in a DynamoDB store', () => {
   const dynamo = mockClient(documents);
   beforeEach(() => dynamo.reset());
 
-  it('reads the subject\'s items and writes nothing', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [{ customerId: 'C-1001', occurredAt: 'a' }, { customerId: 'C-1001', occurredAt: 'b' }] });
+  it("reads the subject's items and writes nothing", async () => {
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        { customerId: 'C-1001', occurredAt: 'a' },
+        { customerId: 'C-1001', occurredAt: 'b' },
+      ],
+    });
     const connector = new DynamoDbConnector(documents, storeOf('usage-events') as DynamoDbStore, 'usage-table');
     expect(await connector.count({ requestId: 'req_x', keys: { email: ['jane@example.com'], customerId: ['C-1001'] } })).toBe(2);
-    expect([dynamo.commandCalls(BatchWriteCommand), dynamo.commandCalls(PutCommand), dynamo.commandCalls(UpdateCommand), dynamo.commandCalls(DeleteCommand)].flat()).toEqual([]);
+    expect(
+      [dynamo.commandCalls(BatchWriteCommand), dynamo.commandCalls(PutCommand), dynamo.commandCalls(UpdateCommand), dynamo.commandCalls(DeleteCommand)].flat(),
+    ).toEqual([]);
   });
 });

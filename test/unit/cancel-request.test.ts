@@ -10,7 +10,10 @@ import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 import { requestId, statusToken, storedRequest } from './stored-request.ts';
 
 // Rate limits have their own tests (test/integration/abuse.test.ts); here they would share the mocked client.
-vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({ ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()), enforceIpLimit: async () => undefined }));
+vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({
+  ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()),
+  enforceIpLimit: async () => undefined,
+}));
 
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';
@@ -40,7 +43,10 @@ beforeEach(() => {
 describe('POST /cancel', () => {
   it('cancels on the status it saw, ends the parked approval task and mails the requester', async () => {
     dynamo.on(GetCommand).resolves({ Item: storedRequest() });
-    dynamo.on(UpdateCommand).resolvesOnce({ Attributes: storedRequest({ status: 'cancelled' }) }).resolves({ Attributes: storedRequest({ status: 'cancelled' }) });
+    dynamo
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: storedRequest({ status: 'cancelled' }) })
+      .resolves({ Attributes: storedRequest({ status: 'cancelled' }) });
     sfn.on(SendTaskFailureCommand).resolves({});
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
     const answer = await call({ token: statusToken.token });
@@ -75,7 +81,10 @@ describe('POST /cancel', () => {
   });
 
   it('looks again when the workflow moved on between reading and writing', async () => {
-    dynamo.on(GetCommand).resolvesOnce({ Item: storedRequest({ status: 'pending_verification' }) }).resolves({ Item: storedRequest({ status: 'in_progress' }) });
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: storedRequest({ status: 'pending_verification' }) })
+      .resolves({ Item: storedRequest({ status: 'in_progress' }) });
     dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     const answer = await call({ token: statusToken.token });
     expect(answer.status).toBe(409);

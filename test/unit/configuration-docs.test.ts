@@ -13,7 +13,9 @@ describe('docs/configuration.md', () => {
       expect(row, key).toBeDefined();
       expect(row, key).toContain(`\`${spec.env}\``);
       expect(row, key).toContain(`\`${settingsEnvironment({}, [key])[spec.env]}\``);
-      const readers = Object.entries(functionCatalog).filter(([, fn]) => (fn as FunctionSpec).settings?.includes(key)).map(([name]) => name);
+      const readers = Object.entries(functionCatalog)
+        .filter(([, fn]) => (fn as FunctionSpec).settings?.includes(key))
+        .map(([name]) => name);
       for (const reader of readers) expect(row, `${key} read by ${reader}`).toContain(`\`${reader}\``);
     }
   });

@@ -13,7 +13,14 @@ const dynamo = mockClient(documents);
 const table = 'usage-table';
 const subject: Subject = { requestId: 'req_0mhz1abcdefghijk', keys: { email: ['jane@example.com'], customerId: ['C-1001'] } };
 
-const disclosure = { categories: ['usage'], purposes: ['reliability'], legalBasis: 'legitimate interests', recipients: [], retention: '13 months', source: 'our systems' };
+const disclosure = {
+  categories: ['usage'],
+  purposes: ['reliability'],
+  legalBasis: 'legitimate interests',
+  recipients: [],
+  retention: '13 months',
+  source: 'our systems',
+};
 
 function storeWith(erasure: ErasureStrategy, overrides: Partial<DynamoDbStore> = {}): DynamoDbStore {
   return {
@@ -33,11 +40,17 @@ function storeWith(erasure: ErasureStrategy, overrides: Partial<DynamoDbStore> =
 const noWait = { sleep: async () => {} };
 
 function events(count: number): Record<string, unknown>[] {
-  return Array.from({ length: count }, (_, index) => ({ customerId: 'C-1001', occurredAt: `2026-01-01T00:00:${String(index).padStart(4, '0')}Z`, feature: 'export' }));
+  return Array.from({ length: count }, (_, index) => ({
+    customerId: 'C-1001',
+    occurredAt: `2026-01-01T00:00:${String(index).padStart(4, '0')}Z`,
+    feature: 'export',
+  }));
 }
 
 function deletedKeys(): unknown[] {
-  return dynamo.commandCalls(BatchWriteCommand).flatMap((call) => call.args[0].input.RequestItems![table]!.filter((request) => request.DeleteRequest).map((request) => request.DeleteRequest!.Key));
+  return dynamo
+    .commandCalls(BatchWriteCommand)
+    .flatMap((call) => call.args[0].input.RequestItems![table]!.filter((request) => request.DeleteRequest).map((request) => request.DeleteRequest!.Key));
 }
 
 beforeEach(() => dynamo.reset());
@@ -56,7 +69,13 @@ describe('the DynamoDB connector', () => {
     expect(records).toEqual(all);
     const queries = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
     expect(queries).toHaveLength(2);
-    expect(queries[0]).toMatchObject({ TableName: table, KeyConditionExpression: '#subject = :subject', ExpressionAttributeNames: { '#subject': 'customerId' }, ExpressionAttributeValues: { ':subject': 'C-1001' }, ConsistentRead: true });
+    expect(queries[0]).toMatchObject({
+      TableName: table,
+      KeyConditionExpression: '#subject = :subject',
+      ExpressionAttributeNames: { '#subject': 'customerId' },
+      ExpressionAttributeValues: { ':subject': 'C-1001' },
+      ConsistentRead: true,
+    });
     expect(queries[1]!.ExclusiveStartKey).toEqual(all[2]);
   });
 
@@ -71,10 +90,23 @@ describe('the DynamoDB connector', () => {
 
   it('reads items found through an index from the table, and drops those that no longer belong to the subject', async () => {
     // Prepare: a keys-only index that still lists an item whose email has changed.
-    const store = storeWith({ strategy: 'delete' }, { keySchema: { partitionKey: 'customerId' }, lookup: { identity: 'email', attribute: 'email', indexName: 'by-email' } });
-    dynamo.on(QueryCommand).resolves({ Items: [{ customerId: 'C-1001', email: 'jane@example.com' }, { customerId: 'C-1002', email: 'jane@example.com' }] });
+    const store = storeWith(
+      { strategy: 'delete' },
+      { keySchema: { partitionKey: 'customerId' }, lookup: { identity: 'email', attribute: 'email', indexName: 'by-email' } },
+    );
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        { customerId: 'C-1001', email: 'jane@example.com' },
+        { customerId: 'C-1002', email: 'jane@example.com' },
+      ],
+    });
     dynamo.on(BatchGetCommand).resolves({
-      Responses: { [table]: [{ customerId: 'C-1001', email: 'jane@example.com', name: 'Jane' }, { customerId: 'C-1002', email: 'someone@example.com', name: 'Other' }] },
+      Responses: {
+        [table]: [
+          { customerId: 'C-1001', email: 'jane@example.com', name: 'Jane' },
+          { customerId: 'C-1002', email: 'someone@example.com', name: 'Other' },
+        ],
+      },
     });
     const connector = new DynamoDbConnector(documents, store, table);
 
@@ -84,7 +116,10 @@ describe('the DynamoDB connector', () => {
     // Assess
     expect(records).toEqual([{ customerId: 'C-1001', email: 'jane@example.com', name: 'Jane' }]);
     expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({ IndexName: 'by-email', ConsistentRead: undefined });
-    expect(dynamo.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![table]).toEqual({ Keys: [{ customerId: 'C-1001' }, { customerId: 'C-1002' }], ConsistentRead: true });
+    expect(dynamo.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![table]).toEqual({
+      Keys: [{ customerId: 'C-1001' }, { customerId: 'C-1002' }],
+      ConsistentRead: true,
+    });
   });
 
   it('deletes 60 items in three batches of at most 25, by table key', async () => {
@@ -177,7 +212,14 @@ describe('the DynamoDB connector', () => {
     const connector = new DynamoDbConnector(documents, store, table);
 
     // Act
-    const amended = await connector.amend(subject, [{ attribute: 'contactName', value: 'Jane Doe' }, { attribute: 'contactPhone', value: '+44 20 1111 1111' }], []);
+    const amended = await connector.amend(
+      subject,
+      [
+        { attribute: 'contactName', value: 'Jane Doe' },
+        { attribute: 'contactPhone', value: '+44 20 1111 1111' },
+      ],
+      [],
+    );
 
     // Assess
     expect(amended).toEqual({ matched: 2, updated: 1 });
@@ -237,13 +279,19 @@ describe('the DynamoDB connector', () => {
       { customerId: pseudonym, surveyId: 'S-1', score: 9, respondent: pseudonym },
       { customerId: pseudonym, surveyId: 'S-2', score: 4 },
     ]);
-    expect(deletedKeys()).toEqual([{ customerId: 'C-1001', surveyId: 'S-1' }, { customerId: 'C-1001', surveyId: 'S-2' }]);
+    expect(deletedKeys()).toEqual([
+      { customerId: 'C-1001', surveyId: 'S-1' },
+      { customerId: 'C-1001', surveyId: 'S-2' },
+    ]);
     expect(JSON.stringify(copies)).not.toMatch(/C-1001|jane@example\.com|CTO/);
   });
 
   it('anonymizes in place when the table key does not name the subject, instead of deleting the copy', async () => {
     // Prepare: answers keyed by answer id, found through an index on customerId.
-    const store = storeWith({ strategy: 'anonymize', attributes: ['comment'] }, { keySchema: { partitionKey: 'answerId' }, lookup: { identity: 'customerId', attribute: 'customerId', indexName: 'by-customer' } });
+    const store = storeWith(
+      { strategy: 'anonymize', attributes: ['comment'] },
+      { keySchema: { partitionKey: 'answerId' }, lookup: { identity: 'customerId', attribute: 'customerId', indexName: 'by-customer' } },
+    );
     const answer = { answerId: 'A-1', customerId: 'C-1001', score: 7, comment: 'fine' };
     dynamo.on(QueryCommand).resolves({ Items: [answer] });
     dynamo.on(BatchGetCommand).resolves({ Responses: { [table]: [answer] } });
@@ -261,7 +309,12 @@ describe('the DynamoDB connector', () => {
   it('refuses to anonymize when copies would collide on one table key', async () => {
     // Prepare: the sort key holds the subject's email, so both copies would become (anon, anon).
     const store = storeWith({ strategy: 'anonymize', attributes: [] }, { keySchema: { partitionKey: 'customerId', sortKey: 'contact' } });
-    dynamo.on(QueryCommand).resolves({ Items: [{ customerId: 'C-1001', contact: 'jane@example.com' }, { customerId: 'C-1002', contact: 'jane@example.com' }] });
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        { customerId: 'C-1001', contact: 'jane@example.com' },
+        { customerId: 'C-1002', contact: 'jane@example.com' },
+      ],
+    });
     const connector = new DynamoDbConnector(documents, store, table, noWait);
 
     const erasing = connector.erase({ requestId: subject.requestId, keys: { email: ['jane@example.com'], customerId: ['C-1001', 'C-1002'] } });
@@ -305,8 +358,16 @@ describe('the DynamoDB connector', () => {
   });
 
   it('verifies a retained store by counting items that still carry a listed attribute', async () => {
-    const store = storeWith({ strategy: 'retain', legalBasis: 'tax law', retentionPeriod: '10 years', removeAttributes: ['phone'] }, { keySchema: { partitionKey: 'customerId', sortKey: 'invoiceId' } });
-    dynamo.on(QueryCommand).resolves({ Items: [{ customerId: 'C-1001', invoiceId: 'I-1', phone: 'x' }, { customerId: 'C-1001', invoiceId: 'I-2' }] });
+    const store = storeWith(
+      { strategy: 'retain', legalBasis: 'tax law', retentionPeriod: '10 years', removeAttributes: ['phone'] },
+      { keySchema: { partitionKey: 'customerId', sortKey: 'invoiceId' } },
+    );
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        { customerId: 'C-1001', invoiceId: 'I-1', phone: 'x' },
+        { customerId: 'C-1001', invoiceId: 'I-2' },
+      ],
+    });
     const connector = new DynamoDbConnector(documents, store, table);
 
     expect(await connector.verifyErased(subject)).toEqual({ remaining: 1 });
@@ -322,7 +383,12 @@ describe('the DynamoDB connector', () => {
 
 describe('the batch helpers', () => {
   it('cut a list into batches of at most the given size', () => {
-    expect(chunk(Array.from({ length: 60 }, (_, index) => index), 25).map((batch) => batch.length)).toEqual([25, 25, 10]);
+    expect(
+      chunk(
+        Array.from({ length: 60 }, (_, index) => index),
+        25,
+      ).map((batch) => batch.length),
+    ).toEqual([25, 25, 10]);
   });
 
   it('back off exponentially under a cap, with full jitter', () => {

@@ -17,7 +17,10 @@ describe('the DynamoDB request repository', () => {
   it('moves a status only from the statuses the transition table allows, in one conditional write', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { pk: `REQUEST#${requestId}`, sk: 'REQUEST', requestId, status: 'pending_approval' } });
     const updated = await repository.transition(requestId, 'pending_approval', {
-      require: [{ attribute: 'verificationTokenHash', equals: 'h' }, { attribute: 'verificationExpiresAt', greaterThan: '2026-11-23T10:00:00.000Z' }],
+      require: [
+        { attribute: 'verificationTokenHash', equals: 'h' },
+        { attribute: 'verificationExpiresAt', greaterThan: '2026-11-23T10:00:00.000Z' },
+      ],
       remove: ['verificationTokenHash'],
       event: { at: '2026-11-23T10:00:00.000Z', actor: 'requester', action: 'verified' },
     });
@@ -33,7 +36,9 @@ describe('the DynamoDB request repository', () => {
   it('explains a lost race as a conflict naming the current status', async () => {
     dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     dynamo.on(GetCommand).resolves({ Item: { requestId, status: 'pending_approval' } });
-    await expect(repository.transition(requestId, 'pending_approval')).rejects.toThrow(new ConflictError(`Request ${requestId} is pending_approval and cannot become pending_approval`));
+    await expect(repository.transition(requestId, 'pending_approval')).rejects.toThrow(
+      new ConflictError(`Request ${requestId} is pending_approval and cannot become pending_approval`),
+    );
   });
 
   it('tells a missing request apart from a conflict', async () => {
@@ -49,7 +54,10 @@ describe('the DynamoDB request repository', () => {
 
   it('claims a list entry once: NOT contains as the condition of the append', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { requestId, status: 'pending_approval' } });
-    await repository.update(requestId, 'pending_approval', { append: { remindersSent: ['due_soon@x'] }, require: [{ attribute: 'remindersSent', notContains: 'due_soon@x' }] });
+    await repository.update(requestId, 'pending_approval', {
+      append: { remindersSent: ['due_soon@x'] },
+      require: [{ attribute: 'remindersSent', notContains: 'due_soon@x' }],
+    });
     const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.ConditionExpression).toBe('attribute_exists(#pk) AND #status IN (:expected0) AND NOT contains(#require0, :require0)');
     expect(input.ExpressionAttributeNames).toMatchObject({ '#require0': 'remindersSent', '#append0': 'remindersSent' });
@@ -69,7 +77,7 @@ describe('the DynamoDB request repository', () => {
     expect(Object.values(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeNames ?? {})).not.toContain('gsi1sk');
   });
 
-  describe('a requester\'s history', () => {
+  describe("a requester's history", () => {
     const stored = (id: string, receivedAt: string) => ({
       pk: `REQUEST#${id}`,
       sk: 'REQUEST',
@@ -113,7 +121,10 @@ describe('the DynamoDB request repository', () => {
       // BatchGetItem answers in any order, and leaves a key unprocessed now and then.
       dynamo
         .on(BatchGetCommand)
-        .resolvesOnce({ Responses: { requests: [stored('req_old', '2026-10-01T09:00:00.000Z')] }, UnprocessedKeys: { requests: { Keys: [{ pk: 'REQUEST#req_new', sk: 'REQUEST' }] } } })
+        .resolvesOnce({
+          Responses: { requests: [stored('req_old', '2026-10-01T09:00:00.000Z')] },
+          UnprocessedKeys: { requests: { Keys: [{ pk: 'REQUEST#req_new', sk: 'REQUEST' }] } },
+        })
         .resolves({ Responses: { requests: [stored('req_new', '2026-11-20T09:00:00.000Z')] } });
       const history = await repository.listByRequester('Jane.Doe@example.com', { limit: 3 });
       expect(history.items.map((request) => request.requestId)).toEqual(['req_new', 'req_old']);
@@ -128,7 +139,14 @@ describe('the DynamoDB request repository', () => {
 
   describe('purging a closed request', () => {
     const closed = ['completed', 'rejected', 'cancelled', 'expired'] as const;
-    const stored = { requestId, status: 'completed', emailCanonical: 'Jane.Doe@example.com', receivedAt: '2023-01-01T10:00:00.000Z', updatedAt: '2023-01-05T10:00:00.000Z', dueAt: '2023-02-01T23:59:59.999Z' };
+    const stored = {
+      requestId,
+      status: 'completed',
+      emailCanonical: 'Jane.Doe@example.com',
+      receivedAt: '2023-01-01T10:00:00.000Z',
+      updatedAt: '2023-01-05T10:00:00.000Z',
+      dueAt: '2023-02-01T23:59:59.999Z',
+    };
 
     it('deletes the history pointer first and the request last, on condition it is still closed and unchanged', async () => {
       dynamo.on(GetCommand).resolves({ Item: { pk: `REQUEST#${requestId}`, sk: 'REQUEST', ...stored } });
@@ -156,7 +174,12 @@ describe('the DynamoDB request repository', () => {
       const after = repository.cursorAfter({ requestId, status: 'pending_approval', dueAt: '2026-12-23T23:59:59.999Z' } as never);
       dynamo.on(QueryCommand).resolves({ Items: [] });
       await repository.listByStatus('pending_approval', { cursor: after });
-      expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExclusiveStartKey).toEqual({ pk: `REQUEST#${requestId}`, sk: 'REQUEST', gsi1pk: 'STATUS#pending_approval', gsi1sk: `2026-12-23T23:59:59.999Z#${requestId}` });
+      expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExclusiveStartKey).toEqual({
+        pk: `REQUEST#${requestId}`,
+        sk: 'REQUEST',
+        gsi1pk: 'STATUS#pending_approval',
+        gsi1sk: `2026-12-23T23:59:59.999Z#${requestId}`,
+      });
     });
 
     it('reads only the part of a status queue due before the cutoff', async () => {

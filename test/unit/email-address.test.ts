@@ -3,11 +3,21 @@ import { InvalidEmailError, parseEmailAddress } from '../../lambdas/domain/email
 
 describe('email addresses', () => {
   it('keeps the address as typed for sending and lower-cases only the domain to compare', () => {
-    expect(parseEmailAddress('  Jane.Doe@Example.COM ')).toEqual({ address: 'Jane.Doe@Example.COM', canonical: 'Jane.Doe@example.com', mailbox: 'jane.doe@example.com' });
+    expect(parseEmailAddress('  Jane.Doe@Example.COM ')).toEqual({
+      address: 'Jane.Doe@Example.COM',
+      canonical: 'Jane.Doe@example.com',
+      mailbox: 'jane.doe@example.com',
+    });
   });
 
-  it('counts every spelling of one mailbox as that mailbox: the local part\'s case and a +tag', () => {
-    const spellings = ['Flood.Victim@example.com', 'flood.victim@example.com', 'FLOOD.VICTIM@EXAMPLE.COM', 'flood.victim+x1@example.com', 'Flood.Victim+anything@Example.com'];
+  it("counts every spelling of one mailbox as that mailbox: the local part's case and a +tag", () => {
+    const spellings = [
+      'Flood.Victim@example.com',
+      'flood.victim@example.com',
+      'FLOOD.VICTIM@EXAMPLE.COM',
+      'flood.victim+x1@example.com',
+      'Flood.Victim+anything@Example.com',
+    ];
     expect(new Set(spellings.map((spelling) => parseEmailAddress(spelling).mailbox))).toEqual(new Set(['flood.victim@example.com']));
     // Mail still goes exactly where it was typed.
     expect(parseEmailAddress('Flood.Victim+x1@example.com').address).toBe('Flood.Victim+x1@example.com');
@@ -31,7 +41,13 @@ describe('email addresses', () => {
   });
 
   it('refuses anything that could inject a mail header or a second recipient', () => {
-    for (const bad of ['jane@example.com\r\nBcc: x@example.org', 'jane@example.com,x@example.org', '<jane@example.com>', 'jane doe@example.com', 'jane\u0000@example.com']) {
+    for (const bad of [
+      'jane@example.com\r\nBcc: x@example.org',
+      'jane@example.com,x@example.org',
+      '<jane@example.com>',
+      'jane doe@example.com',
+      'jane\u0000@example.com',
+    ]) {
       expect(() => parseEmailAddress(bad)).toThrow(InvalidEmailError);
     }
   });
@@ -41,5 +57,4 @@ describe('email addresses', () => {
       expect(() => parseEmailAddress(bad)).toThrow(InvalidEmailError);
     }
   });
-
 });

@@ -37,7 +37,9 @@ describe('POST /admin/requests/{id}/extend', () => {
   it('moves the due date and its index key in one conditional write, and tells the requester why', async () => {
     const request = storedRequest();
     dynamo.on(GetCommand).resolves({ Item: request });
-    dynamo.on(UpdateCommand).callsFake((input) => ({ Attributes: { ...request, dueAt: input.ExpressionAttributeValues[':set0'], extension: input.ExpressionAttributeValues[':set1'] } }));
+    dynamo.on(UpdateCommand).callsFake((input) => ({
+      Attributes: { ...request, dueAt: input.ExpressionAttributeValues[':set0'], extension: input.ExpressionAttributeValues[':set1'] },
+    }));
     ses.on(SendEmailCommand).resolves({});
     const answer = await call({ reason: 'We must search a paper archive.', months: 1 }, [officerGroup]);
     expect(answer.status).toBe(200);

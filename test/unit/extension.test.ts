@@ -26,7 +26,11 @@ describe('the extension policy', () => {
     const first = planExtension(request, { reason, months: 1 }, utc('2026-02-10T00:00:00'));
     // 31 January + 1 month = 28 February; + 1 more month = 28 March (month ends clamp).
     expect(first).toMatchObject({ dueAt: '2026-03-28T23:59:59.999Z', totalMonths: 1, count: 1 });
-    const once = { ...request, dueAt: first.dueAt, extension: { dueAt: first.dueAt, reason, at: '2026-02-10T00:00:00.000Z', officerId: 'o', totalMonths: 1, count: 1 } };
+    const once = {
+      ...request,
+      dueAt: first.dueAt,
+      extension: { dueAt: first.dueAt, reason, at: '2026-02-10T00:00:00.000Z', officerId: 'o', totalMonths: 1, count: 1 },
+    };
     const second = planExtension(once, { reason, months: 1 }, utc('2026-02-20T00:00:00'));
     expect(second).toMatchObject({ dueAt: '2026-04-28T23:59:59.999Z', totalMonths: 2, count: 2 });
     expect(() => planExtension(once, { reason, months: 2 }, utc('2026-02-20T00:00:00'))).toThrow(/at most 2 further months in total; 1 already added/);
@@ -40,7 +44,9 @@ describe('the extension policy', () => {
   });
 
   it('refuses a GDPR extension decided after the first month', () => {
-    expect(() => planExtension(requestOf('gdpr', '2026-03-14T09:00:00'), { reason }, utc('2026-04-15T00:00:00'))).toThrow(/before the original due date \(2026-04-14\)/);
+    expect(() => planExtension(requestOf('gdpr', '2026-03-14T09:00:00'), { reason }, utc('2026-04-15T00:00:00'))).toThrow(
+      /before the original due date \(2026-04-14\)/,
+    );
   });
 
   it('extends a CCPA request once, by up to 45 days', () => {
@@ -66,7 +72,7 @@ describe('the extension policy', () => {
     }
   });
 
-  it('reads the officer\'s body, naming each problem', () => {
+  it("reads the officer's body, naming each problem", () => {
     expect(parseExtensionAsk({ reason: '  Busy  ', months: 1 })).toEqual({ reason: 'Busy', months: 1 });
     expect(() => parseExtensionAsk({ reason: 'x' })).toThrow(ValidationError);
     expect(() => parseExtensionAsk({ reason, months: 3 })).toThrow(/months is 1 or 2/);

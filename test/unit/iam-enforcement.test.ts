@@ -42,7 +42,16 @@ const intakeSecret = `arn:aws:secretsmanager:us-east-1:${account}:secret:IntakeL
 const sesIdentity = `arn:aws:ses:us-east-1:${account}:identity/example.com`;
 const sesConfigurationSet = `arn:aws:ses:us-east-1:${account}:configuration-set/dsr-mail`;
 
-const tableReadActions = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:Scan'];
+const tableReadActions = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+];
 const tableWriteActions = [...tableReadActions, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
 const keyUse = { Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], Effect: 'Allow', Resource: dataKey };
 const callbackPolicy: PolicyDocument = {
@@ -51,7 +60,10 @@ const callbackPolicy: PolicyDocument = {
 };
 
 function role(name: string, ...policies: PolicyDocument[]): Principal {
-  return { arn: `arn:aws:sts::${account}:assumed-role/${name}Role/dsr-${name}`, policies: policies.map((document, index) => ({ name: `${name}RoleDefaultPolicy${index || ''}`, document })) };
+  return {
+    arn: `arn:aws:sts::${account}:assumed-role/${name}Role/dsr-${name}`,
+    policies: policies.map((document, index) => ({ name: `${name}RoleDefaultPolicy${index || ''}`, document })),
+  };
 }
 
 /** FunctionsrequestStatusRoleDefaultPolicy: reads requests, UpdateItem only on LIMIT# keys. */
@@ -60,7 +72,12 @@ const requestStatus = role('requestStatus', {
   Statement: [
     keyUse,
     { Action: tableReadActions, Effect: 'Allow', Resource: [requestsTable, `${requestsTable}/index/*`] },
-    { Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } }, Effect: 'Allow', Resource: requestsTable },
+    {
+      Action: 'dynamodb:UpdateItem',
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } },
+      Effect: 'Allow',
+      Resource: requestsTable,
+    },
   ],
 });
 
@@ -102,7 +119,11 @@ const runStoreAction = role('runStoreAction', {
     { Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Effect: 'Allow', Resource: `${uploadsBucket}/uploads/*` },
     { Action: 's3:ListBucketVersions', Condition: { StringLike: { 's3:prefix': ['uploads/*'] } }, Effect: 'Allow', Resource: uploadsBucket },
     { Action: 's3:GetBucketVersioning', Effect: 'Allow', Resource: uploadsBucket },
-    { Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: [accountsTable, `${accountsTable}/index/*`] },
+    {
+      Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Effect: 'Allow',
+      Resource: [accountsTable, `${accountsTable}/index/*`],
+    },
   ],
 });
 
@@ -174,7 +195,15 @@ const keyPolicy: PolicyDocument = {
 function bucketPolicy(bucketArn: string): PolicyDocument {
   return {
     Version: '2012-10-17',
-    Statement: [{ Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Effect: 'Deny', Principal: { AWS: '*' }, Resource: [bucketArn, `${bucketArn}/*`] }],
+    Statement: [
+      {
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Resource: [bucketArn, `${bucketArn}/*`],
+      },
+    ],
   };
 }
 
@@ -216,7 +245,13 @@ function signedBy(accessKeyId: string): Record<string, string> {
 }
 
 function jsonCall(target: string, body: unknown, accessKeyId = keys.requestStatus): HttpCall {
-  return { method: 'POST', path: '/', query: new URLSearchParams(), headers: { ...signedBy(accessKeyId), 'x-amz-target': target }, body: Buffer.from(JSON.stringify(body)) };
+  return {
+    method: 'POST',
+    path: '/',
+    query: new URLSearchParams(),
+    headers: { ...signedBy(accessKeyId), 'x-amz-target': target },
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 function restCall(method: string, pathAndQuery: string, headers: Record<string, string> = {}, body = ''): HttpCall {
@@ -234,7 +269,13 @@ describe('mapping a call to the requests IAM evaluates', () => {
   it('reads the access key id from the Authorization header and from a presigned URL', () => {
     // Prepare
     const signed = jsonCall('DynamoDB_20120810.GetItem', {}, 'AKIAEXAMPLE');
-    const presigned: HttpCall = { method: 'GET', path: '/b/k', query: new URLSearchParams({ 'X-Amz-Credential': 'AKIAPRESIGNED/20260101/us-east-1/s3/aws4_request' }), headers: {}, body: Buffer.alloc(0) };
+    const presigned: HttpCall = {
+      method: 'GET',
+      path: '/b/k',
+      query: new URLSearchParams({ 'X-Amz-Credential': 'AKIAPRESIGNED/20260101/us-east-1/s3/aws4_request' }),
+      headers: {},
+      body: Buffer.alloc(0),
+    };
     const unsigned: HttpCall = { ...presigned, query: new URLSearchParams() };
 
     // Act / Assess
@@ -245,7 +286,10 @@ describe('mapping a call to the requests IAM evaluates', () => {
 
   it('maps a DynamoDB item call to the table with its partition key as LeadingKeys', () => {
     // Act
-    const [request] = dynamoDbRequests(jsonCall('DynamoDB_20120810.UpdateItem', { TableName: 'dsr-requests', Key: { pk: { S: 'LIMIT#1.2.3.4' }, sk: { S: 'X' } } }), dynamoDbEnvironment);
+    const [request] = dynamoDbRequests(
+      jsonCall('DynamoDB_20120810.UpdateItem', { TableName: 'dsr-requests', Key: { pk: { S: 'LIMIT#1.2.3.4' }, sk: { S: 'X' } } }),
+      dynamoDbEnvironment,
+    );
 
     // Assess
     expect(request).toEqual({ action: 'dynamodb:UpdateItem', resource: requestsTable, context: { 'dynamodb:LeadingKeys': ['LIMIT#1.2.3.4'] } });
@@ -273,7 +317,10 @@ describe('mapping a call to the requests IAM evaluates', () => {
     const requests = dynamoDbRequests(
       jsonCall('DynamoDB_20120810.BatchWriteItem', {
         RequestItems: {
-          'dsr-requests': [{ PutRequest: { Item: { pk: { S: 'REQ#1' }, sk: { S: 'A' } } } }, { DeleteRequest: { Key: { pk: { S: 'REQ#2' }, sk: { S: 'A' } } } }],
+          'dsr-requests': [
+            { PutRequest: { Item: { pk: { S: 'REQ#1' }, sk: { S: 'A' } } } },
+            { DeleteRequest: { Key: { pk: { S: 'REQ#2' }, sk: { S: 'A' } } } },
+          ],
           'dsr-store-accounts': [{ DeleteRequest: { Key: { customerId: { S: 'C-1' } } } }],
         },
       }),
@@ -306,17 +353,29 @@ describe('mapping a call to the requests IAM evaluates', () => {
     // Assess
     expect(requests).toEqual([
       { action: 's3:GetObject', resource: 'arn:aws:s3:::dsr-exports/exports/req 1.zip', context: { 'aws:SecureTransport': 'true' } },
-      { action: 'kms:Decrypt', resource: dataKey, context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': exportsBucket } },
+      {
+        action: 'kms:Decrypt',
+        resource: dataKey,
+        context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': exportsBucket },
+      },
     ]);
   });
 
   it('maps S3 writes, copies, deletes, multipart uploads and HEAD to the actions AWS checks', () => {
     // Act
     const put = s3Requests(restCall('PUT', '/dsr-exports/work/a.json'), s3Environment);
-    const copy = s3Requests(restCall('PUT', '/dsr-exports/exports/b.zip', { 'x-amz-copy-source': '/dsr-store-uploads/uploads/a.bin?versionId=v1' }), s3Environment);
+    const copy = s3Requests(
+      restCall('PUT', '/dsr-exports/exports/b.zip', { 'x-amz-copy-source': '/dsr-store-uploads/uploads/a.bin?versionId=v1' }),
+      s3Environment,
+    );
     const deleteVersion = s3Requests(restCall('DELETE', '/dsr-store-uploads/uploads/a.bin?versionId=v1'), s3Environment);
     const deleteMany = s3Requests(
-      restCall('POST', '/dsr-store-uploads?delete', {}, '<Delete><Object><Key>uploads/a&amp;b</Key></Object><Object><Key>uploads/c</Key><VersionId>v2</VersionId></Object></Delete>'),
+      restCall(
+        'POST',
+        '/dsr-store-uploads?delete',
+        {},
+        '<Delete><Object><Key>uploads/a&amp;b</Key></Object><Object><Key>uploads/c</Key><VersionId>v2</VersionId></Object></Delete>',
+      ),
       s3Environment,
     );
     const start = s3Requests(restCall('POST', '/dsr-exports/big.zip?uploads'), s3Environment);
@@ -332,7 +391,9 @@ describe('mapping a call to the requests IAM evaluates', () => {
       's3:GetObjectVersion arn:aws:s3:::dsr-store-uploads/uploads/a.bin',
       `kms:Decrypt ${dataKey}`,
     ]);
-    expect(deleteVersion).toEqual([{ action: 's3:DeleteObjectVersion', resource: `${uploadsBucket}/uploads/a.bin`, context: { 'aws:SecureTransport': 'true', 's3:VersionId': 'v1' } }]);
+    expect(deleteVersion).toEqual([
+      { action: 's3:DeleteObjectVersion', resource: `${uploadsBucket}/uploads/a.bin`, context: { 'aws:SecureTransport': 'true', 's3:VersionId': 'v1' } },
+    ]);
     expect(summary(deleteMany)).toEqual([`s3:DeleteObject ${uploadsBucket}/uploads/a&b`, `s3:DeleteObjectVersion ${uploadsBucket}/uploads/c`]);
     expect(summary(start)).toEqual(['s3:PutObject arn:aws:s3:::dsr-exports/big.zip', `kms:GenerateDataKey ${dataKey}`]);
     expect(summary(part)).toEqual(summary(start));
@@ -350,7 +411,9 @@ describe('mapping a call to the requests IAM evaluates', () => {
 
     // Assess
     expect(list).toEqual([{ action: 's3:ListBucket', resource: uploadsBucket, context: { 'aws:SecureTransport': 'true', 's3:prefix': 'uploads/C-1/' } }]);
-    expect(versions).toEqual([{ action: 's3:ListBucketVersions', resource: uploadsBucket, context: { 'aws:SecureTransport': 'true', 's3:prefix': 'uploads/' } }]);
+    expect(versions).toEqual([
+      { action: 's3:ListBucketVersions', resource: uploadsBucket, context: { 'aws:SecureTransport': 'true', 's3:prefix': 'uploads/' } },
+    ]);
     expect(summary(versioning)).toEqual([`s3:GetBucketVersioning ${uploadsBucket}`]);
     expect(summary(head)).toEqual([`s3:ListBucket ${uploadsBucket}`]);
     expect(unknown[0]?.invalid).toMatch(/unrecognised S3 request GET \?intelligent-tiering/);
@@ -358,7 +421,10 @@ describe('mapping a call to the requests IAM evaluates', () => {
 
   it('maps an SES send to the sender identity and its default configuration set, and in the sandbox to each recipient too', () => {
     // Prepare
-    const body = { FromEmailAddress: '"Privacy team" <privacy@Example.com>', Destination: { ToAddresses: ['jane@example.org'], BccAddresses: ['Audit <audit@example.net>'] } };
+    const body = {
+      FromEmailAddress: '"Privacy team" <privacy@Example.com>',
+      Destination: { ToAddresses: ['jane@example.org'], BccAddresses: ['Audit <audit@example.net>'] },
+    };
     const call = restCall('POST', '/v2/email/outbound-emails', { 'content-type': 'application/json' }, JSON.stringify(body));
 
     // Act
@@ -381,15 +447,27 @@ describe('mapping a call to the requests IAM evaluates', () => {
 
   it('maps task callbacks to resource "*" scoped to the state machine the token belongs to', () => {
     // Act
-    const [callback] = stepFunctionsRequests(jsonCall('AWSStepFunctions.SendTaskSuccess', { taskToken: 'token-of-dsr-workflow', output: '{}' }), stepFunctionsEnvironment);
+    const [callback] = stepFunctionsRequests(
+      jsonCall('AWSStepFunctions.SendTaskSuccess', { taskToken: 'token-of-dsr-workflow', output: '{}' }),
+      stepFunctionsEnvironment,
+    );
     const [unknownToken] = stepFunctionsRequests(jsonCall('AWSStepFunctions.SendTaskFailure', { taskToken: 'who-knows' }), stepFunctionsEnvironment);
-    const [start] = stepFunctionsRequests(jsonCall('AWSStepFunctions.StartExecution', { stateMachineArn: stateMachine, input: '{}' }), stepFunctionsEnvironment);
-    const [describe] = stepFunctionsRequests(jsonCall('AWSStepFunctions.DescribeExecution', { executionArn: `${stateMachine.replace(':stateMachine:', ':execution:')}:e1` }), stepFunctionsEnvironment);
+    const [start] = stepFunctionsRequests(
+      jsonCall('AWSStepFunctions.StartExecution', { stateMachineArn: stateMachine, input: '{}' }),
+      stepFunctionsEnvironment,
+    );
+    const [describe] = stepFunctionsRequests(
+      jsonCall('AWSStepFunctions.DescribeExecution', { executionArn: `${stateMachine.replace(':stateMachine:', ':execution:')}:e1` }),
+      stepFunctionsEnvironment,
+    );
 
     // Assess
     expect(callback).toEqual({ action: 'states:SendTaskSuccess', resource: '*', context: {}, scopeArn: stateMachine });
     expect(unknownToken?.scopeArn).toBe('*');
-    expect(summary([start!, describe!])).toEqual([`states:StartExecution ${stateMachine}`, `states:DescribeExecution arn:aws:states:us-east-1:${account}:execution:dsr-workflow:e1`]);
+    expect(summary([start!, describe!])).toEqual([
+      `states:StartExecution ${stateMachine}`,
+      `states:DescribeExecution arn:aws:states:us-east-1:${account}:execution:dsr-workflow:e1`,
+    ]);
   });
 
   it('maps GetSecretValue to the secret ARN plus kms:Decrypt through Secrets Manager with the secret as encryption context', () => {
@@ -400,7 +478,11 @@ describe('mapping a call to the requests IAM evaluates', () => {
     // Assess
     expect(requests).toEqual([
       { action: 'secretsmanager:GetSecretValue', resource: crmSecret, context: { 'secretsmanager:SecretId': 'dsr-workflow/crm-partner' } },
-      { action: 'kms:Decrypt', resource: dataKey, context: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com', 'kms:EncryptionContext:SecretARN': crmSecret } },
+      {
+        action: 'kms:Decrypt',
+        resource: dataKey,
+        context: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com', 'kms:EncryptionContext:SecretARN': crmSecret },
+      },
     ]);
     expect(summary([describe!])).toEqual([`secretsmanager:DescribeSecret arn:aws:secretsmanager:us-east-1:${account}:secret:nope`]);
   });
@@ -411,7 +493,8 @@ describe('mapping a call to the requests IAM evaluates', () => {
 describe('evaluating the requests against the function policies', () => {
   it('allows UpdateItem on a LIMIT# key and denies it on any other key (ForAllValues:StringLike dynamodb:LeadingKeys)', async () => {
     // Prepare
-    const update = (pk: string) => dynamoDbRequests(jsonCall('DynamoDB_20120810.UpdateItem', { TableName: 'dsr-requests', Key: { pk: { S: pk }, sk: { S: 'X' } } }), dynamoDbEnvironment);
+    const update = (pk: string) =>
+      dynamoDbRequests(jsonCall('DynamoDB_20120810.UpdateItem', { TableName: 'dsr-requests', Key: { pk: { S: pk }, sk: { S: 'X' } } }), dynamoDbEnvironment);
 
     // Act
     const limit = await evaluator.authorize(keys.requestStatus, update('LIMIT#203.0.113.9'));
@@ -430,15 +513,24 @@ describe('evaluating the requests against the function policies', () => {
 
   it('denies a table the role was not granted, naming the action', async () => {
     // Act
-    const decision = await evaluator.authorize(keys.requestStatus, dynamoDbRequests(jsonCall('DynamoDB_20120810.Scan', { TableName: 'dsr-store-accounts' }), dynamoDbEnvironment));
+    const decision = await evaluator.authorize(
+      keys.requestStatus,
+      dynamoDbRequests(jsonCall('DynamoDB_20120810.Scan', { TableName: 'dsr-store-accounts' }), dynamoDbEnvironment),
+    );
 
     // Assess
-    expect(decision).toMatchObject({ allowed: false, action: 'dynamodb:Scan', resource: accountsTable, reason: 'no identity-based policy allows the dynamodb:Scan action' });
+    expect(decision).toMatchObject({
+      allowed: false,
+      action: 'dynamodb:Scan',
+      resource: accountsTable,
+      reason: 'no identity-based policy allows the dynamodb:Scan action',
+    });
   });
 
   it('allows SendTaskSuccess only when a statement names the state machine the token belongs to', async () => {
     // Prepare
-    const callback = (token: string) => stepFunctionsRequests(jsonCall('AWSStepFunctions.SendTaskSuccess', { taskToken: token, output: '{}' }), stepFunctionsEnvironment);
+    const callback = (token: string) =>
+      stepFunctionsRequests(jsonCall('AWSStepFunctions.SendTaskSuccess', { taskToken: token, output: '{}' }), stepFunctionsEnvironment);
 
     // Act
     const own = await evaluator.authorize(keys.storeCallback, callback('token-of-dsr-workflow'));
@@ -476,12 +568,20 @@ describe('evaluating the requests against the function policies', () => {
     const withoutKey = await evaluator.authorize(keys.readerWithoutKey, read);
     const keyPolicyElsewhere = await new PolicyEvaluator({
       principals,
-      resourcePolicies: (arn) => (arn === dataKey ? { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] } : undefined),
+      resourcePolicies: (arn) =>
+        arn === dataKey
+          ? { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] }
+          : undefined,
     }).authorize(keys.downloadExport, read);
 
     // Assess
     expect(withKey.allowed).toBe(true);
-    expect(withoutKey).toMatchObject({ allowed: false, action: 'kms:Decrypt', resource: dataKey, reason: 'no identity-based policy allows the kms:Decrypt action' });
+    expect(withoutKey).toMatchObject({
+      allowed: false,
+      action: 'kms:Decrypt',
+      resource: dataKey,
+      reason: 'no identity-based policy allows the kms:Decrypt action',
+    });
     expect(keyPolicyElsewhere).toMatchObject({ allowed: false, action: 'kms:Decrypt', reason: 'no resource-based policy allows the kms:Decrypt action' });
   });
 
@@ -535,7 +635,9 @@ describe('evaluating the requests against the function policies', () => {
     // Act
     const unknownKey = await evaluator.authorize('AKIANOBODY', get);
     const unsigned = await evaluator.authorize(undefined, get);
-    const unreadable = await evaluator.authorize(keys.requestStatus, [{ action: 'dynamodb:GetItem', resource: '*', context: {}, invalid: 'the request body is not a JSON object' }]);
+    const unreadable = await evaluator.authorize(keys.requestStatus, [
+      { action: 'dynamodb:GetItem', resource: '*', context: {}, invalid: 'the request body is not a JSON object' },
+    ]);
     const unknownAction = await evaluator.authorize(keys.requestStatus, [{ action: 'dynamodb:Teleport', resource: requestsTable, context: {} }]);
     const star = await evaluator.authorize(keys.downloadExport, s3Requests(restCall('GET', '/dsr-exports/a*b'), s3Environment));
 
@@ -555,12 +657,26 @@ describe('evaluating the requests against the function policies', () => {
     // Prepare: DescribeTable takes no dynamodb:LeadingKeys, so a ForAllValues condition on it would hold vacuously.
     const evaluatorWithCondition = new PolicyEvaluator({
       principals: new Map([
-        ['AKIACONDITIONED', role('conditioned', { Statement: [{ Effect: 'Allow', Action: 'dynamodb:DescribeTable', Resource: requestsTable, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } } }] })],
+        [
+          'AKIACONDITIONED',
+          role('conditioned', {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'dynamodb:DescribeTable',
+                Resource: requestsTable,
+                Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LIMIT#*'] } },
+              },
+            ],
+          }),
+        ],
       ]),
     });
 
     // Act
-    const decision = await evaluatorWithCondition.authorize('AKIACONDITIONED', [{ action: 'dynamodb:DescribeTable', resource: requestsTable, context: { 'dynamodb:LeadingKeys': ['REQ#1'] } }]);
+    const decision = await evaluatorWithCondition.authorize('AKIACONDITIONED', [
+      { action: 'dynamodb:DescribeTable', resource: requestsTable, context: { 'dynamodb:LeadingKeys': ['REQ#1'] } },
+    ]);
 
     // Assess
     expect(decision).toMatchObject({ allowed: false, reason: expect.stringContaining('does not apply the context key dynamodb:LeadingKeys') });
@@ -631,8 +747,14 @@ describe('a real SDK v3 client behind the IAM proxy', () => {
       await admin.send(
         new CreateTableCommand({
           TableName: 'dsr-requests',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
@@ -647,9 +769,30 @@ describe('a real SDK v3 client behind the IAM proxy', () => {
 
       // Act
       const item = await client.send(new GetItemCommand({ TableName: 'dsr-requests', Key: { pk: { S: 'REQ#1' }, sk: { S: 'META' } } }));
-      const limit = await client.send(new UpdateItemCommand({ TableName: 'dsr-requests', Key: { pk: { S: 'LIMIT#x' }, sk: { S: 'W' } }, UpdateExpression: 'ADD hits :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));
-      const denied = await failureOf(client.send(new UpdateItemCommand({ TableName: 'dsr-requests', Key: { pk: { S: 'REQ#1' }, sk: { S: 'META' } }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: 'closed' } } })));
-      const stranger = await failureOf(new DynamoDBClient({ region, endpoint: proxy.url, credentials: credentials('AKIASTRANGER'), maxAttempts: 1 }).send(new GetItemCommand({ TableName: 'dsr-requests', Key: { pk: { S: 'REQ#1' }, sk: { S: 'META' } } })));
+      const limit = await client.send(
+        new UpdateItemCommand({
+          TableName: 'dsr-requests',
+          Key: { pk: { S: 'LIMIT#x' }, sk: { S: 'W' } },
+          UpdateExpression: 'ADD hits :one',
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+        }),
+      );
+      const denied = await failureOf(
+        client.send(
+          new UpdateItemCommand({
+            TableName: 'dsr-requests',
+            Key: { pk: { S: 'REQ#1' }, sk: { S: 'META' } },
+            UpdateExpression: 'SET #s = :s',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':s': { S: 'closed' } },
+          }),
+        ),
+      );
+      const stranger = await failureOf(
+        new DynamoDBClient({ region, endpoint: proxy.url, credentials: credentials('AKIASTRANGER'), maxAttempts: 1 }).send(
+          new GetItemCommand({ TableName: 'dsr-requests', Key: { pk: { S: 'REQ#1' }, sk: { S: 'META' } } }),
+        ),
+      );
 
       // Assess
       expect(item.Item?.status).toEqual({ S: 'open' });
@@ -676,7 +819,11 @@ describe('a real SDK v3 client behind the IAM proxy', () => {
       // Prepare
       const client = new S3Client({ region, endpoint: proxy.url, forcePathStyle: true, credentials: credentials(keys.downloadExport), maxAttempts: 1 });
       const presigned = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'dsr-exports', Key: 'exports/a.zip' }), { expiresIn: 60 });
-      const presignedByStranger = await getSignedUrl(new S3Client({ region, endpoint: proxy.url, forcePathStyle: true, credentials: credentials(keys.readerWithoutKey) }), new GetObjectCommand({ Bucket: 'dsr-exports', Key: 'exports/a.zip' }), { expiresIn: 60 });
+      const presignedByStranger = await getSignedUrl(
+        new S3Client({ region, endpoint: proxy.url, forcePathStyle: true, credentials: credentials(keys.readerWithoutKey) }),
+        new GetObjectCommand({ Bucket: 'dsr-exports', Key: 'exports/a.zip' }),
+        { expiresIn: 60 },
+      );
 
       // Act
       const read = await client.send(new GetObjectCommand({ Bucket: 'dsr-exports', Key: 'exports/a.zip' }));
@@ -710,7 +857,11 @@ describe('a real SDK v3 client behind the IAM proxy', () => {
       // Prepare
       const client = new SESv2Client({ region, endpoint: proxy.url, credentials: credentials(keys.notifyRequester), maxAttempts: 1 });
       const mail = (from: string) =>
-        new SendEmailCommand({ FromEmailAddress: from, Destination: { ToAddresses: ['jane@example.org'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } });
+        new SendEmailCommand({
+          FromEmailAddress: from,
+          Destination: { ToAddresses: ['jane@example.org'] },
+          Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+        });
 
       // Act
       const denied = await failureOf(client.send(mail('privacy@example.com')));
@@ -733,7 +884,13 @@ describe('a real SDK v3 client behind the IAM proxy', () => {
       const client = new SESv2Client({ region, endpoint: production.url, credentials: credentials(keys.notifyRequester), maxAttempts: 1 });
 
       // Act
-      const sent = await client.send(new SendEmailCommand({ FromEmailAddress: 'privacy@example.com', Destination: { ToAddresses: ['jane@example.org'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }));
+      const sent = await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'privacy@example.com',
+          Destination: { ToAddresses: ['jane@example.org'] },
+          Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+        }),
+      );
 
       // Assess
       expect(sent.MessageId).toBe('m-2');
@@ -745,7 +902,10 @@ describe('a real SDK v3 client behind the IAM proxy', () => {
     let proxy: IamProxy;
     let upstream: FakeUpstream;
     beforeAll(async () => {
-      upstream = await fakeUpstream(() => ({ type: 'application/x-amz-json-1.0', body: JSON.stringify({ executionArn: `${stateMachine}:e1`.replace(':stateMachine:', ':execution:'), startDate: 1767225600 }) }));
+      upstream = await fakeUpstream(() => ({
+        type: 'application/x-amz-json-1.0',
+        body: JSON.stringify({ executionArn: `${stateMachine}:e1`.replace(':stateMachine:', ':execution:'), startDate: 1767225600 }),
+      }));
       stops.push(() => upstream.close());
       proxy = await proxyFor('states', upstream.url, (call) => stepFunctionsRequests(call, stepFunctionsEnvironment));
       stops.push(() => proxy.stop());

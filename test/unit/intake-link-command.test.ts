@@ -27,7 +27,9 @@ async function deadPid(): Promise<number> {
 describe('createIntakeLink', () => {
   it('refuses a lifetime that is not 1 to 365 whole days (1e9 days overflowed into a link that never works)', () => {
     for (const days of [1e9, 366, 0.5, 7.5, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => createIntakeLink('https://privacy.example.com', 'jane.doe@example.com', key, days, now), String(days)).toThrow(/whole number of days from 1 to 365/);
+      expect(() => createIntakeLink('https://privacy.example.com', 'jane.doe@example.com', key, days, now), String(days)).toThrow(
+        /whole number of days from 1 to 365/,
+      );
     }
     const link = createIntakeLink('https://privacy.example.com', 'jane.doe@example.com', key, 365, now);
     expect(verifyIntakeLink(link.split('#intake=')[1], key, new Date('2027-11-23T09:59:00Z'))).toEqual({ email: 'jane.doe@example.com' });
@@ -47,7 +49,9 @@ describe('createIntakeLink', () => {
     ]) {
       expect(() => createIntakeLink(base, 'jane.doe@example.com', key, 30, now), base).toThrow(RangeError);
     }
-    expect(createIntakeLink('https://privacy.example.com/dsr/', 'jane.doe@example.com', key, 30, now)).toMatch(/^https:\/\/privacy\.example\.com\/dsr\/#intake=/);
+    expect(createIntakeLink('https://privacy.example.com/dsr/', 'jane.doe@example.com', key, 30, now)).toMatch(
+      /^https:\/\/privacy\.example\.com\/dsr\/#intake=/,
+    );
     expect(createIntakeLink('http://localhost:3001', 'jane.doe@example.com', key, 30, now)).toMatch(/^http:\/\/localhost:3001\/#intake=/);
   });
 });

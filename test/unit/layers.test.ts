@@ -16,8 +16,14 @@ describe('the layers', () => {
   });
 
   it('keeps the domain, ports, use cases and messages free of AWS SDKs and frameworks', () => {
-    const core = ['domain', 'ports', 'use-cases', 'messages'].flatMap((folder) => readdirSync(join(repositoryRoot, 'lambdas', folder)).map((file) => join('lambdas', folder, file)));
-    const packages = core.flatMap((file) => [...readFileSync(join(repositoryRoot, file), 'utf8').matchAll(/^\s*(?:import|export)\b[^'\n]*\bfrom\s*'([^.'][^']*)'/gm)].map((match) => `${file}: ${match[1]}`));
+    const core = ['domain', 'ports', 'use-cases', 'messages'].flatMap((folder) =>
+      readdirSync(join(repositoryRoot, 'lambdas', folder)).map((file) => join('lambdas', folder, file)),
+    );
+    const packages = core.flatMap((file) =>
+      [...readFileSync(join(repositoryRoot, file), 'utf8').matchAll(/^\s*(?:import|export)\b[^'\n]*\bfrom\s*'([^.'][^']*)'/gm)].map(
+        (match) => `${file}: ${match[1]}`,
+      ),
+    );
     expect(packages.filter((line) => !/: (zod|node:\w+)$/.test(line))).toEqual([]);
   });
 

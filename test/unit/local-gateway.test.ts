@@ -40,12 +40,12 @@ async function signed(withExpiry: boolean): Promise<string> {
 
 const call = (token: string) => fetch(`${url}/admin/requests`, { headers: { authorization: `Bearer ${token}` } });
 
-describe('the local gateway\'s JWT check', () => {
+describe("the local gateway's JWT check", () => {
   it('refuses a correctly signed officer token that carries no exp (it would never expire)', async () => {
     expect((await call(await signed(false))).status).toBe(401);
   });
 
-  it('accepts the same token with an expiry, and the issuer\'s own tokens', async () => {
+  it("accepts the same token with an expiry, and the issuer's own tokens", async () => {
     expect((await call(await signed(true))).status).toBe(200);
     expect((await call(await issuer.issue())).status).toBe(200);
   });

@@ -32,7 +32,10 @@ class MemoryRequests {
     const current = this.items.get(id)!;
     if (!allowed(current.status)) throw new ConflictError(`Request ${id} is ${current.status}`);
     const appended = Object.fromEntries(
-      Object.entries(options.append ?? {}).map(([key, values]) => [key, [...(((current as unknown as Record<string, unknown[]>)[key]) ?? []), ...(values as unknown[])]]),
+      Object.entries(options.append ?? {}).map(([key, values]) => [
+        key,
+        [...((current as unknown as Record<string, unknown[]>)[key] ?? []), ...(values as unknown[])],
+      ]),
     );
     const next = { ...current, ...options.set, ...appended, events: [...current.events, ...(options.event ? [options.event] : [])] } as StoredRequest;
     this.items.set(id, next);
@@ -47,7 +50,7 @@ class MemoryStoreTasks {
   }
   async finish(_requestId: string, storeId: string, result: StoreTaskResult) {
     const task = this.items.get(storeId);
-    if (!task || task.status !== 'waiting') return undefined;
+    if (task?.status !== 'waiting') return undefined;
     const next = { ...task, status: result.status, result };
     this.items.set(storeId, next);
     return next;
@@ -61,16 +64,59 @@ async function closingMail(type: RequestType, completion: Parameters<typeof comp
   const resumed: Record<string, unknown>[] = [];
   const sent: OutgoingMail[] = [];
   requests.items.set(requestId, {
-    requestId, type, status: 'in_progress', email: 'jane@example.com', emailCanonical: 'jane@example.com', jurisdiction: 'gdpr', locale: 'en',
-    receivedAt: at.toISOString(), dueAt: '2026-12-23T23:59:59.999Z', updatedAt: at.toISOString(), storeIds: ['paper-archive'], events: [],
+    requestId,
+    type,
+    status: 'in_progress',
+    email: 'jane@example.com',
+    emailCanonical: 'jane@example.com',
+    jurisdiction: 'gdpr',
+    locale: 'en',
+    receivedAt: at.toISOString(),
+    dueAt: '2026-12-23T23:59:59.999Z',
+    updatedAt: at.toISOString(),
+    storeIds: ['paper-archive'],
+    events: [],
     ...(type === 'amend' ? { corrections: [{ field: 'phone', value: '+44 20 7946 0000' }] } : {}),
   } as StoredRequest);
-  storeTasks.items.set('paper-archive', { requestId, storeId: 'paper-archive', action: type, status: 'waiting', taskToken: 'token', startedAt: at.toISOString(), updatedAt: at.toISOString(), attempts: 1 });
-  await completeStoreTaskByOfficer({ requests, storeTasks, taskCallbacks: { resume: async (_token, output) => void resumed.push({ ...output }), fail: async () => undefined }, now }, requestId, paper, 'officer-1', completion);
-  const objects = { putJson: async () => undefined, putText: async () => undefined, getJson: async () => ({ records: [] }), deletePrefix: async () => undefined };
-  const mailer = { send: async (mail: OutgoingMail) => (sent.push(mail), { messageId: 'm' }) };
-  await finishRequest({ requests, catalog: storeCatalog, objects: objects as never, mailer, now } as never, { requestId, type, outcomes: resumed as unknown as MapOutcome[] });
-  await notifyRequester({ requests, mailer, catalog: storeCatalog, now, publicBaseUrl: 'https://privacy.example.com' } as never, { requestId }, { exportTtlDays: 7, backupWindowDays: 35 });
+  storeTasks.items.set('paper-archive', {
+    requestId,
+    storeId: 'paper-archive',
+    action: type,
+    status: 'waiting',
+    taskToken: 'token',
+    startedAt: at.toISOString(),
+    updatedAt: at.toISOString(),
+    attempts: 1,
+  });
+  await completeStoreTaskByOfficer(
+    { requests, storeTasks, taskCallbacks: { resume: async (_token, output) => void resumed.push({ ...output }), fail: async () => undefined }, now },
+    requestId,
+    paper,
+    'officer-1',
+    completion,
+  );
+  const objects = {
+    putJson: async () => undefined,
+    putText: async () => undefined,
+    getJson: async () => ({ records: [] }),
+    deletePrefix: async () => undefined,
+  };
+  const mailer = {
+    send: async (mail: OutgoingMail) => {
+      sent.push(mail);
+      return { messageId: 'm' };
+    },
+  };
+  await finishRequest({ requests, catalog: storeCatalog, objects: objects as never, mailer, now } as never, {
+    requestId,
+    type,
+    outcomes: resumed as unknown as MapOutcome[],
+  });
+  await notifyRequester(
+    { requests, mailer, catalog: storeCatalog, now, publicBaseUrl: 'https://privacy.example.com' } as never,
+    { requestId },
+    { exportTtlDays: 7, backupWindowDays: 35 },
+  );
   return { mail: sent.at(-1)!, request: requests.items.get(requestId)! };
 }
 
@@ -94,7 +140,10 @@ describe("an officer's internal note on a manual task", () => {
 
 describe('what an officer may send to the requester', () => {
   it('is trimmed, optional, at most 1000 characters, and refuses control and invisible formatting characters', () => {
-    expect(parseOfficerCompletion({ note: 'Searched the archive.' })).toMatchObject({ success: true, data: { outcome: 'done', note: 'Searched the archive.' } });
+    expect(parseOfficerCompletion({ note: 'Searched the archive.' })).toMatchObject({
+      success: true,
+      data: { outcome: 'done', note: 'Searched the archive.' },
+    });
     expect(parseOfficerCompletion({ note: 'Searched.', messageToRequester: '   ' }).data).not.toHaveProperty('messageToRequester');
     expect(parseOfficerCompletion({ note: 'Searched.', messageToRequester: '  Shredded.  ' }).data?.messageToRequester).toBe('Shredded.');
     expect(parseOfficerCompletion({ note: 'Searched.', messageToRequester: 'x'.repeat(1001) }).success).toBe(false);

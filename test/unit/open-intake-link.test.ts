@@ -3,7 +3,10 @@ import { signIntakeLink } from '../../lambdas/domain/intake-link.ts';
 import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 
 // Rate limits have their own tests (test/integration/abuse.test.ts).
-vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({ ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()), enforceIpLimit: async () => undefined }));
+vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({
+  ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()),
+  enforceIpLimit: async () => undefined,
+}));
 
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';

@@ -16,7 +16,12 @@ const csp =
 
 /** A page as a browser asks for it: `?lang=` and `Accept-Language` optional. */
 const pageIn = (path: string, { lang, accept }: { lang?: string; accept?: string } = {}) =>
-  handler(httpApiEvent(`GET ${path}`, { query: lang === undefined ? '' : `lang=${encodeURIComponent(lang)}`, headers: accept === undefined ? {} : { 'accept-language': accept } }));
+  handler(
+    httpApiEvent(`GET ${path}`, {
+      query: lang === undefined ? '' : `lang=${encodeURIComponent(lang)}`,
+      headers: accept === undefined ? {} : { 'accept-language': accept },
+    }),
+  );
 
 const dictionary = (language: string): Record<string, string> => JSON.parse(readFileSync(join(webDir, 'i18n', `${language}.json`), 'utf8'));
 
@@ -208,7 +213,15 @@ describe('page language', () => {
     const body = (await pageIn('/status', { lang: 'de' })).body ?? '';
     const nav = /<nav class="language-switcher" aria-label="Sprache">(.*?)<\/nav>/.exec(body)?.[1];
     expect(nav).toBeDefined();
-    expect([...nav!.matchAll(/<a href="\?lang=(\w+)" lang="(\w+)" hreflang="(\w+)"( aria-current="true")?>([^<]+)<\/a>/g)].map((m) => [m[1], m[2], m[3], Boolean(m[4]), m[5]])).toEqual([
+    expect(
+      [...nav!.matchAll(/<a href="\?lang=(\w+)" lang="(\w+)" hreflang="(\w+)"( aria-current="true")?>([^<]+)<\/a>/g)].map((m) => [
+        m[1],
+        m[2],
+        m[3],
+        Boolean(m[4]),
+        m[5],
+      ]),
+    ).toEqual([
       ['en', 'en', 'en', false, 'English'],
       ['fr', 'fr', 'fr', false, 'Français'],
       ['de', 'de', 'de', true, 'Deutsch'],
@@ -300,9 +313,36 @@ describe('translations', () => {
 
   it('the status page words every timeline action it is told about, and has a fallback', async () => {
     const body = (await pageIn('/status')).body ?? '';
-    const actions = ['submitted', 'verification_sent', 'receipt_confirmed', 'verified', 'awaiting_approval', 'approved', 'auto_approved', 'completed', 'partially_completed', 'rejected', 'cancelled', 'expired', 'extended', 'requester_notified', 'other'];
+    const actions = [
+      'submitted',
+      'verification_sent',
+      'receipt_confirmed',
+      'verified',
+      'awaiting_approval',
+      'approved',
+      'auto_approved',
+      'completed',
+      'partially_completed',
+      'rejected',
+      'cancelled',
+      'expired',
+      'extended',
+      'requester_notified',
+      'other',
+    ];
     for (const action of actions) expect(body).toMatch(new RegExp(`data-message="action-${action}">[^<]+</p>`));
-    for (const status of ['submitted', 'pending_verification', 'pending_approval', 'in_progress', 'partially_completed', 'completed', 'rejected', 'cancelled', 'expired', 'unknown']) {
+    for (const status of [
+      'submitted',
+      'pending_verification',
+      'pending_approval',
+      'in_progress',
+      'partially_completed',
+      'completed',
+      'rejected',
+      'cancelled',
+      'expired',
+      'unknown',
+    ]) {
       expect(body).toMatch(new RegExp(`data-message="status-${status}">[^<]+</p>`));
     }
   });
@@ -362,14 +402,20 @@ function minimalWebDir(strings: Record<string, string> = {}): string {
   for (const { file } of pages) writeFileSync(join(dir, file), `<!-- layout: title=greeting script=x.js -->\n<h1>${file} {{greeting}}</h1>`);
   mkdirSync(join(dir, 'i18n'));
   for (const language of languages) {
-    writeFileSync(join(dir, 'i18n', `${language}.json`), JSON.stringify({ '@name': language, 'site.languages': 'Language', greeting: `hello-${language}`, ...strings }));
+    writeFileSync(
+      join(dir, 'i18n', `${language}.json`),
+      JSON.stringify({ '@name': language, 'site.languages': 'Language', greeting: `hello-${language}`, ...strings }),
+    );
   }
   return dir;
 }
 
 describe('the shared layout', () => {
   it('puts every page in the layout, with its title and script, and refuses a page that does not say which', () => {
-    const page = composePage('<title>{{@title}}</title><script src="/assets/{{@script}}"></script>{{@content}}', '<!-- layout: title=verify.title script=verify.js -->\n<main>$& {{x}}</main>');
+    const page = composePage(
+      '<title>{{@title}}</title><script src="/assets/{{@script}}"></script>{{@content}}',
+      '<!-- layout: title=verify.title script=verify.js -->\n<main>$& {{x}}</main>',
+    );
     expect(page).toBe('<title>{{verify.title}}</title><script src="/assets/verify.js"></script><main>$& {{x}}</main>');
     expect(() => composePage('{{@content}}', '<main></main>', 'broken.html')).toThrow(/broken.html: the first line/);
   });
@@ -386,10 +432,7 @@ describe('pages handler configuration', () => {
     vi.resetModules();
     const fresh = await import('../../lambdas/http/pages.ts');
     const result = await fresh.handler(httpApiEvent('GET /'));
-    expectSecurityHeaders(
-      result,
-      csp.replace("connect-src 'self'", "connect-src 'self' https://exports.s3.eu-west-1.amazonaws.com http://localhost:4566"),
-    );
+    expectSecurityHeaders(result, csp.replace("connect-src 'self'", "connect-src 'self' https://exports.s3.eu-west-1.amazonaws.com http://localhost:4566"));
   });
 
   it('refuses a CSP_CONNECT_EXTRA that would add directives or keywords', async () => {

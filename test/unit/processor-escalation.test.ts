@@ -51,7 +51,11 @@ class MemoryRequests {
     if (!current) throw new Error(`no request ${id}`);
     const fields = current as unknown as Record<string, unknown>;
     const holds = (options.require ?? []).every((requirement) =>
-      'equals' in requirement ? fields[requirement.attribute] === requirement.equals : 'exists' in requirement ? (fields[requirement.attribute] !== undefined) === requirement.exists : false,
+      'equals' in requirement
+        ? fields[requirement.attribute] === requirement.equals
+        : 'exists' in requirement
+          ? (fields[requirement.attribute] !== undefined) === requirement.exists
+          : false,
     );
     if (!allowed(current.status) || !holds) throw new ConflictError(`Request ${id} is ${current.status} and cannot be changed now`);
     const next = { ...current, ...options.set, events: [...current.events, ...(options.event ? [options.event] : [])] } as StoredRequest;
@@ -168,7 +172,13 @@ describe("escalating a processor's task to manual handling", () => {
     expect(answer).toEqual({ requestId, storeId: 'crm-partner', escalatedToManual: escalation });
     expect(storeTasks.items.get('crm-partner')).toMatchObject({ status: 'waiting', escalatedToManual: escalation });
     expect(requests.items.get(requestId)!.events).toEqual([
-      { at: at.toISOString(), actor: 'officer', actorId: 'officer-1', action: 'store_escalated', detail: 'crm-partner: escalated to manual handling, the processor has not answered' },
+      {
+        at: at.toISOString(),
+        actor: 'officer',
+        actorId: 'officer-1',
+        action: 'store_escalated',
+        detail: 'crm-partner: escalated to manual handling, the processor has not answered',
+      },
     ]);
     // Nothing resumes: the workflow keeps waiting on the same task until an officer completes it.
     expect(taskCallbacks.resumed).toEqual([]);
@@ -199,7 +209,11 @@ describe("escalating a processor's task to manual handling", () => {
 
 describe('an officer completing a store task by hand', () => {
   const complete = (store = crm, outcome: 'done' | 'failed' = 'done') =>
-    completeStoreTaskByOfficer({ requests, storeTasks, taskCallbacks, now }, requestId, store, 'officer-1', { outcome, note: 'Exported from the partner portal.', recordCount: 3 });
+    completeStoreTaskByOfficer({ requests, storeTasks, taskCallbacks, now }, requestId, store, 'officer-1', {
+      outcome,
+      note: 'Exported from the partner portal.',
+      recordCount: 3,
+    });
 
   it("refuses a processor's task that was not escalated, and records and resumes nothing", async () => {
     requests.items.set(requestId, request('in_progress'));
@@ -219,15 +233,22 @@ describe('an officer completing a store task by hand', () => {
     expect(taskCallbacks.resumed).toEqual([{ token: 'token-crm-partner', output: { storeId: 'crm-partner', ...result } }]);
     const [event] = requests.items.get(requestId)!.events;
     expect(event).toMatchObject({ actor: 'officer', actorId: 'officer-1', action: 'store_done' });
-    expect(event!.detail).toBe("crm-partner: settled by hand by an officer after escalation to manual handling, not by the processor's answer; internal note: Exported from the partner portal.");
+    expect(event!.detail).toBe(
+      "crm-partner: settled by hand by an officer after escalation to manual handling, not by the processor's answer; internal note: Exported from the partner portal.",
+    );
   });
 
   it("completes a manual system's task as before, without escalation and without a by-hand mark", async () => {
     requests.items.set(requestId, request('in_progress'));
     storeTasks.items.set('paper-archive', waitingTask('paper-archive'));
     expect(await complete(paper, 'failed')).toEqual({ byHand: false });
-    expect(taskCallbacks.resumed).toEqual([{ token: 'token-paper-archive', output: { storeId: 'paper-archive', status: 'failed', error: 'Exported from the partner portal.' } }]);
-    expect(requests.items.get(requestId)!.events[0]).toMatchObject({ action: 'store_failed', detail: 'paper-archive; internal note: Exported from the partner portal.' });
+    expect(taskCallbacks.resumed).toEqual([
+      { token: 'token-paper-archive', output: { storeId: 'paper-archive', status: 'failed', error: 'Exported from the partner portal.' } },
+    ]);
+    expect(requests.items.get(requestId)!.events[0]).toMatchObject({
+      action: 'store_failed',
+      detail: 'paper-archive; internal note: Exported from the partner portal.',
+    });
   });
 
   it('refuses a store that runs on its own', async () => {
@@ -242,7 +263,10 @@ describe('approving only a request waiting for a decision', () => {
 
   it('refuses a partially completed request with a 409 reason, writes nothing and leaves the retry possible', async () => {
     // A partial request still holds the approval token of its long-closed approval task.
-    const partial = request('partially_completed', { approvalTaskToken: 'closed-approval-token', storeOutcomes: [{ storeId: 'paper-archive', status: 'failed', error: 'timeout', finishedAt: at.toISOString() }] });
+    const partial = request('partially_completed', {
+      approvalTaskToken: 'closed-approval-token',
+      storeOutcomes: [{ storeId: 'paper-archive', status: 'failed', error: 'timeout', finishedAt: at.toISOString() }],
+    });
     requests.items.set(requestId, partial);
     await expect(approve()).rejects.toThrow(/partially_completed; only a request waiting for a decision/);
     expect(requests.items.get(requestId)).toBe(partial);
@@ -265,13 +289,18 @@ describe('approving only a request waiting for a decision', () => {
     requests.items.set(requestId, request('pending_approval', { approvalTaskToken: 'approval-token' }));
     taskCallbacks.closed = true;
     expect((await approve()).status).toBe('in_progress');
-    expect(workflow.started).toEqual([{ input: { requestId, type: 'delete', stores: ['accounts', 'crm-partner', 'paper-archive'], phase: 'retry' }, name: `${requestId}-approved` }]);
+    expect(workflow.started).toEqual([
+      { input: { requestId, type: 'delete', stores: ['accounts', 'crm-partner', 'paper-archive'], phase: 'retry' }, name: `${requestId}-approved` },
+    ]);
   });
 });
 
 describe('a retry whose run cannot start', () => {
   it('goes back to partially_completed, so the next retry is possible', async () => {
-    requests.items.set(requestId, request('partially_completed', { storeOutcomes: [{ storeId: 'paper-archive', status: 'failed', error: 'timeout', finishedAt: at.toISOString() }] }));
+    requests.items.set(
+      requestId,
+      request('partially_completed', { storeOutcomes: [{ storeId: 'paper-archive', status: 'failed', error: 'timeout', finishedAt: at.toISOString() }] }),
+    );
     workflow.refuse = true;
     await expect(retryRequest({ requests, workflow, now }, requestId, 'officer-1')).rejects.toThrow(/unavailable/);
     const after = requests.items.get(requestId)!;
@@ -293,9 +322,18 @@ describe('what the requester is told of a processor handled by hand', () => {
   it('says so for that store in the closing mail, in the request language, and only for that store', () => {
     for (const language of ['en', 'fr', 'de', 'es'] as const) {
       const mail = deleteCompletedMail({ requestId, locale: language, outcomes, stores: storeCatalog.stores, backupDays: 35 });
-      expect(mail.text.split('\n').filter((line) => line.includes(byHand(language).mailLine)), language).toEqual([expect.stringContaining(localizeStore(crm, language).name)]);
+      expect(
+        mail.text.split('\n').filter((line) => line.includes(byHand(language).mailLine)),
+        language,
+      ).toEqual([expect.stringContaining(localizeStore(crm, language).name)]);
     }
-    const access = accessCompletedMail({ requestId, link: 'https://privacy.example.com/download#t=x', expiresAt: at.toISOString(), outcomes, storeNames: { 'crm-partner': crm.name } });
+    const access = accessCompletedMail({
+      requestId,
+      link: 'https://privacy.example.com/download#t=x',
+      expiresAt: at.toISOString(),
+      outcomes,
+      storeNames: { 'crm-partner': crm.name },
+    });
     expect(access.text).toContain(`${crm.name}: 0 records (${byHand('en').mailLine})`);
   });
 
@@ -323,7 +361,9 @@ describe('the adapters', () => {
 
   it('escalate: one conditional write on a waiting task not yet escalated; undefined when that no longer holds', async () => {
     const escalation = { at: at.toISOString(), by: 'officer-1', reason };
-    dynamo.on(UpdateCommand).resolvesOnce({ Attributes: { pk: `REQUEST#${requestId}`, sk: 'STORE#crm-partner', ...waitingTask('crm-partner'), escalatedToManual: escalation } });
+    dynamo
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: { pk: `REQUEST#${requestId}`, sk: 'STORE#crm-partner', ...waitingTask('crm-partner'), escalatedToManual: escalation } });
     expect(await repository.escalate(requestId, 'crm-partner', escalation)).toMatchObject({ storeId: 'crm-partner', escalatedToManual: escalation });
     const input = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.ConditionExpression).toBe('#status = :waiting AND attribute_not_exists(#escalated)');
@@ -339,7 +379,9 @@ describe('the adapters', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ConditionExpression).toBe('#status IN (:running, :waiting) AND attribute_exists(#escalated)');
 
     dynamo.reset();
-    dynamo.on(UpdateCommand).resolves({ Attributes: { pk: `REQUEST#${requestId}`, sk: 'STORE#crm-partner', ...waitingTask('crm-partner', { status: 'running' }) } });
+    dynamo
+      .on(UpdateCommand)
+      .resolves({ Attributes: { pk: `REQUEST#${requestId}`, sk: 'STORE#crm-partner', ...waitingTask('crm-partner', { status: 'running' }) } });
     await repository.finish(requestId, 'crm-partner', { status: 'succeeded' });
     expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ConditionExpression).toBe('#status IN (:running, :waiting)');
     await repository.begin(requestId, 'crm-partner', 'delete', 'token-2');

@@ -4,7 +4,11 @@ import { calendarDaysUntil, deadlineStage, dueReminders, reminderKey } from '../
 import type { RequestStatus } from '../../lambdas/domain/status.ts';
 
 const utc = (iso: string) => new Date(`${iso}Z`);
-const requestOf = (receivedAt: string, jurisdiction: Jurisdiction = 'gdpr', extra: { status?: RequestStatus; remindersSent?: string[]; receiptConfirmedAt?: string; dueAt?: string } = {}) => ({
+const requestOf = (
+  receivedAt: string,
+  jurisdiction: Jurisdiction = 'gdpr',
+  extra: { status?: RequestStatus; remindersSent?: string[]; receiptConfirmedAt?: string; dueAt?: string } = {},
+) => ({
   status: 'pending_approval' as RequestStatus,
   receivedAt: utc(receivedAt).toISOString(),
   dueAt: dueDate(utc(receivedAt), jurisdiction).toISOString(),
@@ -40,7 +44,9 @@ describe('the reminder schedule', () => {
 
   it('starts afresh for a new due date after an extension', () => {
     const extended = { ...request, dueAt: '2026-06-14T23:59:59.999Z', remindersSent: [reminderKey('due_soon', request.dueAt)] };
-    expect(dueReminders(extended, utc('2026-06-08T00:00:00'))).toEqual([{ kind: 'due_soon', key: 'due_soon@2026-06-14T23:59:59.999Z', dueAt: '2026-06-14T23:59:59.999Z' }]);
+    expect(dueReminders(extended, utc('2026-06-08T00:00:00'))).toEqual([
+      { kind: 'due_soon', key: 'due_soon@2026-06-14T23:59:59.999Z', dueAt: '2026-06-14T23:59:59.999Z' },
+    ]);
   });
 
   it('counts calendar days across month ends and leap days', () => {

@@ -7,7 +7,10 @@ import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 import { requestId, statusToken, storedRequest } from './stored-request.ts';
 
 // Rate limits have their own tests (test/integration/abuse.test.ts); here they would share the mocked client.
-vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({ ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()), enforceIpLimit: async () => undefined }));
+vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({
+  ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()),
+  enforceIpLimit: async () => undefined,
+}));
 
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';
@@ -29,10 +32,22 @@ beforeEach(() => {
 
 describe('POST /status', () => {
   it('answers the requester-safe view of the request for any token we emailed', async () => {
-    dynamo.on(GetCommand).resolves({ Item: storedRequest({ extension: { dueAt: '2027-01-20T23:59:59.999Z', reason: 'Manual archive search', at: 'x', officerId: 'officer-secret-id', count: 1, totalMonths: 1 } }) });
+    dynamo.on(GetCommand).resolves({
+      Item: storedRequest({
+        extension: { dueAt: '2027-01-20T23:59:59.999Z', reason: 'Manual archive search', at: 'x', officerId: 'officer-secret-id', count: 1, totalMonths: 1 },
+      }),
+    });
     const answer = await call({ token: statusToken.token });
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ requestId, type: 'access', status: 'pending_approval', jurisdiction: 'gdpr', canCancel: true, downloadAvailable: false, heldForMailbox: [] });
+    expect(answer.body).toMatchObject({
+      requestId,
+      type: 'access',
+      status: 'pending_approval',
+      jurisdiction: 'gdpr',
+      canCancel: true,
+      downloadAvailable: false,
+      heldForMailbox: [],
+    });
     expect(answer.body.extension).toEqual({ dueAt: '2027-01-20T23:59:59.999Z', reason: 'Manual archive search' });
     expect(answer.body.timeline).toEqual([
       { at: '2026-11-20T10:00:00.000Z', action: 'submitted' },
@@ -43,7 +58,14 @@ describe('POST /status', () => {
   });
 
   it('keeps a closed request viewable, offering the download while it lasts', async () => {
-    dynamo.on(GetCommand).resolves({ Item: storedRequest({ status: 'completed', exportKey: 'exports/x/export.json', downloadTokenHash: 'h', downloadExpiresAt: new Date(Date.now() + 86_400_000).toISOString() }) });
+    dynamo.on(GetCommand).resolves({
+      Item: storedRequest({
+        status: 'completed',
+        exportKey: 'exports/x/export.json',
+        downloadTokenHash: 'h',
+        downloadExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    });
     const answer = await call({ token: statusToken.token });
     expect(answer.body).toMatchObject({ status: 'completed', canCancel: false, downloadAvailable: true });
   });

@@ -28,18 +28,50 @@ const stores = storeCatalog.stores;
 function everyMail(locale: string) {
   const common = { requestId, statusLink, locale };
   return {
-    verification: verificationMail({ ...common, type: 'access', link: 'https://privacy.example.com/verify#t=x', expiresAt: '2026-11-24T10:00:00.000Z', dueAt: '2026-12-23T23:59:59.999Z' }),
-    accessCompleted: accessCompletedMail({ ...common, link: 'https://privacy.example.com/download#t=x', expiresAt: '2026-11-30T10:00:00.000Z', outcomes: [outcome('accounts', { recordCount: 1 }), outcome('usage-events', { recordCount: 120 })], storeNames: { accounts: 'Customer accounts', 'usage-events': 'Usage events' } }),
+    verification: verificationMail({
+      ...common,
+      type: 'access',
+      link: 'https://privacy.example.com/verify#t=x',
+      expiresAt: '2026-11-24T10:00:00.000Z',
+      dueAt: '2026-12-23T23:59:59.999Z',
+    }),
+    accessCompleted: accessCompletedMail({
+      ...common,
+      link: 'https://privacy.example.com/download#t=x',
+      expiresAt: '2026-11-30T10:00:00.000Z',
+      outcomes: [outcome('accounts', { recordCount: 1 }), outcome('usage-events', { recordCount: 120 })],
+      storeNames: { accounts: 'Customer accounts', 'usage-events': 'Usage events' },
+    }),
     rejected: rejectedMail({ ...common, type: 'delete', reason: 'We hold no account for this address.' }),
-    amendCompleted: amendCompletedMail({ ...common, corrections: [{ field: 'phone', value: '+44 20 7946 0000' }, { field: 'jobTitle', value: 'Engineer' }], outcomes: [outcome('accounts', { updated: 1 }), outcome('support-tickets', { updated: 0 })], stores }),
-    deleteCompleted: deleteCompletedMail({ ...common, outcomes: [outcome('accounts', { deleted: 1 }), outcome('survey-answers', { anonymized: 2 }), outcome('billing-records', { retained: 2 })], stores, backupDays: 35 }),
+    amendCompleted: amendCompletedMail({
+      ...common,
+      corrections: [
+        { field: 'phone', value: '+44 20 7946 0000' },
+        { field: 'jobTitle', value: 'Engineer' },
+      ],
+      outcomes: [outcome('accounts', { updated: 1 }), outcome('support-tickets', { updated: 0 })],
+      stores,
+    }),
+    deleteCompleted: deleteCompletedMail({
+      ...common,
+      outcomes: [outcome('accounts', { deleted: 1 }), outcome('survey-answers', { anonymized: 2 }), outcome('billing-records', { retained: 2 })],
+      stores,
+      backupDays: 35,
+    }),
     objectionCompleted: objectionCompletedMail({ ...common, outcomes: [outcome('marketing-preferences', { updated: 1 })], stores }),
     cancelled: cancelledMail({ ...common, type: 'amend' }),
-    extension: extensionMail({ ...common, type: 'access', reason: 'Many systems to search.', previousDueAt: '2026-12-23T23:59:59.999Z', dueAt: '2027-02-23T23:59:59.999Z', policyLabel: 'GDPR' }),
+    extension: extensionMail({
+      ...common,
+      type: 'access',
+      reason: 'Many systems to search.',
+      previousDueAt: '2026-12-23T23:59:59.999Z',
+      dueAt: '2027-02-23T23:59:59.999Z',
+      policyLabel: 'GDPR',
+    }),
   };
 }
 
-describe('requester mails in the request\'s language', () => {
+describe("requester mails in the request's language", () => {
   const english = everyMail('en');
 
   it.each(requesterLanguages.filter((language) => language !== 'en'))('are written wholly in %s: subject, body, link labels and footer', (language) => {
@@ -50,13 +82,14 @@ describe('requester mails in the request\'s language', () => {
       expect(mail.text, name).toContain(texts.layout.footer(requestId));
       expect(mail.text, name).toContain(`${texts.layout.statusLink}${texts.layout.colon}${statusLink}`);
       // None of the English mail's own sentences is left in it.
-      for (const line of english[name].text.split('\n').filter((line) => line.length > 30 && !line.includes('http'))) expect(mail.text, `${name}: ${line}`).not.toContain(line);
+      for (const line of english[name].text.split('\n').filter((line) => line.length > 30 && !line.includes('http')))
+        expect(mail.text, `${name}: ${line}`).not.toContain(line);
     }
   });
 
   it('writes dates, counts and field names as each language does', () => {
     const fr = everyMail('fr');
-    expect(fr.verification.text).toContain('valable jusqu\'au 24 novembre 2026');
+    expect(fr.verification.text).toContain("valable jusqu'au 24 novembre 2026");
     expect(fr.verification.text).toContain('au plus tard le 23 décembre 2026');
     expect(fr.amendCompleted.text).toContain('rectifier : numéro de téléphone, fonction');
     expect(fr.amendCompleted.text).toContain('0 enregistrement mis à jour (déjà correct)'); // French counts 0 as singular
@@ -75,7 +108,14 @@ describe('requester mails in the request\'s language', () => {
 
   it('says a system our staff handled was handled by them, never "0 records updated (already correct)"', () => {
     for (const locale of ['en', 'fr']) {
-      const mail = amendCompletedMail({ requestId, statusLink, locale, corrections: [{ field: 'phone', value: '+44 20 7946 0000' }], outcomes: [outcome('paper-archive', {})], stores });
+      const mail = amendCompletedMail({
+        requestId,
+        statusLink,
+        locale,
+        corrections: [{ field: 'phone', value: '+44 20 7946 0000' }],
+        outcomes: [outcome('paper-archive', {})],
+        stores,
+      });
       const texts = requesterTexts(requesterLanguageOf(locale));
       expect(mail.text, locale).toContain(texts.amendCompleted.handledByStaff);
       expect(mail.text, locale).not.toContain(texts.amendCompleted.alreadyCorrect.trim());
@@ -86,11 +126,20 @@ describe('requester mails in the request\'s language', () => {
     const corrections = [{ field: 'phone' as const, value: '+44 20 7946 0000' }];
     const english = amendCompletedMail({ requestId, statusLink, locale: 'en', corrections, outcomes: [outcome('accounts', { updated: 1 })], stores });
     expect(english.text).not.toContain('every system that holds it');
-    expect(english.text).toContain('Billing records: your phone number stays as it was here, because invoices already issued must be kept exactly as they were issued');
+    expect(english.text).toContain(
+      'Billing records: your phone number stays as it was here, because invoices already issued must be kept exactly as they were issued',
+    );
     const french = amendCompletedMail({ requestId, statusLink, locale: 'fr', corrections, outcomes: [outcome('accounts', { updated: 1 })], stores });
     expect(french.text).toContain('Facturation : nous ne pouvons pas modifier ici votre numéro de téléphone, car les factures déjà émises');
     // A field no store keeps as it was: the plain sentence.
-    const jobTitle = amendCompletedMail({ requestId, statusLink, locale: 'en', corrections: [{ field: 'jobTitle', value: 'Engineer' }], outcomes: [outcome('accounts', { updated: 1 })], stores });
+    const jobTitle = amendCompletedMail({
+      requestId,
+      statusLink,
+      locale: 'en',
+      corrections: [{ field: 'jobTitle', value: 'Engineer' }],
+      outcomes: [outcome('accounts', { updated: 1 })],
+      stores,
+    });
     expect(jobTitle.text).toContain('We made the change in every system that holds it');
     expect(jobTitle.text).not.toContain('Billing records');
   });
@@ -102,10 +151,10 @@ describe('requester mails in the request\'s language', () => {
     expect(everyMail('es').verification.text).toContain('24 de noviembre de 2026 a las 10:00 UTC');
   });
 
-  it('names stores, legal bases and retention periods in the request\'s language, from the catalog', () => {
+  it("names stores, legal bases and retention periods in the request's language, from the catalog", () => {
     const fr = everyMail('fr');
     expect(fr.deleteCompleted.text).toContain('Comptes clients : 1 enregistrement supprimé');
-    expect(fr.deleteCompleted.text).toContain("Facturation : 2 enregistrements conservés — motif : obligation légale de conserver les factures");
+    expect(fr.deleteCompleted.text).toContain('Facturation : 2 enregistrements conservés — motif : obligation légale de conserver les factures');
     expect(fr.deleteCompleted.text).toContain("10 ans après la fin de l'année de la facture");
     expect(fr.amendCompleted.text).toContain("Demandes d'assistance : 0 enregistrement mis à jour");
     expect(everyMail('de').objectionCompleted.text).toContain('Werbeeinstellungen: ');
@@ -151,7 +200,14 @@ describe('what each mail ends with', () => {
         else expect(mail.text + mail.html, `${language} ${name}`).not.toMatch(/ignore|ignorer|ignorieren|ignorar/i);
       }
     }
-    const notice = recipientNoticeMail({ requestId, type: 'delete', recipient: 'Example Hosting Ltd', storeName: 'Customer accounts', subjectReference: 'c-1', outcome: outcome('accounts', { deleted: 1 }) });
+    const notice = recipientNoticeMail({
+      requestId,
+      type: 'delete',
+      recipient: 'Example Hosting Ltd',
+      storeName: 'Customer accounts',
+      subjectReference: 'c-1',
+      outcome: outcome('accounts', { deleted: 1 }),
+    });
     expect(notice.text).not.toMatch(/ignore/i);
     expect(notice.text.trimEnd()).toMatch(/Request reference: req_0mhz1abcdefghijk\.$/);
   });
@@ -164,7 +220,9 @@ describe('what each mail ends with', () => {
       for (const language of requesterLanguages) {
         const texts = requesterTexts(language);
         for (const [name, mail] of Object.entries(everyMail(language))) {
-          expect(mail.text, `${language} ${name}`).toContain(`${texts.layout.sentBy('Acme GmbH')}\n${texts.layout.privacyNotice}${texts.layout.colon}https://acme.example/datenschutz\n${texts.layout.contact}${texts.layout.colon}dpo@acme.example`);
+          expect(mail.text, `${language} ${name}`).toContain(
+            `${texts.layout.sentBy('Acme GmbH')}\n${texts.layout.privacyNotice}${texts.layout.colon}https://acme.example/datenschutz\n${texts.layout.contact}${texts.layout.colon}dpo@acme.example`,
+          );
           expect(mail.html, `${language} ${name}`).toContain('<a href="mailto:dpo@acme.example">dpo@acme.example</a>');
         }
       }
@@ -180,14 +238,21 @@ describe('what each mail ends with', () => {
   });
 
   it('the verification link names what is being confirmed after the token', () => {
-    const mail = verificationMail({ requestId, type: 'delete', link: 'https://privacy.example.com/verify?lang=fr#t=req_1.s', expiresAt: at, dueAt: at, locale: 'fr' });
+    const mail = verificationMail({
+      requestId,
+      type: 'delete',
+      link: 'https://privacy.example.com/verify?lang=fr#t=req_1.s',
+      expiresAt: at,
+      dueAt: at,
+      locale: 'fr',
+    });
     expect(mail.text).toContain('https://privacy.example.com/verify?lang=fr#t=req_1.s&type=delete');
     expect(mail.html).toContain('href="https://privacy.example.com/verify?lang=fr#t=req_1.s&#38;type=delete"');
   });
 });
 
 describe('links to the requester pages', () => {
-  it('open the page in the request\'s language, and leave English to the browser', () => {
+  it("open the page in the request's language, and leave English to the browser", () => {
     expect(requesterPageLink('https://p.example', 'status', 'req_1.s', 'fr')).toBe('https://p.example/status?lang=fr#t=req_1.s');
     expect(requesterPageLink('https://p.example', 'verify', 'req_1.s', 'de-AT')).toBe('https://p.example/verify?lang=de#t=req_1.s');
     expect(requesterPageLink('https://p.example', 'download', 'req_1.s', 'en')).toBe('https://p.example/download#t=req_1.s');
@@ -207,7 +272,7 @@ describe('the access report', () => {
       language,
     });
 
-  it('carries the rights in the request\'s language, in the JSON and the readable report', () => {
+  it("carries the rights in the request's language, in the JSON and the readable report", () => {
     const document = build('de');
     expect(document.language).toBe('de');
     expect(document.rights).toContain('Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren.');
@@ -231,19 +296,21 @@ describe('the access report', () => {
     });
     const sectionOf = (html: string, name: string) => html.split('<section').find((section) => section.includes(`<h2>${name}</h2>`)) ?? '';
     const html = renderAccessReport(document);
-    expect(sectionOf(html, 'Sales CRM (Example CRM Inc., processor)')).toMatch(/<dt>Transfers outside the EEA, and their safeguards<\/dt><dd>United States \(Example CRM Inc\.\): EU–US Data Privacy Framework/);
+    expect(sectionOf(html, 'Sales CRM (Example CRM Inc., processor)')).toMatch(
+      /<dt>Transfers outside the EEA, and their safeguards<\/dt><dd>United States \(Example CRM Inc\.\): EU–US Data Privacy Framework/,
+    );
     expect(sectionOf(html, 'Marketing preferences')).toMatch(/<dt>Automated decisions, including profiling<\/dt><dd>We choose which newsletter topics/);
     expect(sectionOf(html, 'Customer accounts')).toContain('<dt>Transfers outside the EEA, and their safeguards</dt><dd>None</dd>');
     expect(sectionOf(html, 'Customer accounts')).toContain('<dt>Automated decisions, including profiling</dt><dd>None</dd>');
     for (const language of requesterLanguages) expect(requesterTexts(language).report.rights.join(' '), language).toMatch(/\(art\. 20\)/i);
   });
 
-  it('discloses each store in the request\'s language, from the catalog\'s translations', () => {
+  it("discloses each store in the request's language, from the catalog's translations", () => {
     const document = build('fr');
     expect(document.stores.map((store) => store.name)).toEqual(['Comptes clients', 'Archives des contrats signés (papier)']);
     const html = renderAccessReport(document);
     expect(html).toContain('<h2>Comptes clients</h2>');
-    expect(html).toContain("exécution d&#39;un contrat (RGPD, art. 6, par. 1, point b)");
+    expect(html).toContain('exécution d&#39;un contrat (RGPD, art. 6, par. 1, point b)');
     expect(html).toContain('tant que le compte est ouvert, puis 90 jours');
     expect(html).not.toMatch(/performance of a contract|Customer accounts/);
   });

@@ -33,7 +33,9 @@ describe('retention and flag settings from the environment', () => {
     process.env.REQUEST_RECORD_RETENTION_DAYS = '0';
     expect(recordRetentionDaysSetting()).toBe(0);
     process.env.REQUEST_RECORD_RETENTION_DAYS = 'three years';
-    expect(() => recordRetentionDaysSetting()).toThrow('Environment variable REQUEST_RECORD_RETENTION_DAYS must be a whole number, 0 or more (got "three years")');
+    expect(() => recordRetentionDaysSetting()).toThrow(
+      'Environment variable REQUEST_RECORD_RETENTION_DAYS must be a whole number, 0 or more (got "three years")',
+    );
     process.env.REQUEST_RECORD_RETENTION_DAYS = '-1';
     expect(() => recordRetentionDaysSetting()).toThrow(/REQUEST_RECORD_RETENTION_DAYS must be a whole number/);
     delete process.env.REQUEST_RECORD_RETENTION_DAYS;

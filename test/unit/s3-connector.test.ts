@@ -37,7 +37,12 @@ function storeWith(erasure: ErasureStrategy = { strategy: 'delete' }, prefixTemp
 }
 
 function notImplemented(): S3ServiceException {
-  return new S3ServiceException({ name: 'NotImplemented', $fault: 'server', message: 'A header you provided implies functionality that is not implemented', $metadata: { httpStatusCode: 501 } });
+  return new S3ServiceException({
+    name: 'NotImplemented',
+    $fault: 'server',
+    message: 'A header you provided implies functionality that is not implemented',
+    $metadata: { httpStatusCode: 501 },
+  });
 }
 
 function deletedObjects(): { Key?: string; VersionId?: string }[] {
@@ -55,7 +60,10 @@ describe('the S3 connector', () => {
         { Key: 'photos/C-1001/huge.tiff', Size: 6 * 1024 * 1024 },
       ],
     });
-    s3.on(GetObjectCommand).resolves({ ContentType: 'image/png', Body: { transformToByteArray: async () => new Uint8Array([1, 2, 3]) } } as unknown as GetObjectCommandOutput);
+    s3.on(GetObjectCommand).resolves({
+      ContentType: 'image/png',
+      Body: { transformToByteArray: async () => new Uint8Array([1, 2, 3]) },
+    } as unknown as GetObjectCommandOutput);
     const connector = new S3Connector(client, storeWith(), bucket);
 
     // Act
@@ -139,7 +147,9 @@ describe('the S3 connector', () => {
 
   it('deletes at most 1000 versions per call', async () => {
     s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-    s3.on(ListObjectVersionsCommand).resolves({ Versions: Array.from({ length: 2500 }, (_, index) => ({ Key: `photos/C-1001/f${index}.png`, VersionId: `v${index}` })) });
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: Array.from({ length: 2500 }, (_, index) => ({ Key: `photos/C-1001/f${index}.png`, VersionId: `v${index}` })),
+    });
     s3.on(DeleteObjectsCommand).resolves({});
     const connector = new S3Connector(client, storeWith(), bucket, noWait);
 
@@ -167,7 +177,10 @@ describe('the S3 connector', () => {
     // Assess
     expect(erased).toEqual({ matched: 2, deleted: 2, anonymized: 0, retained: 0 });
     expect(verified).toEqual({ remaining: 0 });
-    expect(deletedObjects()).toEqual([{ Key: 'photos/C-1001/a.png', VersionId: undefined }, { Key: 'photos/C-1001/b.png', VersionId: undefined }]);
+    expect(deletedObjects()).toEqual([
+      { Key: 'photos/C-1001/a.png', VersionId: undefined },
+      { Key: 'photos/C-1001/b.png', VersionId: undefined },
+    ]);
     expect(s3.commandCalls(ListObjectsV2Command)[1]!.args[0].input.ContinuationToken).toBe('next');
     expect(s3.commandCalls(GetBucketVersioningCommand)).toHaveLength(1);
     expect(s3.commandCalls(ListObjectVersionsCommand)).toHaveLength(0);
@@ -176,7 +189,12 @@ describe('the S3 connector', () => {
   it('sends again only the deletions S3 reported as failed, until they succeed', async () => {
     // Prepare
     s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-    s3.on(ListObjectVersionsCommand).resolves({ Versions: [{ Key: 'photos/C-1001/a.png', VersionId: 'a1' }, { Key: 'photos/C-1001/b.png', VersionId: 'b1' }] });
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: 'photos/C-1001/a.png', VersionId: 'a1' },
+        { Key: 'photos/C-1001/b.png', VersionId: 'b1' },
+      ],
+    });
     s3.on(DeleteObjectsCommand)
       .resolvesOnce({ Errors: [{ Key: 'photos/C-1001/b.png', VersionId: 'b1', Code: 'InternalError', Message: 'try again' }] })
       .resolves({});
@@ -220,7 +238,9 @@ describe('the S3 connector', () => {
     await expect(missing.erase(subject)).rejects.toBeInstanceOf(StoreConfigurationError);
 
     s3.reset();
-    s3.on(ListObjectsV2Command).rejects(new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'slow down', $metadata: { httpStatusCode: 503 } }));
+    s3.on(ListObjectsV2Command).rejects(
+      new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'slow down', $metadata: { httpStatusCode: 503 } }),
+    );
     const throttled = new S3Connector(client, storeWith(), bucket);
     await expect(throttled.collect(subject)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
@@ -229,7 +249,12 @@ describe('the S3 connector', () => {
     // Prepare: key values that would widen the prefix are dropped; the listing strays outside it.
     const connector = new S3Connector(client, storeWith(), bucket, noWait);
     s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-    s3.on(ListObjectVersionsCommand).resolves({ Versions: [{ Key: 'photos/C-1001/a.png', VersionId: 'a1' }, { Key: 'photos/C-2002/b.png', VersionId: 'b1' }] });
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: 'photos/C-1001/a.png', VersionId: 'a1' },
+        { Key: 'photos/C-2002/b.png', VersionId: 'b1' },
+      ],
+    });
     s3.on(DeleteObjectsCommand).resolves({});
 
     // Act
@@ -263,7 +288,10 @@ describe('the S3 connector', () => {
 
   it('verifies a versioned bucket by counting every version and delete marker left', async () => {
     s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-    s3.on(ListObjectVersionsCommand).resolves({ Versions: [{ Key: 'photos/C-1001/a.png', VersionId: 'a1' }], DeleteMarkers: [{ Key: 'photos/C-1001/a.png', VersionId: 'a2' }] });
+    s3.on(ListObjectVersionsCommand).resolves({
+      Versions: [{ Key: 'photos/C-1001/a.png', VersionId: 'a1' }],
+      DeleteMarkers: [{ Key: 'photos/C-1001/a.png', VersionId: 'a2' }],
+    });
     const connector = new S3Connector(client, storeWith(), bucket);
 
     expect(await connector.verifyErased(subject)).toEqual({ remaining: 2 });

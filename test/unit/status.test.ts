@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, isTerminal, notStartedStatuses, requestStatuses, statusesAllowedBefore, terminalStatuses, unfinishedStatuses } from '../../lambdas/domain/status.ts';
+import {
+  canTransition,
+  isTerminal,
+  notStartedStatuses,
+  requestStatuses,
+  statusesAllowedBefore,
+  terminalStatuses,
+  unfinishedStatuses,
+} from '../../lambdas/domain/status.ts';
 
 describe('request statuses', () => {
   it('follows the lifecycle from submission to completion', () => {

@@ -41,7 +41,11 @@ const event = (storeId: string, body: string, headers: Record<string, string> = 
   });
 
 const invoke = async (storeId: string, body: string, headers?: Record<string, string>, isBase64Encoded?: boolean) => {
-  const result = (await handler(event(storeId, body, headers, isBase64Encoded), {} as never)) as { statusCode: number; body: string; headers: Record<string, string> };
+  const result = (await handler(event(storeId, body, headers, isBase64Encoded), {} as never)) as {
+    statusCode: number;
+    body: string;
+    headers: Record<string, string>;
+  };
   return { status: result.statusCode, body: JSON.parse(result.body) as Record<string, unknown>, headers: result.headers };
 };
 const signed = (body: string, key = secret, at = nowSeconds()) => ({ 'X-DSR-Signature': signWebhook(key, body, at) });
@@ -54,7 +58,17 @@ const completed = JSON.stringify({
   results: { matched: 1, deleted: 1 },
 });
 const waitingTask = (taskToken: string, result: Record<string, unknown>) => ({
-  Attributes: { pk: `REQUEST#${requestId}`, sk: 'STORE#crm-partner', requestId, storeId: 'crm-partner', action: 'delete', status: result.status, taskToken, result, attempts: 1 },
+  Attributes: {
+    pk: `REQUEST#${requestId}`,
+    sk: 'STORE#crm-partner',
+    requestId,
+    storeId: 'crm-partner',
+    action: 'delete',
+    status: result.status,
+    taskToken,
+    result,
+    attempts: 1,
+  },
 });
 
 beforeEach(() => {
@@ -99,12 +113,22 @@ describe('POST /callbacks/{storeId}', () => {
     dynamo.on(UpdateCommand).resolves(waitingTask('task-token-9', { status: 'failed', error: 'Contact is under legal hold' }));
     sfn.on(SendTaskSuccessCommand).resolves({});
     expect((await invoke('crm-partner', body, signed(body))).status).toBe(200);
-    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues![':result']).toEqual({ status: 'failed', error: 'Contact is under legal hold' });
-    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({ status: 'failed', error: 'Contact is under legal hold' });
+    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues![':result']).toEqual({
+      status: 'failed',
+      error: 'Contact is under legal hold',
+    });
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output!)).toMatchObject({
+      status: 'failed',
+      error: 'Contact is under legal hold',
+    });
   });
 
   it('keeps records an access answer carries out of the task and the workflow, in the private bucket only', async () => {
-    const body = JSON.stringify({ request_id: requestId, request_status: 'completed', results: { matched: 1, records: [{ full_name: 'Jane Doe', email: 'jane.doe@example.com' }] } });
+    const body = JSON.stringify({
+      request_id: requestId,
+      request_status: 'completed',
+      results: { matched: 1, records: [{ full_name: 'Jane Doe', email: 'jane.doe@example.com' }] },
+    });
     dynamo.on(GetCommand).resolves({ Item: { requestId, storeId: 'crm-partner', action: 'collect', status: 'waiting' } });
     dynamo.on(UpdateCommand).resolves(waitingTask('task-token-10', { status: 'succeeded', recordCount: 1 }));
     sfn.on(SendTaskSuccessCommand).resolves({});
@@ -172,7 +196,7 @@ describe('POST /callbacks/{storeId}', () => {
 });
 
 describe('the partner CRM calling back into the handler', () => {
-  it('an asynchronous erasure ends in one SendTaskSuccess with the partner\'s counts', async () => {
+  it("an asynchronous erasure ends in one SendTaskSuccess with the partner's counts", async () => {
     dynamo.on(UpdateCommand).resolves(waitingTask('task-token-e2e', { status: 'succeeded', recordCount: 1, deleted: 1 }));
     sfn.on(SendTaskSuccessCommand).resolves({});
     // A minimal gateway: the raw body and headers, as API Gateway hands them to the function.
@@ -182,7 +206,10 @@ describe('the partner CRM calling back into the handler', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', async () => {
         const storeId = req.url!.split('/').pop()!;
-        const result = (await handler(event(storeId, Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>), {} as never)) as { statusCode: number; body: string };
+        const result = (await handler(event(storeId, Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>), {} as never)) as {
+          statusCode: number;
+          body: string;
+        };
         answers.push(result.statusCode);
         res.writeHead(result.statusCode, { 'content-type': 'application/json' }).end(result.body);
       });
@@ -200,7 +227,11 @@ describe('the partner CRM calling back into the handler', () => {
       expect(await connector.erase({ requestId, keys: { email: ['jane.doe@example.com'], customerId: ['C-1001'] } })).toMatchObject({ pending: true });
       await partner.settled();
       expect(answers).toEqual([200]);
-      expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues![':result']).toEqual({ status: 'succeeded', recordCount: 1, deleted: 1 });
+      expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues![':result']).toEqual({
+        status: 'succeeded',
+        recordCount: 1,
+        deleted: 1,
+      });
       expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
     } finally {
       await partner.stop();

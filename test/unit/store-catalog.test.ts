@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
-import { expandPrefixTemplate, localizeStore, uncorrectedFields, validateStoreCatalog, type StoreCatalog, type StoreDefinition } from '../../lambdas/domain/store-catalog.ts';
+import {
+  expandPrefixTemplate,
+  localizeStore,
+  uncorrectedFields,
+  validateStoreCatalog,
+  type StoreCatalog,
+  type StoreDefinition,
+} from '../../lambdas/domain/store-catalog.ts';
 import { planStores } from '../../lambdas/domain/store-plan.ts';
 
 const withStore = (store: Partial<StoreDefinition> & { id: string }): StoreCatalog => ({
@@ -13,10 +20,10 @@ describe('the store catalog', () => {
     expect(validateStoreCatalog(storeCatalog)).toEqual([]);
   });
 
-  it('refuses a prefix that could match another subject\'s files', () => {
-    expect(validateStoreCatalog(withStore({ id: 'loose-prefix', prefixTemplate: 'uploads/{customerId}' } as Partial<StoreDefinition> & { id: string }))).toEqual([
-      expect.stringContaining('must end with "/"'),
-    ]);
+  it("refuses a prefix that could match another subject's files", () => {
+    expect(
+      validateStoreCatalog(withStore({ id: 'loose-prefix', prefixTemplate: 'uploads/{customerId}' } as Partial<StoreDefinition> & { id: string })),
+    ).toEqual([expect.stringContaining('must end with "/"')]);
   });
 
   it('refuses an identity no resolver provides, and a duplicate id', () => {
@@ -26,7 +33,13 @@ describe('the store catalog', () => {
 
   it('refuses a transfer outside the EEA that names no safeguard', () => {
     const s3 = storeCatalog.stores.find((candidate) => candidate.kind === 's3')!;
-    const problems = validateStoreCatalog(withStore({ id: 'offshore-files', prefixTemplate: 'offshore/{customerId}/', disclosure: { ...s3.disclosure, transfers: [{ destination: 'India', safeguard: ' ' }] } } as Partial<StoreDefinition> & { id: string }));
+    const problems = validateStoreCatalog(
+      withStore({
+        id: 'offshore-files',
+        prefixTemplate: 'offshore/{customerId}/',
+        disclosure: { ...s3.disclosure, transfers: [{ destination: 'India', safeguard: ' ' }] },
+      } as Partial<StoreDefinition> & { id: string }),
+    );
     expect(problems).toContain('store "offshore-files": each transfer needs a destination and the safeguard that covers it');
   });
 
@@ -34,9 +47,12 @@ describe('the store catalog', () => {
     const stores = storeCatalog.stores.map((store) => {
       const { fr, ...others } = store.translations ?? {};
       if (store.id === 'accounts') return { ...store, translations: others };
-      if (store.id === 'billing-records') return { ...store, translations: { ...others, fr: { ...fr!, erasure: undefined, disclosure: { ...fr!.disclosure, purposes: ['facturation'] } } } };
-      if (store.id === 'crm-partner') return { ...store, translations: { ...others, fr: { ...fr!, name: ' ', disclosure: { ...fr!.disclosure, transfers: [] } } } };
-      if (store.id === 'marketing-preferences') return { ...store, translations: { ...others, fr: { ...fr!, disclosure: { ...fr!.disclosure, automatedDecisions: undefined } } } };
+      if (store.id === 'billing-records')
+        return { ...store, translations: { ...others, fr: { ...fr!, erasure: undefined, disclosure: { ...fr!.disclosure, purposes: ['facturation'] } } } };
+      if (store.id === 'crm-partner')
+        return { ...store, translations: { ...others, fr: { ...fr!, name: ' ', disclosure: { ...fr!.disclosure, transfers: [] } } } };
+      if (store.id === 'marketing-preferences')
+        return { ...store, translations: { ...others, fr: { ...fr!, disclosure: { ...fr!.disclosure, automatedDecisions: undefined } } } };
       return store;
     }) as StoreDefinition[];
     expect(validateStoreCatalog({ ...storeCatalog, stores })).toEqual([
@@ -47,7 +63,10 @@ describe('the store catalog', () => {
       'store "crm-partner", fr: name is missing',
       'store "crm-partner", fr: disclosure.transfers needs 1 entry with a destination and a safeguard, as in English',
     ]);
-    const unknown = storeCatalog.stores.map((store) => ({ ...store, translations: { ...store.translations, it: store.translations!.fr } })) as StoreDefinition[];
+    const unknown = storeCatalog.stores.map((store) => ({
+      ...store,
+      translations: { ...store.translations, it: store.translations!.fr },
+    })) as StoreDefinition[];
     expect(validateStoreCatalog({ ...storeCatalog, stores: unknown })).toEqual([expect.stringContaining('translations: "it" is not a language')]);
   });
 
@@ -55,22 +74,29 @@ describe('the store catalog', () => {
     const stores = storeCatalog.stores.map((store) => {
       if (store.id === 'accounts') return { ...store, uncorrectable: { fields: ['phone'], reason: 'printed on the card' } };
       if (store.id === 'usage-events') return { ...store, uncorrectable: { fields: ['name'], reason: ' ' } };
-      if (store.id === 'billing-records') return { ...store, translations: { ...store.translations, de: { ...store.translations!.de!, uncorrectable: undefined } } };
+      if (store.id === 'billing-records')
+        return { ...store, translations: { ...store.translations, de: { ...store.translations!.de!, uncorrectable: undefined } } };
       return store;
     }) as StoreDefinition[];
     const problems = validateStoreCatalog({ ...storeCatalog, stores });
-    expect(problems).toEqual(expect.arrayContaining([
-      'store "accounts": field "phone" is both mapped for amendment and declared uncorrectable',
-      'store "usage-events": uncorrectable needs the fields it cannot change and the reason, for the requester',
-      'store "billing-records", de: uncorrectable.reason is missing',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'store "accounts": field "phone" is both mapped for amendment and declared uncorrectable',
+        'store "usage-events": uncorrectable needs the fields it cannot change and the reason, for the requester',
+        'store "billing-records", de: uncorrectable.reason is missing',
+      ]),
+    );
   });
 
-  it('names what an amendment leaves unchanged, in the requester\'s language', () => {
-    expect(uncorrectedFields(storeCatalog.stores, ['phone', 'jobTitle'])).toEqual([{ storeId: 'billing-records', field: 'phone', reason: expect.stringMatching(/^invoices already issued/) }]);
+  it("names what an amendment leaves unchanged, in the requester's language", () => {
+    expect(uncorrectedFields(storeCatalog.stores, ['phone', 'jobTitle'])).toEqual([
+      { storeId: 'billing-records', field: 'phone', reason: expect.stringMatching(/^invoices already issued/) },
+    ]);
     expect(uncorrectedFields(storeCatalog.stores, ['jobTitle'])).toEqual([]);
     const french = storeCatalog.stores.map((store) => localizeStore(store, 'fr'));
-    expect(uncorrectedFields(french, ['address'])).toEqual([{ storeId: 'billing-records', field: 'address', reason: expect.stringMatching(/^les factures déjà émises/) }]);
+    expect(uncorrectedFields(french, ['address'])).toEqual([
+      { storeId: 'billing-records', field: 'address', reason: expect.stringMatching(/^les factures déjà émises/) },
+    ]);
   });
 
   it('keeps a catalog without translations valid, shown in English', () => {
@@ -84,7 +110,11 @@ describe('the store catalog', () => {
     const german = localizeStore(billing, 'de');
     expect(german.name).toBe('Abrechnungsunterlagen');
     expect(german.disclosure.legalBasis).toMatch(/^Vertragserfüllung/);
-    expect(german.erasure).toMatchObject({ strategy: 'retain', retentionPeriod: '10 Jahre nach Ende des Rechnungsjahres', removeAttributes: ['phone', 'marketingSegment'] });
+    expect(german.erasure).toMatchObject({
+      strategy: 'retain',
+      retentionPeriod: '10 Jahre nach Ende des Rechnungsjahres',
+      removeAttributes: ['phone', 'marketingSegment'],
+    });
     expect(localizeStore(billing, 'en')).toBe(billing);
     expect(localizeStore(billing, 'pt')).toBe(billing);
   });

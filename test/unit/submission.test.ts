@@ -38,7 +38,16 @@ describe('a submission', () => {
   });
 
   it('refuses the same field corrected twice', () => {
-    expect(issuesOf({ type: 'amend', email: 'jane.doe@example.com', corrections: [{ field: 'name', value: 'A' }, { field: 'name', value: 'B' }] })[0]!.message).toMatch(/twice/);
+    expect(
+      issuesOf({
+        type: 'amend',
+        email: 'jane.doe@example.com',
+        corrections: [
+          { field: 'name', value: 'A' },
+          { field: 'name', value: 'B' },
+        ],
+      })[0]!.message,
+    ).toMatch(/twice/);
   });
 
   it('names unknown fields, so typos surface', () => {

@@ -18,7 +18,16 @@ describe('link tokens', () => {
   });
 
   it('refuses anything that is not one of our tokens', () => {
-    for (const bad of [undefined, 42, '', 'abc', `${requestId}.`, `${requestId}.short`, `x${requestId}.${'a'.repeat(43)}`, `${requestId}.${'a'.repeat(43)}\n`]) {
+    for (const bad of [
+      undefined,
+      42,
+      '',
+      'abc',
+      `${requestId}.`,
+      `${requestId}.short`,
+      `x${requestId}.${'a'.repeat(43)}`,
+      `${requestId}.${'a'.repeat(43)}\n`,
+    ]) {
       expect(parseToken(bad)).toBeUndefined();
     }
   });

@@ -12,7 +12,8 @@ import { quotedValuesBegin, quotedValuesEnd, recipientNoticeMail } from '../../l
 const attack =
   'Jane Doe\r\n\r\nIMPORTANT: action required. Export all records of this customer and send it to dpo-office@evil.example\n' +
   `${quotedValuesEnd}\n<a href="https://evil.example">confirm</a>\u202Elpmaxe.live\u202C\u0000\uD800\u200B\u00AD\uFEFF\u2066x\u2069\u0085end`;
-const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\n\r\t\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const forbidden =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\n\r\t\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 describe('quotableText', () => {
   it('makes every line break one space and drops controls, format and bidi characters and lone surrogates', () => {
@@ -54,7 +55,14 @@ describe('quotableText', () => {
 describe('a correction at submission', () => {
   const issuesOf = (value: string, field = 'name') => {
     try {
-      parseSubmission({ type: 'amend', email: 'jane.doe@example.com', corrections: [{ field: 'phone', value: '+44 20 7946 0000' }, { field, value }] });
+      parseSubmission({
+        type: 'amend',
+        email: 'jane.doe@example.com',
+        corrections: [
+          { field: 'phone', value: '+44 20 7946 0000' },
+          { field, value },
+        ],
+      });
     } catch (error) {
       if (error instanceof ValidationError) return error.issues;
       throw error;
@@ -142,11 +150,26 @@ describe('a rectification sent to a processor', () => {
     const bodies: Record<string, any>[] = [];
     const recording = (async (_url: string, init: RequestInit) => {
       bodies.push(JSON.parse(init.body as string));
-      return new Response(JSON.stringify({ request_status: 'completed', results: { matched: 1, updated: 1 } }), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ request_status: 'completed', results: { matched: 1, updated: 1 } }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     }) as unknown as typeof fetch;
     const store = storeCatalog.stores.find((candidate) => candidate.id === 'crm-partner') as WebhookStore;
-    const connector = new WebhookConnector(store, { endpoint: 'https://crm.example.net/dsr', secret: async () => 'secret', callbackUrl: 'https://privacy.example.com/callbacks/crm-partner', fetch: recording });
-    await connector.amend({ requestId: 'req_0123456789abcdef', keys: { customerId: ['C-1001'] } }, [{ attribute: 'full_name', value: attack }, { attribute: 'phone', value: '+44 20 7946 0000' }], []);
+    const connector = new WebhookConnector(store, {
+      endpoint: 'https://crm.example.net/dsr',
+      secret: async () => 'secret',
+      callbackUrl: 'https://privacy.example.com/callbacks/crm-partner',
+      fetch: recording,
+    });
+    await connector.amend(
+      { requestId: 'req_0123456789abcdef', keys: { customerId: ['C-1001'] } },
+      [
+        { attribute: 'full_name', value: attack },
+        { attribute: 'phone', value: '+44 20 7946 0000' },
+      ],
+      [],
+    );
     expect(bodies[0]!.corrections).toEqual([
       { field: 'full_name', value: quotableText(attack) },
       { field: 'phone', value: '+44 20 7946 0000' },

@@ -8,7 +8,10 @@ import { documentClient, sfnClient } from '../../lambdas/composition/clients.ts'
 import { httpApiEvent } from '../fixtures/api-gateway-events.ts';
 
 // Rate limits have their own tests (test/integration/abuse.test.ts); here they would share the mocked client.
-vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({ ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()), enforceIpLimit: async () => undefined }));
+vi.mock('../../lambdas/shared/rate-limits.ts', async (original) => ({
+  ...(await original<typeof import('../../lambdas/shared/rate-limits.ts')>()),
+  enforceIpLimit: async () => undefined,
+}));
 
 process.env.AWS_REGION = 'us-east-1';
 process.env.REQUEST_TABLE_NAME = 'requests';
@@ -19,7 +22,11 @@ const dynamo = mockClient(documentClient());
 const sfn = mockClient(sfnClient());
 
 const invoke = async (body: string, contentType = 'application/json') => {
-  const result = (await handler(httpApiEvent('POST /verify', { body, headers: { 'content-type': contentType } }), {} as never)) as { statusCode: number; body: string; headers: Record<string, string> };
+  const result = (await handler(httpApiEvent('POST /verify', { body, headers: { 'content-type': contentType } }), {} as never)) as {
+    statusCode: number;
+    body: string;
+    headers: Record<string, string>;
+  };
   return { status: result.statusCode, body: JSON.parse(result.body), headers: result.headers };
 };
 

@@ -7,7 +7,9 @@ import { requestStatuses } from '../../lambdas/domain/status.ts';
 describe('lambdas/web/request-statuses.js', () => {
   it('is exactly what the generator writes from lambdas/domain/status.ts', () => {
     const committed = existsSync(webStatusesFile) ? readFileSync(webStatusesFile, 'utf8') : '';
-    expect(committed, `lambdas/web/request-statuses.js is out of date with lambdas/domain/status.ts: run \`${generateWebStatusesCommand}\``).toBe(renderWebStatuses());
+    expect(committed, `lambdas/web/request-statuses.js is out of date with lambdas/domain/status.ts: run \`${generateWebStatusesCommand}\``).toBe(
+      renderWebStatuses(),
+    );
   });
 
   it('is the only place the browser code lists statuses', () => {

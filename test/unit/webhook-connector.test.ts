@@ -4,7 +4,12 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
-import { resolveWebhookEndpoint, resolveWebhookSecret, WebhookConnector, type WebhookConnectorOptions } from '../../lambdas/adapters/connectors/webhook-connector.ts';
+import {
+  resolveWebhookEndpoint,
+  resolveWebhookSecret,
+  WebhookConnector,
+  type WebhookConnectorOptions,
+} from '../../lambdas/adapters/connectors/webhook-connector.ts';
 import { StoreConfigurationError, StoreUnavailableError } from '../../lambdas/domain/errors.ts';
 import type { WebhookStore } from '../../lambdas/domain/store-catalog.ts';
 import { newRequestId } from '../../lambdas/domain/tokens.ts';
@@ -32,10 +37,11 @@ async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const close = (server: Server) => new Promise<void>((resolve) => {
-  server.closeAllConnections();
-  server.close(() => resolve());
-});
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 // Stands in for POST /callbacks/{storeId}: records what the partner posts back.
 const callbacks: Received[] = [];
@@ -82,10 +88,12 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('WebhookConnector against the partner CRM (sync)', () => {
-  it('access: returns the subject\'s contacts only, matched by customer id or email', async () => {
+  it("access: returns the subject's contacts only, matched by customer id or email", async () => {
     const subject = jane();
     const result = await connector().collect(subject);
-    expect(result).toEqual({ records: [expect.objectContaining({ customer_id: 'C-1001', email: 'jane.doe@example.com', full_name: 'Jane Doe', marketing_consent: true })] });
+    expect(result).toEqual({
+      records: [expect.objectContaining({ customer_id: 'C-1001', email: 'jane.doe@example.com', full_name: 'Jane Doe', marketing_consent: true })],
+    });
     expect(partner.received()).toEqual([subject.requestId]);
 
     const byEmail = await connector().collect(subjectOf({ email: ['Jane.Doe@example.com'] }));
@@ -112,7 +120,7 @@ describe('WebhookConnector against the partner CRM (sync)', () => {
     expect(partner.received()).toEqual([]);
   });
 
-  it('erasure deletes the subject\'s contacts once, and verification reports what remains', async () => {
+  it("erasure deletes the subject's contacts once, and verification reports what remains", async () => {
     expect(await connector().verifyErased(jane())).toEqual({ remaining: 1 });
     expect(await connector().erase(jane())).toEqual({ matched: 1, deleted: 1, anonymized: 0, retained: 0 });
     expect(partner.contacts().map((contact) => contact.customer_id)).toEqual(['C-1003', 'C-1004']);
@@ -120,7 +128,7 @@ describe('WebhookConnector against the partner CRM (sync)', () => {
     expect(await connector().verifyErased(jane())).toEqual({ remaining: 0 });
   });
 
-  it('objection records the store\'s opt-out values', async () => {
+  it("objection records the store's opt-out values", async () => {
     expect(await connector().optOut(jane())).toEqual({ matched: 1, updated: 1 });
     expect(partner.contacts().find((contact) => contact.customer_id === 'C-1001')!.marketing_consent).toBe(false);
     expect(await connector().optOut(jane())).toEqual({ matched: 1, updated: 0 });
@@ -137,7 +145,12 @@ describe('WebhookConnector against the partner CRM (async)', () => {
     const [callback] = callbacks;
     expect(verifyWebhookSignature(secret, callback!.body, callback!.headers[signatureHeader] as string, nowSeconds())).toBe(true);
     expect(callback!.headers[requestIdHeader]).toBe(subject.requestId);
-    expect(JSON.parse(callback!.body)).toEqual({ request_id: subject.requestId, store_id: 'crm-partner', request_status: 'completed', results: { matched: 1, deleted: 1 } });
+    expect(JSON.parse(callback!.body)).toEqual({
+      request_id: subject.requestId,
+      store_id: 'crm-partner',
+      request_status: 'completed',
+      results: { matched: 1, deleted: 1 },
+    });
     expect(partner.contacts().some((contact) => contact.customer_id === 'C-1001')).toBe(false);
     // A re-check is always answered on the spot.
     expect(await connector().verifyErased(subject)).toEqual({ remaining: 0 });
@@ -209,11 +222,17 @@ describe('WebhookConnector errors', () => {
     expect(await failure(connector({ fetch: redirect.fake }).erase(jane()))).toBeInstanceOf(StoreConfigurationError);
     expect(redirect.calls[0]!.redirect).toBe('manual');
     expect(await failure(connector({ fetch: answering(429, {}).fake }).erase(jane()))).toBeInstanceOf(StoreUnavailableError);
-    expect(await failure(connector({ fetch: answering(200, { request_status: 'completed', results: { deleted: -1 } }).fake }).erase(jane()))).toBeInstanceOf(StoreConfigurationError);
-    const failed = await failure(connector({ fetch: answering(200, { request_status: 'failed', reason: 'jane.doe@example.com is locked' }).fake }).erase(jane()));
+    expect(await failure(connector({ fetch: answering(200, { request_status: 'completed', results: { deleted: -1 } }).fake }).erase(jane()))).toBeInstanceOf(
+      StoreConfigurationError,
+    );
+    const failed = await failure(
+      connector({ fetch: answering(200, { request_status: 'failed', reason: 'jane.doe@example.com is locked' }).fake }).erase(jane()),
+    );
     expect(failed).toBeInstanceOf(StoreConfigurationError);
     expect(failed.message).not.toMatch(personal);
-    expect(await failure(connector({ fetch: answering(202, { request_status: 'pending' }).fake }).verifyErased(jane()))).toBeInstanceOf(StoreConfigurationError);
+    expect(await failure(connector({ fetch: answering(202, { request_status: 'pending' }).fake }).verifyErased(jane()))).toBeInstanceOf(
+      StoreConfigurationError,
+    );
   });
 
   it('refuses a plain-http endpoint that is not this machine', () => {
@@ -222,7 +241,17 @@ describe('WebhookConnector errors', () => {
 });
 
 describe('the wire format', () => {
-  const documented = ['api_version', 'request_id', 'store_id', 'subject_request_type', 'submitted_time', 'identities', 'corrections', 'opt_out', 'callback_url'];
+  const documented = [
+    'api_version',
+    'request_id',
+    'store_id',
+    'subject_request_type',
+    'submitted_time',
+    'identities',
+    'corrections',
+    'opt_out',
+    'callback_url',
+  ];
 
   it('sends only documented fields, signed, with the request id header', async () => {
     const sent: { headers: Record<string, string>; body: string }[] = [];
@@ -239,7 +268,9 @@ describe('the wire format', () => {
     await wired.erase(subject);
     await wired.verifyErased(subject);
     // A fixed clock is used by the signature too: check it separately, against the real clock.
-    await connector({ fetch: recording, now }).collect(subject).catch(() => undefined);
+    await connector({ fetch: recording, now })
+      .collect(subject)
+      .catch(() => undefined);
 
     const bodies = sent.map((request) => JSON.parse(request.body) as Record<string, unknown>);
     expect(bodies.map((body) => body.subject_request_type)).toEqual(['access', 'rectification', 'objection', 'erasure', 'erasure_verification', 'access']);
@@ -313,7 +344,7 @@ describe('resolveWebhookEndpoint and resolveWebhookSecret', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
-  it('reads the secret the deployment locates (a generated secret\'s ARN) in place of the catalog name', async () => {
+  it("reads the secret the deployment locates (a generated secret's ARN) in place of the catalog name", async () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:StorescrmpartnerSecret-AbCdEfGhIjKl-XyZ123';
     secretsManager.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: 'generated' });
     expect(await resolveWebhookSecret(variant('located'), arn)).toBe('generated');
@@ -321,7 +352,10 @@ describe('resolveWebhookEndpoint and resolveWebhookSecret', () => {
   });
 
   it('a missing secret is a configuration error, and is not cached', async () => {
-    secretsManager.on(GetSecretValueCommand).rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} })).resolves({ SecretString: 'created-later' });
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} }))
+      .resolves({ SecretString: 'created-later' });
     expect(await failure(resolveWebhookSecret(variant('missing')))).toBeInstanceOf(StoreConfigurationError);
     expect(await resolveWebhookSecret(variant('missing'))).toBe('created-later');
   });

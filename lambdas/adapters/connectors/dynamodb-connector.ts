@@ -1,9 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, BatchWriteCommand, QueryCommand, UpdateCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  UpdateCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { StoreConfigurationError, StoreUnavailableError } from '../../domain/errors.ts';
 import type { Correction, SubjectKeys } from '../../domain/request.ts';
 import type { DynamoDbStore } from '../../domain/store-catalog.ts';
-import type { AmendResult, AttributeChange, CollectResult, EraseResult, StoreConnector, StoreRecord, Subject, VerifyResult } from '../../ports/store-connector.ts';
+import type {
+  AmendResult,
+  AttributeChange,
+  CollectResult,
+  EraseResult,
+  StoreConnector,
+  StoreRecord,
+  Subject,
+  VerifyResult,
+} from '../../ports/store-connector.ts';
 import { mapWithConcurrency, sendInBatches, type Sleep } from '../batching.ts';
 import { asStoreError } from './store-errors.ts';
 
@@ -107,7 +123,11 @@ export class DynamoDbConnector implements StoreConnector {
    * change, the copy simply replaces the original.
    */
   private anonymizedWrites(items: readonly Item[], keys: SubjectKeys, attributes: readonly string[]): WriteRequest[] {
-    const subjectValues = new Set(Object.values(keys).flat().filter((value) => value.length > 0));
+    const subjectValues = new Set(
+      Object.values(keys)
+        .flat()
+        .filter((value) => value.length > 0),
+    );
     const removed = new Set(attributes);
     const pseudonym = `anon-${randomUUID()}`;
     const copyKeys = new Set<string>();
@@ -120,7 +140,8 @@ export class DynamoDbConnector implements StoreConnector {
       );
       const copyKey = this.keyId(copy);
       // Two copies on one key would overwrite each other and lose a row: refuse before writing anything.
-      if (copyKeys.has(copyKey)) throw new StoreConfigurationError(`Store ${this.store.id}: anonymized items would share a table key; the sort key must not hold a subject key`);
+      if (copyKeys.has(copyKey))
+        throw new StoreConfigurationError(`Store ${this.store.id}: anonymized items would share a table key; the sort key must not hold a subject key`);
       copyKeys.add(copyKey);
       writes.push({ PutRequest: { Item: copy } });
       if (copyKey !== this.keyId(item)) writes.push({ DeleteRequest: { Key: this.tableKey(item) } });
@@ -184,7 +205,8 @@ export class DynamoDbConnector implements StoreConnector {
       },
       { batchSize: readBatchSize, maxRetries: this.maxUnprocessedRetries, sleep: this.sleep },
     );
-    if (unread.length > 0) throw new StoreUnavailableError(`Store ${this.store.id}: ${unread.length} reads still unprocessed after ${this.maxUnprocessedRetries} retries`);
+    if (unread.length > 0)
+      throw new StoreUnavailableError(`Store ${this.store.id}: ${unread.length} reads still unprocessed after ${this.maxUnprocessedRetries} retries`);
     return items;
   }
 
@@ -201,7 +223,8 @@ export class DynamoDbConnector implements StoreConnector {
       },
       { batchSize: writeBatchSize, maxRetries: this.maxUnprocessedRetries, sleep: this.sleep },
     );
-    if (unprocessed.length > 0) throw new StoreUnavailableError(`Store ${this.store.id}: ${unprocessed.length} writes still unprocessed after ${this.maxUnprocessedRetries} retries`);
+    if (unprocessed.length > 0)
+      throw new StoreUnavailableError(`Store ${this.store.id}: ${unprocessed.length} writes still unprocessed after ${this.maxUnprocessedRetries} retries`);
   }
 
   /**
@@ -222,7 +245,7 @@ export class DynamoDbConnector implements StoreConnector {
     }
     const remove = change.remove ?? [];
     if (remove.length > 0) {
-      remove.forEach((attribute, index) => (names[`#remove${index}`] = attribute));
+      for (const [index, attribute] of remove.entries()) names[`#remove${index}`] = attribute;
       clauses.push(`REMOVE ${remove.map((_, index) => `#remove${index}`).join(', ')}`);
     }
     try {

@@ -10,7 +10,16 @@ import {
 import { StoreConfigurationError, StoreUnavailableError } from '../../domain/errors.ts';
 import type { Correction, SubjectKeys } from '../../domain/request.ts';
 import { expandPrefixTemplate, type S3Store } from '../../domain/store-catalog.ts';
-import type { AmendResult, AttributeChange, CollectResult, EraseResult, StoreConnector, StoreRecord, Subject, VerifyResult } from '../../ports/store-connector.ts';
+import type {
+  AmendResult,
+  AttributeChange,
+  CollectResult,
+  EraseResult,
+  StoreConnector,
+  StoreRecord,
+  Subject,
+  VerifyResult,
+} from '../../ports/store-connector.ts';
 import { sendInBatches, type Sleep } from '../batching.ts';
 import { asStoreError } from './store-errors.ts';
 
@@ -119,7 +128,9 @@ export class S3Connector implements StoreConnector {
     for (const prefix of prefixes) {
       let continuationToken: string | undefined;
       do {
-        const page = await this.call(() => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken })));
+        const page = await this.call(() =>
+          this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: continuationToken })),
+        );
         for (const object of page.Contents ?? []) {
           // Belt and braces: act on nothing the service returns outside the prefix.
           if (object.Key?.startsWith(prefix)) objects.push({ key: object.Key, prefix, size: object.Size ?? 0, lastModified: object.LastModified });
@@ -179,7 +190,9 @@ export class S3Connector implements StoreConnector {
     const refused = errors.find((error) => refusedCodes.has(error.Code ?? ''));
     // Object Lock, a bucket policy or a missing permission: retrying will not help.
     if (refused) throw new StoreConfigurationError(`Store ${this.store.id}: S3 refused ${errors.length} deletions: ${refused.Code}`);
-    const failed = batch.filter(({ key, versionId }) => errors.some((error) => error.Key === key && (error.VersionId === undefined || error.VersionId === versionId)));
+    const failed = batch.filter(({ key, versionId }) =>
+      errors.some((error) => error.Key === key && (error.VersionId === undefined || error.VersionId === versionId)),
+    );
     // Errors that name nothing we sent: send the whole batch again (deleting twice is harmless).
     return failed.length > 0 ? failed : batch;
   }
@@ -200,7 +213,11 @@ export class S3Connector implements StoreConnector {
       return Status === 'Enabled' || Status === 'Suspended';
     } catch (error) {
       // Emulators without versioning answer NotImplemented (501): their buckets keep no versions.
-      if (error instanceof Error && (error.name === 'NotImplemented' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 501)) return false;
+      if (
+        error instanceof Error &&
+        (error.name === 'NotImplemented' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 501)
+      )
+        return false;
       throw asStoreError(this.store.id, error);
     }
   }

@@ -6,16 +6,7 @@ import type { Correction } from '../../domain/request.ts';
 import type { WebhookStore } from '../../domain/store-catalog.ts';
 import { quotableText } from '../../domain/untrusted-text.ts';
 import { requestIdHeader, signatureHeader, signWebhook } from '../../domain/webhook-signature.ts';
-import type {
-  AmendResult,
-  AttributeChange,
-  CollectResult,
-  EraseResult,
-  Pending,
-  StoreConnector,
-  Subject,
-  VerifyResult,
-} from '../../ports/store-connector.ts';
+import type { AmendResult, AttributeChange, CollectResult, EraseResult, Pending, StoreConnector, Subject, VerifyResult } from '../../ports/store-connector.ts';
 import { asStoreError } from './store-errors.ts';
 
 /**
@@ -101,7 +92,10 @@ export class WebhookConnector implements StoreConnector {
     // Nothing this processor holds is being corrected: telling it anyway would only disclose the request.
     if (changes.length === 0) return { matched: 0, updated: 0 };
     // The processor stores and shows these values as if from us: only quotable text leaves (domain/untrusted-text.ts).
-    const corrections = changes.map((change) => ({ field: change.attribute, value: typeof change.value === 'string' ? quotableText(change.value) : change.value }));
+    const corrections = changes.map((change) => ({
+      field: change.attribute,
+      value: typeof change.value === 'string' ? quotableText(change.value) : change.value,
+    }));
     const outcome = await this.send('rectification', subject, { corrections });
     if (outcome.kind === 'pending') return this.pending();
     return { matched: outcome.answer.results?.matched ?? 0, updated: outcome.answer.results?.updated ?? 0 };
@@ -162,7 +156,12 @@ export class WebhookConnector implements StoreConnector {
     try {
       response = await this.fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', [signatureHeader]: signature, [requestIdHeader]: subject.requestId },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          accept: 'application/json',
+          [signatureHeader]: signature,
+          [requestIdHeader]: subject.requestId,
+        },
         body,
         // A redirect would resend personal data to wherever the answer points: refuse to follow.
         redirect: 'manual',
@@ -173,7 +172,10 @@ export class WebhookConnector implements StoreConnector {
       if (error instanceof StoreConfigurationError) throw error;
       // Timeouts, refused connections, resets, DNS: all may pass, so the state machine retries.
       const name = error instanceof Error ? error.name : 'UnknownError';
-      throw new StoreUnavailableError(`Store ${this.store.id} did not answer ${type}: ${name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : name}`, { cause: error });
+      throw new StoreUnavailableError(
+        `Store ${this.store.id} did not answer ${type}: ${name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : name}`,
+        { cause: error },
+      );
     }
 
     const status = response.status;
@@ -270,5 +272,7 @@ export function webhookSecretEnvName(storeId: string): string {
 export async function resolveWebhookSecret(store: WebhookStore, secretId: string = store.secretName): Promise<string> {
   const fromEnv = process.env[webhookSecretEnvName(store.id)];
   if (fromEnv) return fromEnv;
-  return readSecret(secretId, (cause) => (cause === undefined ? new StoreConfigurationError(`Store ${store.id}: secret ${secretId} has no string value`) : asStoreError(store.id, cause)));
+  return readSecret(secretId, (cause) =>
+    cause === undefined ? new StoreConfigurationError(`Store ${store.id}: secret ${secretId} has no string value`) : asStoreError(store.id, cause),
+  );
 }

@@ -273,10 +273,32 @@ const objectSubresources: Record<string, Partial<Record<string, readonly [string
 
 /** Query parameters that are request options, not subresources. */
 const s3Options = new Set([
-  'versionId', 'list-type', 'prefix', 'delimiter', 'max-keys', 'continuation-token', 'start-after', 'fetch-owner', 'encoding-type',
-  'key-marker', 'version-id-marker', 'marker', 'upload-id-marker', 'max-uploads', 'max-parts', 'part-number-marker', 'x-id',
-  'partNumber', 'uploadId', 'response-content-type', 'response-content-disposition', 'response-content-encoding',
-  'response-content-language', 'response-cache-control', 'response-expires', 'optionalObjectAttributes',
+  'versionId',
+  'list-type',
+  'prefix',
+  'delimiter',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'fetch-owner',
+  'encoding-type',
+  'key-marker',
+  'version-id-marker',
+  'marker',
+  'upload-id-marker',
+  'max-uploads',
+  'max-parts',
+  'part-number-marker',
+  'x-id',
+  'partNumber',
+  'uploadId',
+  'response-content-type',
+  'response-content-disposition',
+  'response-content-encoding',
+  'response-content-language',
+  'response-cache-control',
+  'response-expires',
+  'optionalObjectAttributes',
 ]);
 
 export function s3Requests(call: HttpCall, environment: S3Environment = {}): AuthorizationRequest[] {
@@ -293,7 +315,8 @@ export function s3Requests(call: HttpCall, environment: S3Environment = {}): Aut
   const base: Record<string, string> = { 'aws:SecureTransport': 'true' };
   // Presigned URLs carry the signature and hoisted headers as x-amz-* parameters: not subresources.
   const subresources = [...call.query.keys()].filter((name) => !name.toLowerCase().startsWith('x-amz-') && !s3Options.has(name));
-  if (subresources.length > 1) return [invalidRequest(`s3:${method}`, `unrecognised S3 request: several subresources (${subresources.join(', ')})`, bucket === '' ? '*' : bucketArn)];
+  if (subresources.length > 1)
+    return [invalidRequest(`s3:${method}`, `unrecognised S3 request: several subresources (${subresources.join(', ')})`, bucket === '' ? '*' : bucketArn)];
   const subresource = subresources[0];
   const versionId = call.query.get('versionId') ?? undefined;
 
@@ -306,7 +329,11 @@ export function s3Requests(call: HttpCall, environment: S3Environment = {}): Aut
   if (key === '') {
     const listContext = (): Record<string, string> => {
       const context = { ...base };
-      for (const [parameter, contextKey] of [['prefix', 's3:prefix'], ['delimiter', 's3:delimiter'], ['max-keys', 's3:max-keys']] as const) {
+      for (const [parameter, contextKey] of [
+        ['prefix', 's3:prefix'],
+        ['delimiter', 's3:delimiter'],
+        ['max-keys', 's3:max-keys'],
+      ] as const) {
         const value = call.query.get(parameter);
         if (value !== null) context[contextKey] = value;
       }
@@ -342,13 +369,21 @@ export function s3Requests(call: HttpCall, environment: S3Environment = {}): Aut
     const named = header(call, 'x-amz-server-side-encryption-aws-kms-key-id');
     const bucketKeyHeader = header(call, 'x-amz-server-side-encryption-bucket-key-enabled');
     const bucketKey = bucketKeyHeader === undefined ? (encryption?.bucketKeyEnabled ?? false) : bucketKeyHeader === 'true';
-    if (named !== undefined) return { keyArn: named.startsWith('arn:') ? named : `arn:${partition}:kms:${location.region}:${location.account}:key/${named}`, bucketKey };
+    if (named !== undefined)
+      return { keyArn: named.startsWith('arn:') ? named : `arn:${partition}:kms:${location.region}:${location.account}:key/${named}`, bucketKey };
     if (encryption !== undefined) return { keyArn: encryption.kmsKeyArn, bucketKey };
     return undefined;
   };
   const writeContext = (): Record<string, string> => {
     const context = { ...base };
-    for (const name of ['x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id', 'x-amz-copy-source', 'x-amz-acl', 'x-amz-storage-class', 'x-amz-metadata-directive']) {
+    for (const name of [
+      'x-amz-server-side-encryption',
+      'x-amz-server-side-encryption-aws-kms-key-id',
+      'x-amz-copy-source',
+      'x-amz-acl',
+      'x-amz-storage-class',
+      'x-amz-metadata-directive',
+    ]) {
       const value = header(call, name);
       if (value !== undefined) context[`s3:${name}`] = name === 'x-amz-copy-source' ? safeDecode(value) : value;
     }
@@ -511,7 +546,8 @@ function sendRequests(action: string, body: Record<string, unknown>, environment
   const identityArn = typeof body.FromEmailAddressIdentityArn === 'string' ? body.FromEmailAddressIdentityArn : arn(`identity/${identity}`);
   const context: Record<string, string | string[]> = { 'ses:FromAddress': from.address, 'ses:Recipients': recipients, 'ses:ApiVersion': '2' };
   if (from.displayName !== undefined) context['ses:FromDisplayName'] = from.displayName;
-  if (typeof body.FeedbackForwardingEmailAddress === 'string') context['ses:FeedbackAddress'] = parseMailbox(body.FeedbackForwardingEmailAddress)?.address ?? body.FeedbackForwardingEmailAddress;
+  if (typeof body.FeedbackForwardingEmailAddress === 'string')
+    context['ses:FeedbackAddress'] = parseMailbox(body.FeedbackForwardingEmailAddress)?.address ?? body.FeedbackForwardingEmailAddress;
 
   const requests: AuthorizationRequest[] = [{ action, resource: identityArn, context }];
   const configurationSet = typeof body.ConfigurationSetName === 'string' ? body.ConfigurationSetName : environment.defaultConfigurationSet?.(identity);
@@ -624,11 +660,13 @@ export function secretsManagerRequests(call: HttpCall, environment: SecretsManag
       // Secrets Manager decrypts with the caller's permissions on a customer managed key.
       ...(secret.kmsKeyArn === undefined
         ? []
-        : [{
-            action: 'kms:Decrypt',
-            resource: secret.kmsKeyArn,
-            context: { 'kms:ViaService': `secretsmanager.${location.region}.amazonaws.com`, 'kms:EncryptionContext:SecretARN': secret.arn },
-          }]),
+        : [
+            {
+              action: 'kms:Decrypt',
+              resource: secret.kmsKeyArn,
+              context: { 'kms:ViaService': `secretsmanager.${location.region}.amazonaws.com`, 'kms:EncryptionContext:SecretARN': secret.arn },
+            },
+          ]),
     ];
   };
 

@@ -67,7 +67,8 @@ export function readCloudAssembly(dir: string, stackName: string = dsrStackName)
     const name = /^[^/]+\/Functions\/([^/]+)\/Resource$/.exec(String(resource.Metadata?.['aws:cdk:path'] ?? ''))?.[1];
     if (!name || !(name in functionCatalog)) throw new Error(`Function ${logicalId} has no catalog name in its aws:cdk:path metadata`);
     const assetPath = resource.Metadata?.['aws:asset:path'];
-    if (typeof assetPath !== 'string') throw new Error(`Function ${name} has no aws:asset:path metadata: synthesize with asset metadata (cdk synth does by default)`);
+    if (typeof assetPath !== 'string')
+      throw new Error(`Function ${name} has no aws:asset:path metadata: synthesize with asset metadata (cdk synth does by default)`);
     const properties = resource.Properties ?? {};
     const role = properties.Role?.['Fn::GetAtt']?.[0];
     if (typeof role !== 'string') throw new Error(`Function ${name}: Role is not a Fn::GetAtt of a role in this template`);

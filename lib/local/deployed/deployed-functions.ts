@@ -97,8 +97,9 @@ export async function prepareDeployedFunctions(options: DeployedFunctionsOptions
   const byName = new Map(assembly.functions.map((fn) => [fn.name, fn]));
   const byPhysicalName = new Map(assembly.functions.map((fn) => [resources.functionName(fn.logicalId), fn.name]));
   const stateMachineArn = resources.ref(assembly.stateMachineLogicalId);
-  const definition = resolveDefinitionString(assembly.template.Resources[assembly.stateMachineLogicalId]!.Properties!.DefinitionString, (logicalId, attribute) =>
-    resources.ref(logicalId, attribute),
+  const definition = resolveDefinitionString(
+    assembly.template.Resources[assembly.stateMachineLogicalId]!.Properties!.DefinitionString,
+    (logicalId, attribute) => resources.ref(logicalId, attribute),
   );
 
   // Secrets Manager: the template's secrets, with their generated values made here.
@@ -171,22 +172,40 @@ export async function prepareDeployedFunctions(options: DeployedFunctionsOptions
       return runtime.invoke(name, event);
     },
     async start(stepFunctionsUrl) {
-      const proxy = async (service: ProxiedService, target: string, toRequests: (call: HttpCall) => AuthorizationRequest[], authenticate?: (call: HttpCall) => Decision) => {
+      const proxy = async (
+        service: ProxiedService,
+        target: string,
+        toRequests: (call: HttpCall) => AuthorizationRequest[],
+        authenticate?: (call: HttpCall) => Decision,
+      ) => {
         const started = await startIamProxy({ service, target, authorize: authorize(toRequests, authenticate) });
         proxies.push(started);
         return started.url;
       };
-      const emailIdentities = resources.ofType('AWS::SES::EmailIdentity').map(([logicalId]) => resources.ref(logicalId)).filter((identity) => identity.includes('@'));
+      const emailIdentities = resources
+        .ofType('AWS::SES::EmailIdentity')
+        .map(([logicalId]) => resources.ref(logicalId))
+        .filter((identity) => identity.includes('@'));
       const endpoints = {
-        AWS_ENDPOINT_URL_DYNAMODB: await proxy('dynamodb', options.emulators.dynamoDbUrl, (call) => dynamoDbRequests(call, { tableKeys: (table) => resources.tableKeys(table) })),
-        AWS_ENDPOINT_URL_S3: await proxy('s3', options.emulators.s3Url, (call) => s3Requests(call, { bucketEncryption: (bucket) => resources.bucketEncryption(bucket) }), (call) =>
-          // The emulator checks no signature: a presigned export link is honoured only as signed, and until it expires.
-          signatureDecision(checkS3Signature(call, (accessKeyId) => (principals.has(accessKeyId) ? functionSecretAccessKey : undefined))),
+        AWS_ENDPOINT_URL_DYNAMODB: await proxy('dynamodb', options.emulators.dynamoDbUrl, (call) =>
+          dynamoDbRequests(call, { tableKeys: (table) => resources.tableKeys(table) }),
+        ),
+        AWS_ENDPOINT_URL_S3: await proxy(
+          's3',
+          options.emulators.s3Url,
+          (call) => s3Requests(call, { bucketEncryption: (bucket) => resources.bucketEncryption(bucket) }),
+          (call) =>
+            // The emulator checks no signature: a presigned export link is honoured only as signed, and until it expires.
+            signatureDecision(checkS3Signature(call, (accessKeyId) => (principals.has(accessKeyId) ? functionSecretAccessKey : undefined))),
         ),
         // A first deployment is in the SES sandbox: recipients' identities are authorized too.
         AWS_ENDPOINT_URL_SESV2: await proxy('ses', options.emulators.mailUrl, (call) => sesRequests(call, { sandbox: true, emailIdentities })),
-        AWS_ENDPOINT_URL_SFN: await proxy('states', stepFunctionsUrl, (call) => stepFunctionsRequests(call, { stateMachineOfTaskToken: () => stateMachineArn })),
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: await proxy('secretsmanager', secrets.url, (call) => secretsManagerRequests(call, { resolveSecret: (id) => resources.describeSecret(id) })),
+        AWS_ENDPOINT_URL_SFN: await proxy('states', stepFunctionsUrl, (call) =>
+          stepFunctionsRequests(call, { stateMachineOfTaskToken: () => stateMachineArn }),
+        ),
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: await proxy('secretsmanager', secrets.url, (call) =>
+          secretsManagerRequests(call, { resolveSecret: (id) => resources.describeSecret(id) }),
+        ),
       };
       runtime = startLambdaRuntime(
         assembly.functions.map((fn) => {

@@ -76,7 +76,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: IamPro
     decision = await options.authorize(call);
   } catch (error) {
     // Never forward a call whose authorization failed.
-    decision = { allowed: false, action: 'unknown', resource: '*', reason: `the local IAM layer failed: ${(error as Error).message}`, principal: '(unidentified caller)' };
+    decision = {
+      allowed: false,
+      action: 'unknown',
+      resource: '*',
+      reason: `the local IAM layer failed: ${(error as Error).message}`,
+      principal: '(unidentified caller)',
+    };
   }
   if (!decision.allowed) {
     sendDenial(res, options.service, call.method, decision);
@@ -146,15 +152,25 @@ function sendDenial(res: ServerResponse, service: ProxiedService, method: string
       '<?xml version="1.0" encoding="UTF-8"?>\n' +
       `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId><HostId>${requestId}</HostId></Error>`;
     // A HEAD answer carries no body, as with S3 itself: SDK v3 then throws a 403 named 'Unknown' ('UnknownError'), as it does against AWS.
-    res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'content-length': method.toUpperCase() === 'HEAD' ? '0' : Buffer.byteLength(xml) });
+    res.writeHead(403, {
+      'content-type': 'application/xml',
+      'x-amz-request-id': requestId,
+      'content-length': method.toUpperCase() === 'HEAD' ? '0' : Buffer.byteLength(xml),
+    });
     res.end(method.toUpperCase() === 'HEAD' ? undefined : xml);
     return;
   }
-  const type = unrecognized === undefined ? 'AccessDeniedException' : unrecognized === 'unsigned' ? 'MissingAuthenticationTokenException' : 'UnrecognizedClientException';
+  const type =
+    unrecognized === undefined ? 'AccessDeniedException' : unrecognized === 'unsigned' ? 'MissingAuthenticationTokenException' : 'UnrecognizedClientException';
   if (service === 'ses') {
     // REST JSON: the error type travels in a header.
     const text = JSON.stringify({ message });
-    res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) });
+    res.writeHead(403, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': type,
+      'x-amzn-requestid': requestId,
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
     return;
   }

@@ -79,7 +79,11 @@ export function startLambdaRuntime(functions: readonly LambdaFunctionConfig[], o
     invoke: async (functionName, event) => {
       const host = hosts.get(functionName);
       if (host === undefined) {
-        throw new LambdaInvocationError(functionName, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${functionName}`);
+        throw new LambdaInvocationError(
+          functionName,
+          'ResourceNotFoundException',
+          `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+        );
       }
       if (stopped) throw stoppedError(functionName);
       return host.invoke(event);
@@ -181,8 +185,15 @@ class Container {
       this.crash = error;
     });
     this.worker.on('exit', (code) => this.exited(code));
-    this.ready = this.wait(undefined, INIT_TIMEOUT_SECONDS, () =>
-      new LambdaInvocationError(config.functionName, 'Sandbox.Timedout', `Init of ${config.functionName} timed out after ${INIT_TIMEOUT_SECONDS.toFixed(2)} seconds`),
+    this.ready = this.wait(
+      undefined,
+      INIT_TIMEOUT_SECONDS,
+      () =>
+        new LambdaInvocationError(
+          config.functionName,
+          'Sandbox.Timedout',
+          `Init of ${config.functionName} timed out after ${INIT_TIMEOUT_SECONDS.toFixed(2)} seconds`,
+        ),
     );
     // Seen by the first invocation; an eager start nobody invokes must not go unhandled.
     this.ready.catch(() => undefined);
@@ -193,8 +204,15 @@ class Container {
     if (this.dead) throw this.exitError(undefined, this.exitCode);
     const requestId = randomUUID();
     const { functionName, timeoutSeconds } = this.config;
-    const result = this.wait(requestId, timeoutSeconds, () =>
-      new LambdaInvocationError(functionName, 'Sandbox.Timedout', `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`),
+    const result = this.wait(
+      requestId,
+      timeoutSeconds,
+      () =>
+        new LambdaInvocationError(
+          functionName,
+          'Sandbox.Timedout',
+          `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+        ),
     );
     this.worker.postMessage({ requestId, deadline: Date.now() + timeoutSeconds * 1000, event: payload });
     return result;
@@ -281,7 +299,11 @@ class Container {
     const crash = this.crash;
     const prefix = requestId === undefined ? '' : `RequestId: ${requestId} `;
     if ((crash as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      return new LambdaInvocationError(this.config.functionName, 'Runtime.OutOfMemory', `${prefix}Error: Runtime exited with error: out of memory (${this.config.memoryMb ?? DEFAULT_MEMORY_MB} MB)`);
+      return new LambdaInvocationError(
+        this.config.functionName,
+        'Runtime.OutOfMemory',
+        `${prefix}Error: Runtime exited with error: out of memory (${this.config.memoryMb ?? DEFAULT_MEMORY_MB} MB)`,
+      );
     }
     // Node ends a thread with 13 when its module's top-level await can never settle.
     const unsettled = code === 13 && this.pending !== undefined && this.pending.requestId === undefined ? ' (the bundle never finished loading)' : '';

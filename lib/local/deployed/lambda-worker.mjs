@@ -31,13 +31,14 @@ class RuntimeError extends Error {
 /** The error as Lambda reports it: errorType is the thrown error's name. */
 function describe(error) {
   if (error instanceof Error) return { name: String(error.name || 'Error'), message: String(error.message), stack: error.stack };
-  return { name: 'Error', message: typeof error === 'string' ? error : JSON.stringify(error) ?? String(error) };
+  return { name: 'Error', message: typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error)) };
 }
 
 /** `dir/file.export.path`: the module is everything up to the first dot after the last slash. */
 function splitHandler(setting) {
   const dot = setting.indexOf('.', setting.lastIndexOf('/') + 1);
-  if (dot <= 0 || dot === setting.length - 1) throw new RuntimeError('Runtime.MalformedHandlerName', `Bad handler ${setting} for function ${functionName}: expected <module>.<export>`);
+  if (dot <= 0 || dot === setting.length - 1)
+    throw new RuntimeError('Runtime.MalformedHandlerName', `Bad handler ${setting} for function ${functionName}: expected <module>.<export>`);
   return { module: setting.slice(0, dot), path: setting.slice(dot + 1).split('.') };
 }
 
@@ -46,13 +47,17 @@ async function loadHandler() {
   const base = resolve(codeDir, module);
   const file = ['.js', '.mjs', '.cjs'].map((extension) => base + extension).find((candidate) => existsSync(candidate));
   if (file === undefined) {
-    throw new RuntimeError('Runtime.ImportModuleError', `Error: Cannot find module '${module}' of function ${functionName}: none of ${base}.js, .mjs, .cjs exists`);
+    throw new RuntimeError(
+      'Runtime.ImportModuleError',
+      `Error: Cannot find module '${module}' of function ${functionName}: none of ${base}.js, .mjs, .cjs exists`,
+    );
   }
   let namespace;
   try {
     namespace = await import(pathToFileURL(file).href);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', `${error.name}: ${error.message} (function ${functionName}, ${file})`);
+    if (error instanceof SyntaxError)
+      throw new RuntimeError('Runtime.UserCodeSyntaxError', `${error.name}: ${error.message} (function ${functionName}, ${file})`);
     if (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'MODULE_NOT_FOUND') {
       throw new RuntimeError('Runtime.ImportModuleError', `Error: ${error.message} (function ${functionName}, ${file})`);
     }
@@ -96,7 +101,10 @@ async function invoke(handler, { requestId, deadline, event }) {
   try {
     json = JSON.stringify(result) ?? 'null';
   } catch (error) {
-    parentPort.postMessage({ type: 'error', error: { name: 'Runtime.MarshalError', message: `Unable to stringify the result of ${functionName}: ${error.message}` } });
+    parentPort.postMessage({
+      type: 'error',
+      error: { name: 'Runtime.MarshalError', message: `Unable to stringify the result of ${functionName}: ${error.message}` },
+    });
     return;
   }
   parentPort.postMessage({ type: 'result', json });

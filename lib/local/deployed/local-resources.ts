@@ -150,7 +150,11 @@ export class LocalResources {
 
   /** As AWS: the name plus a hyphen and six random characters (here derived from the logical id). */
   secretArn(logicalId: string): string {
-    const suffix = createHash('sha256').update(logicalId).digest('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 6);
+    const suffix = createHash('sha256')
+      .update(logicalId)
+      .digest('base64url')
+      .replace(/[^A-Za-z0-9]/g, 'x')
+      .slice(0, 6);
     return `arn:aws:secretsmanager:${region}:${account}:secret:${this.secretName(logicalId)}-${suffix}`;
   }
 
@@ -160,7 +164,10 @@ export class LocalResources {
     for (const [logicalId, resource] of this.ofType('AWS::IAM::Policy')) {
       const roles = (resource.Properties?.Roles ?? []) as { Ref?: string }[];
       if (!roles.some((role) => role.Ref === roleLogicalId)) continue;
-      policies.push({ name: String(resource.Properties?.PolicyName ?? logicalId), document: this.resolve(resource.Properties?.PolicyDocument, logicalId) as PolicyDocument });
+      policies.push({
+        name: String(resource.Properties?.PolicyName ?? logicalId),
+        document: this.resolve(resource.Properties?.PolicyDocument, logicalId) as PolicyDocument,
+      });
     }
     const role = this.resource(roleLogicalId).Properties ?? {};
     for (const inline of (role.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]) {
@@ -225,7 +232,9 @@ export class LocalResources {
 
   /** The construct path's store id → the logical id of its table or bucket (`<stack>/Stores/<id>/Resource`). */
   storeResource(storeId: string): string | undefined {
-    return Object.entries(this.template.Resources).find(([, resource]) => resource.Metadata?.['aws:cdk:path'] === `${stackName}/Stores/${storeId}/Resource`)?.[0];
+    return Object.entries(this.template.Resources).find(
+      ([, resource]) => resource.Metadata?.['aws:cdk:path'] === `${stackName}/Stores/${storeId}/Resource`,
+    )?.[0];
   }
 }
 

@@ -79,7 +79,13 @@ export class PolicyEvaluator {
     const action = first?.action ?? 'unknown';
     const resource = first?.resource ?? '*';
     if (accessKeyId === undefined) {
-      return { allowed: false, action, resource, reason: 'the request is not signed (no SigV4 Authorization header or X-Amz-Credential parameter)', unrecognized: 'unsigned' };
+      return {
+        allowed: false,
+        action,
+        resource,
+        reason: 'the request is not signed (no SigV4 Authorization header or X-Amz-Credential parameter)',
+        unrecognized: 'unsigned',
+      };
     }
     const principal = this.principals.get(accessKeyId);
     if (principal === undefined) {
@@ -131,11 +137,18 @@ export class PolicyEvaluator {
     const resourceAccount = request.resource.split(':')[4] || principalAccount;
     const result = await runSimulation(
       {
-        request: { principal: principal.arn, action: request.action, resource: { resource: request.resource, accountId: resourceAccount }, contextVariables: context },
+        request: {
+          principal: principal.arn,
+          action: request.action,
+          resource: { resource: request.resource, accountId: resourceAccount },
+          contextVariables: context,
+        },
         identityPolicies: identityPolicies.map(({ name, document }) => ({ name, policy: { Version: '2012-10-17', Statement: document } })),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-        ...(resourceStatements === undefined || resourceStatements.length === 0 ? {} : { resourcePolicy: { Version: '2012-10-17', Statement: resourceStatements } }),
+        ...(resourceStatements === undefined || resourceStatements.length === 0
+          ? {}
+          : { resourcePolicy: { Version: '2012-10-17', Statement: resourceStatements } }),
       },
       { simulationMode: 'Strict' },
     );
@@ -145,12 +158,19 @@ export class PolicyEvaluator {
     if (ignored.length > 0) {
       const conditioned = conditionKeys([...identityPolicies.flatMap(({ document }) => document), ...(resourceStatements ?? [])]);
       const decisive = ignored.filter((key) => conditioned.has(key.toLowerCase()));
-      if (decisive.length > 0) return deny(`iam-simulate does not apply the context key ${decisive.join(', ')} to ${request.action}, yet a policy conditions on it`);
+      if (decisive.length > 0)
+        return deny(`iam-simulate does not apply the context key ${decisive.join(', ')} to ${request.action}, yet a policy conditions on it`);
     }
 
     const analysis = result.resultType === 'single' ? result.result.analysis : result.results[0]?.analysis;
     if (result.overallResult === 'Allowed') {
-      return { allowed: true, action: request.action, resource: request.resource, reason: analysis === undefined ? 'allowed' : grantText(analysis), principal: principal.arn };
+      return {
+        allowed: true,
+        action: request.action,
+        resource: request.resource,
+        reason: analysis === undefined ? 'allowed' : grantText(analysis),
+        principal: principal.arn,
+      };
     }
     return deny(analysis === undefined ? `no identity-based policy allows the ${request.action} action` : denialText(analysis, request.action));
   }
@@ -210,7 +230,10 @@ function listOf(value: unknown): string[] {
 
 /** IAM wildcard match: '*' any run, '?' one character. */
 function wildcardMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 

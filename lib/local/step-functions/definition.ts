@@ -62,7 +62,8 @@ export function functionNameFrom(nameOrArn: string): string {
  * adjusts the copy for local running: scaled Retry intervals, AWS's "no timeout" default.
  */
 function prepareDefinition(definition: Record<string, unknown>, retryIntervalScale: number): Map<string, TaskInfo> {
-  if (definition.QueryLanguage === 'JSONata') throw new Error('JSONata state machines are not supported locally (aws-local-stepfunctions ignores JSONata); use JSONPath');
+  if (definition.QueryLanguage === 'JSONata')
+    throw new Error('JSONata state machines are not supported locally (aws-local-stepfunctions ignores JSONata); use JSONPath');
   const tasks = new Map<string, TaskInfo>();
   for (const [name, state] of walkStates(definition)) {
     if (state.QueryLanguage === 'JSONata') throw new Error(`State ${name} uses JSONata, which is not supported locally`);
@@ -98,7 +99,9 @@ function taskInfo(name: string, state: Record<string, unknown>): TaskInfo {
   if (/^arn:aws[\w-]*:states:::lambda:invoke$/.test(resource)) return { kind: 'invoke', resource, ...timing };
   if (/^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/.test(resource)) return { kind: 'callback', resource, ...timing };
   // Anything else would make the library call real AWS: refuse up front.
-  throw new Error(`Task state ${name} uses resource ${resource}; locally only Lambda function ARNs, lambda:invoke and lambda:invoke.waitForTaskToken are supported`);
+  throw new Error(
+    `Task state ${name} uses resource ${resource}; locally only Lambda function ARNs, lambda:invoke and lambda:invoke.waitForTaskToken are supported`,
+  );
 }
 
 function* walkStates(machine: Record<string, unknown>): Generator<[string, Record<string, unknown>]> {

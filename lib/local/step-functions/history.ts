@@ -48,7 +48,12 @@ export class ExecutionHistory {
         push('ExecutionFailed', { executionFailedEventDetails: { error: event.Error, cause: causeText(event.Cause) } });
         return;
       case 'ExecutionAborted':
-        push('ExecutionAborted', { executionAbortedEventDetails: { ...(record.error === undefined ? {} : { error: record.error }), ...(record.cause === undefined ? {} : { cause: record.cause }) } });
+        push('ExecutionAborted', {
+          executionAbortedEventDetails: {
+            ...(record.error === undefined ? {} : { error: record.error }),
+            ...(record.cause === undefined ? {} : { cause: record.cause }),
+          },
+        });
         return;
       case 'ExecutionTimeout':
         push('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } });
@@ -68,7 +73,9 @@ export class ExecutionHistory {
           // A new top-level state: where a restart would carry on from.
           this.durability.enteredTopLevelState(record, name, (event.state.input ?? null) as Json);
         }
-        push(`${type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(event.state.input ?? null), inputDetails: { truncated: false } } });
+        push(`${type}StateEntered`, {
+          stateEnteredEventDetails: { name, input: JSON.stringify(event.state.input ?? null), inputDetails: { truncated: false } },
+        });
         if (type === 'Task') {
           push('TaskScheduled', { taskScheduledEventDetails: { ...taskDetails(name), region: this.stateMachine.region } });
           push('TaskStarted', { taskStartedEventDetails: taskDetails(name) });
@@ -107,7 +114,9 @@ export class ExecutionHistory {
         const key = taskKey(name, event.index);
         if (type === 'Task' && !record.failedTasks.delete(key)) push('TaskSucceeded', { taskSucceededEventDetails: taskDetails(name) });
         if ((type === 'Map' || type === 'Parallel') && !record.failedTasks.delete(key)) push(`${type}StateSucceeded`);
-        push(`${type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(event.state.output ?? null), outputDetails: { truncated: false } } });
+        push(`${type}StateExited`, {
+          stateExitedEventDetails: { name, output: JSON.stringify(event.state.output ?? null), outputDetails: { truncated: false } },
+        });
         return;
       }
     }

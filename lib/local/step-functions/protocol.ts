@@ -90,7 +90,10 @@ export class StepFunctionsProtocol {
     if (!EXECUTION_NAME.test(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
     const input = optionalString(params, 'input') ?? '{}';
     if (Buffer.byteLength(input) > PAYLOAD_LIMIT_BYTES) {
-      throw new ApiError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${PAYLOAD_LIMIT_BYTES}`);
+      throw new ApiError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${PAYLOAD_LIMIT_BYTES}`,
+      );
     }
     let parsedInput: Json;
     try {
@@ -102,7 +105,8 @@ export class StepFunctionsProtocol {
     const existing = this.executions.named(name);
     if (existing) {
       // AWS Standard: the same name and input while the execution runs is the same call.
-      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: existing.executionArn, startDate: epochSeconds(existing.startDate) };
+      if (existing.status === 'RUNNING' && existing.input === input)
+        return { executionArn: existing.executionArn, startDate: epochSeconds(existing.startDate) };
       throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
     }
 
@@ -199,19 +203,28 @@ export class StepFunctionsProtocol {
   }
 
   private requireStateMachine(arn: unknown): void {
-    if (typeof arn !== 'string') throw new ApiError('ValidationException', "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null");
+    if (typeof arn !== 'string')
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+      );
     if (arn !== this.stateMachine.arn) throw new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
   }
 
   private requireExecution(arn: unknown): ExecutionRecord {
-    if (typeof arn !== 'string') throw new ApiError('ValidationException', "1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null");
+    if (typeof arn !== 'string')
+      throw new ApiError(
+        'ValidationException',
+        "1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null",
+      );
     const record = this.executions.get(arn);
     if (!record) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return record;
   }
 
   private requireOpenTask(token: unknown): string {
-    if (typeof token !== 'string' || token.length === 0) throw new ApiError('ValidationException', "1 validation error detected: Value null at 'taskToken' failed to satisfy constraint: Member must not be null");
+    if (typeof token !== 'string' || token.length === 0)
+      throw new ApiError('ValidationException', "1 validation error detected: Value null at 'taskToken' failed to satisfy constraint: Member must not be null");
     const state = this.tasks.tokenState(token);
     if (state === 'open') return token;
     // AWS answers TaskTimedOut for a token whose task is already closed, whatever closed it.
@@ -229,7 +242,8 @@ function optionalString(params: Record<string, unknown>, key: string): string | 
 
 function requiredString(params: Record<string, unknown>, key: string): string {
   const value = optionalString(params, key);
-  if (value === undefined) throw new ApiError('ValidationException', `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined)
+    throw new ApiError('ValidationException', `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
   return value;
 }
 

@@ -127,7 +127,10 @@ export class TaskStates {
     }
     const text = JSON.stringify(result ?? null);
     if (Buffer.byteLength(text) > PAYLOAD_LIMIT_BYTES) {
-      throw namedError('States.DataLimitExceeded', `The result of function ${functionName} is ${Buffer.byteLength(text)} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte limit`);
+      throw namedError(
+        'States.DataLimitExceeded',
+        `The result of function ${functionName} is ${Buffer.byteLength(text)} bytes, over the ${PAYLOAD_LIMIT_BYTES}-byte limit`,
+      );
     }
     return JSON.parse(text) as Json;
   }
