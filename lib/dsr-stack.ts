@@ -120,7 +120,12 @@ export class DsrStack extends Stack {
     // The state machine needs the task functions; the functions that start or resume it get its
     // ARN afterwards. Task functions that also resume it (prepareApproval, runStoreAction) get that
     // permission in a policy of its own, outside what the function resource depends on: no cycle.
-    this.workflow = new Workflow(this, 'Workflow', { functions: this.functions.functions, verificationTtl });
+    this.workflow = new Workflow(this, 'Workflow', {
+      functions: this.functions.functions,
+      verificationTtl,
+      // The stack's own catalog: the same one the work/ lifecycle above is sized from.
+      storeTaskTimeout: Duration.hours(longestStoreWaitHours(catalog) + 1),
+    });
     this.intakeLinks = new IntakeLinks(this, 'IntakeLinks', { encryptionKey: key });
     this.functions.grantCapabilities({
       requestTable: this.requests.table,

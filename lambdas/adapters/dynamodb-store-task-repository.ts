@@ -79,16 +79,21 @@ export class DynamoDbStoreTaskRepository implements StoreTaskRepository {
 
   async fail(requestId: string, storeId: string, error: string): Promise<void> {
     const result: StoreTaskResult = { status: 'failed', error };
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(requestId, storeId),
-        UpdateExpression: 'SET #status = :failed, #result = :result, #updatedAt = :at',
-        ConditionExpression: 'attribute_exists(#status)',
-        ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':result': result, ':at': this.now().toISOString() },
-      }),
-    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(requestId, storeId),
+          UpdateExpression: 'SET #status = :failed, #result = :result, #updatedAt = :at',
+          ConditionExpression: 'attribute_exists(#status)',
+          ExpressionAttributeNames: { '#status': 'status', '#result': 'result', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':result': result, ':at': this.now().toISOString() },
+        }),
+      );
+    } catch (failure) {
+      // No task for the store (never begun): a retry runs it anyway.
+      if (!(failure instanceof ConditionalCheckFailedException)) throw failure;
+    }
   }
 
   async finish(requestId: string, storeId: string, result: StoreTaskResult, options: { readonly escalated?: true } = {}): Promise<StoreTask | undefined> {

@@ -5,8 +5,16 @@
 export class DomainError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    this.name = errorNameOf(new.target);
   }
+}
+
+/**
+ * The name an error travels under (Lambda's errorType, SendTaskFailure's error), which the state
+ * machine matches: the class name, unless the class keeps an older `wireName`.
+ */
+export function errorNameOf(errorClass: (abstract new (...args: never[]) => Error) & { readonly wireName?: string }): string {
+  return errorClass.wireName ?? errorClass.name;
 }
 
 /** The input is malformed; `issues` names each problem in words a requester can act on. */
@@ -50,13 +58,21 @@ export class ErasureIncompleteError extends DomainError {}
 
 /**
  * The requester withdrew the request. A workflow task that finds its request cancelled fails with
- * this class's name (so does a parked task the cancellation ends), and the state machine's Catch
- * ends the execution in its Cancelled state.
+ * this error (so does a parked task the cancellation ends), and the state machine's Catch ends the
+ * execution in its Cancelled state. Its wire name stays `RequestCancelled`: executions started by
+ * an earlier version keep their definition while parked (up to a year) and catch only that name.
  */
-export class RequestCancelledError extends DomainError {}
+export class RequestCancelledError extends DomainError {
+  static readonly wireName = 'RequestCancelled';
+}
 
-/** An officer rejected the request: the parked approval task fails with this class's name, and the workflow tells the requester. */
-export class RequestRejectedError extends DomainError {}
+/**
+ * An officer rejected the request: the parked approval task fails with this error, and the
+ * workflow tells the requester. Wire name `RequestRejected`, as earlier versions' definitions catch it.
+ */
+export class RequestRejectedError extends DomainError {
+  static readonly wireName = 'RequestRejected';
+}
 
 /** The jurisdiction's policy does not allow this extension of the due date (too late, too long, too often). */
 export class ExtensionRefusedError extends DomainError {}

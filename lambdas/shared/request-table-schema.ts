@@ -1,7 +1,8 @@
 /**
- * The request table's key schema: what the stack creates (lib/constructs/request-table.ts) and what
- * the repositories write (lambdas/adapters/dynamodb-*.ts). One table holds requests, store tasks,
- * mailbox pointers, rate-limit counters and submission claims, each under its own `pk` prefix.
+ * The request table's key schema and index, as the stack creates them (lib/constructs/request-table.ts)
+ * and the local stack copies them from the template. One table holds requests, store tasks,
+ * mailbox pointers, rate-limit counters and submission claims, each under its own `pk` prefix; the
+ * repositories (lambdas/adapters/dynamodb-*.ts) write these attribute names.
  */
 export const requestTableKeys = {
   partitionKey: 'pk',

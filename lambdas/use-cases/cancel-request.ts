@@ -1,4 +1,4 @@
-import { ConflictError, RequestCancelledError, RequestNotFoundError } from '../domain/errors.ts';
+import { ConflictError, errorNameOf, RequestCancelledError, RequestNotFoundError } from '../domain/errors.ts';
 import { notStartedStatuses, type RequestStatus } from '../domain/status.ts';
 import { cancelledMail } from '../messages/requester-mails.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
@@ -13,7 +13,7 @@ const tooLate = 'This request can no longer be cancelled: we have already starte
  * The requester withdraws an open request with the token of any of our emails. Moving the status
  * is one conditional write on the exact status we saw (so we know which parked task to end); if
  * the workflow moved it meanwhile, we look again. Then the parked task (verification or approval)
- * is failed with `RequestCancelledError`, which ends the execution. A request not parked yet (submitted,
+ * is failed with `RequestCancelledError` (wire name `RequestCancelled`), which ends the execution. A request not parked yet (submitted,
  * or approval still being prepared) is ended by that task itself when it finds it cancelled.
  */
 export async function cancelRequest(
@@ -46,7 +46,7 @@ export async function cancelRequest(
   const taskToken = from === 'pending_verification' ? cancelled.verificationTaskToken : from === 'pending_approval' ? cancelled.approvalTaskToken : undefined;
   if (taskToken) {
     try {
-      await deps.taskCallbacks.fail(taskToken, RequestCancelledError.name, 'Cancelled by the requester');
+      await deps.taskCallbacks.fail(taskToken, errorNameOf(RequestCancelledError), 'Cancelled by the requester');
     } catch (error) {
       // The task may have ended meanwhile (timed out); the request is cancelled either way.
       logger.error('Could not end the parked task of a cancelled request', { errorName: (error as Error).name, from });

@@ -1,4 +1,4 @@
-import { ConflictError, ParkedTaskClosedError, RequestRejectedError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, errorNameOf, ParkedTaskClosedError, RequestRejectedError, ValidationError } from '../domain/errors.ts';
 import type { DsrRequest } from '../domain/request.ts';
 import { publicView, type RequestRepository } from '../ports/request-repository.ts';
 import type { Dependencies } from '../ports/dependencies.ts';
@@ -62,7 +62,7 @@ export async function rejectRequest(
       event: { at: now, actor: 'officer', actorId: officerId, action: 'rejected', from: 'pending_approval', to: 'rejected' },
     })
     .catch((error: unknown) => rethrowNotReady(deps, requestId, error));
-  await deps.taskCallbacks.fail(rejected.approvalTaskToken!, RequestRejectedError.name, 'Rejected by a privacy officer');
+  await deps.taskCallbacks.fail(rejected.approvalTaskToken!, errorNameOf(RequestRejectedError), 'Rejected by a privacy officer');
   return publicView(rejected);
 }
 

@@ -114,7 +114,7 @@ async function readCollected(
       recordsByStore.set(outcome.storeId, collected.records);
       checked.push(outcome);
     } else {
-      const error = 'The records collected from this store expired before every store had answered; a retry collects them again';
+      const error = 'The records collected from this store are missing (expired before every store had answered, or never stored); a retry collects them again';
       await deps.storeTasks.fail(request.requestId, outcome.storeId, error);
       const { recordCount: _recordCount, ...rest } = outcome;
       checked.push({ ...rest, status: 'failed', error });

@@ -9,16 +9,16 @@ import type { MailBody } from '../messages/layout.ts';
 import type { Dependencies } from '../ports/dependencies.ts';
 import { logger } from '../shared/logger.ts';
 
-/**
- * Tells the requester how the request ended, by its status. A request that only partly
- * succeeded waits for an officer's retry: the requester hears once everything is done.
- */
 /** Operator settings: how long download links live, and how long backups keep erased data. */
 export interface NotifySettings {
   readonly exportTtlDays: number;
   readonly backupWindowDays: number;
 }
 
+/**
+ * Tells the requester how the request ended, by its status. A request that only partly
+ * succeeded waits for an officer's retry: the requester hears once everything is done.
+ */
 export async function notifyRequester(
   deps: Pick<Dependencies, 'requests' | 'mailer' | 'catalog' | 'now' | 'publicBaseUrl'>,
   input: { requestId: string },

@@ -14,18 +14,19 @@ export interface PrepareApprovalInput {
 
 type Deps = Pick<Dependencies, 'requests' | 'taskCallbacks' | 'catalog' | 'connectorFor' | 'now'>;
 
-/**
- * Gets the case ready for an officer: resolves the verified email into the keys the stores use,
- * flags what an officer must look at (a change of the email itself, more than one matching
- * subject, a mailbox that keeps asking), then parks the workflow on the task token. Request types the operator lets through
- * on their own (`AUTO_APPROVE`, e.g. `access`) go straight on when nothing is flagged.
- */
 /** Operator settings: the request types approved without an officer, and how many recent requests flag a mailbox. */
 export interface ApprovalPolicy {
   readonly autoApprove: readonly RequestType[];
   readonly repeatedRequestsFlagAt: number;
 }
 
+/**
+ * Gets the case ready for an officer: resolves the verified email into the keys the stores use,
+ * flags what an officer must look at (a change of the email itself, more than one matching
+ * subject, a mailbox that keeps asking, a corrected field some store cannot change), then parks
+ * the workflow on the task token. Request types the operator lets through on their own
+ * (`AUTO_APPROVE`, e.g. `access`) go straight on when nothing is flagged.
+ */
 export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, policy: ApprovalPolicy): Promise<void> {
   const { autoApprove, repeatedRequestsFlagAt } = policy;
   const request = await deps.requests.get(input.requestId);

@@ -63,11 +63,12 @@ export async function receiveStoreCallback(
   const callback = checked.data;
   if (callback.store_id !== undefined && callback.store_id !== store.id) throw new ValidationError('store_id does not match the callback URL');
 
-  // An asynchronous access answer carries the records: they join the others in the private bucket.
-  if (callback.request_status === 'completed' && callback.results?.records) {
+  // An asynchronous access answer's records join the others in the private bucket (none is an
+  // empty list): also when it comes before the store's own run has marked the task waiting.
+  if (callback.request_status === 'completed') {
     const task = await deps.storeTasks.get(callback.request_id, store.id);
-    if (task?.action === 'collect' && task.status === 'waiting') {
-      await deps.objects.putJson(collectedKey(callback.request_id, store.id), { storeId: store.id, records: callback.results.records });
+    if (task?.action === 'collect' && (task.status === 'waiting' || task.status === 'running')) {
+      await deps.objects.putJson(collectedKey(callback.request_id, store.id), { storeId: store.id, records: callback.results?.records ?? [] });
     }
   }
   await completeStoreTask(deps, callback.request_id, store.id, resultOf(callback));

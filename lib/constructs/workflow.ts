@@ -22,11 +22,9 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { storeCatalog } from '../../config/stores.ts';
 import { functionCatalog, type FunctionName, type FunctionSpec } from '../function-catalog.ts';
 import { functionTimeoutSeconds } from './functions.ts';
-import { ErasureIncompleteError, MailNotSentError, RequestCancelledError, RequestRejectedError, StoreUnavailableError } from '../../lambdas/domain/errors.ts';
-import { longestStoreWaitHours } from '../../lambdas/domain/store-catalog.ts';
+import { ErasureIncompleteError, errorNameOf, MailNotSentError, RequestCancelledError, RequestRejectedError, StoreUnavailableError } from '../../lambdas/domain/errors.ts';
 import { acknowledgeWildcards, resourceFinding } from './nag-acknowledgements.ts';
 
 /** The state names: the local stack maps them to handlers, so they are part of the contract. */
@@ -47,11 +45,11 @@ export const workflowStates = {
 
 /** Error names the state machine routes on: the names of the error classes the handlers throw (or fail parked tasks with). */
 export const workflowErrors = {
-  requestRejected: RequestRejectedError.name,
-  requestCancelled: RequestCancelledError.name,
-  storeUnavailable: StoreUnavailableError.name,
-  erasureIncomplete: ErasureIncompleteError.name,
-  mailNotSent: MailNotSentError.name,
+  requestRejected: errorNameOf(RequestRejectedError),
+  requestCancelled: errorNameOf(RequestCancelledError),
+  storeUnavailable: errorNameOf(StoreUnavailableError),
+  erasureIncomplete: errorNameOf(ErasureIncompleteError),
+  mailNotSent: errorNameOf(MailNotSentError),
 } as const;
 
 /** Transient Lambda service errors, worth a retry on every task. */
@@ -74,8 +72,8 @@ export interface WorkflowProps {
   /** How long an officer may take to decide (Standard executions end after one year). */
   readonly approvalTimeout?: Duration;
   readonly maxStoreConcurrency?: number;
-  /** How long one store may take, callbacks and manual tasks included. Default: the catalog's longest, plus an hour. */
-  readonly storeTaskTimeout?: Duration;
+  /** How long one store may take, callbacks and manual tasks included: the stack's catalog's longest wait, plus an hour. */
+  readonly storeTaskTimeout: Duration;
   readonly logRetention?: RetentionDays;
 }
 
@@ -88,8 +86,6 @@ const invocationTimeout = (name: FunctionName) => {
   return Timeout.duration(Duration.seconds(functionTimeoutSeconds(spec) + 30));
 };
 
-/** The longest a store in the catalog may take to answer (a processor's callback, a person's task). */
-const storeTaskTimeout = () => Duration.hours(longestStoreWaitHours(storeCatalog) + 1);
 
 const serviceRetry: RetryProps = {
   errors: [...lambdaServiceErrors],
@@ -113,7 +109,7 @@ const mailRetry: RetryProps = {
  *
  *   Route ─phase=retry─► RunStores
  *   StartVerification (token) ─timeout─► ExpireRequest ─► Expired
- *     ► AwaitApproval (token) ─RequestRejectedError─► NotifyRequester
+ *     ► AwaitApproval (token) ─RequestRejected─► NotifyRequester
  *     ► RunStores (Map: RunStoreAction, failures recorded by RecordStoreFailure)
  *     ► FinishRequest ► NotifyRequester   (recipient mail refused: ─► FinishWithoutRecipientMail ► NotifyRequester)
  *
@@ -190,7 +186,7 @@ export class Workflow extends Construct {
     const runStoreAction = LambdaInvoke.jsonPath(this, workflowStates.runStoreAction, {
       lambdaFunction: fns.runStoreAction,
       integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      taskTimeout: Timeout.duration(props.storeTaskTimeout ?? storeTaskTimeout()),
+      taskTimeout: Timeout.duration(props.storeTaskTimeout),
       payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), storeId: JsonPath.stringAt('$.storeId'), taskToken: JsonPath.taskToken }),
       retryOnServiceExceptions: false,
     })

@@ -126,7 +126,7 @@ describe('an access request, end to end on the local stack', () => {
     const partial = await client.waitForStatus(requestId, 'partially_completed');
     expect(partial.storeOutcomes.find((outcome: { storeId: string }) => outcome.storeId === 'accounts')).toMatchObject({
       status: 'failed',
-      error: expect.stringMatching(/expired before every store had answered; a retry collects them again/),
+      error: expect.stringMatching(/are missing \(expired before every store had answered, or never stored\); a retry collects them again/),
     });
     expect(partial.storeOutcomes.filter((outcome: { status: string }) => outcome.status === 'failed')).toHaveLength(1);
 

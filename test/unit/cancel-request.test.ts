@@ -56,7 +56,7 @@ describe('POST /cancel', () => {
     expect(cancel.ConditionExpression).toContain('#require0 = :require0');
     expect(cancel.ExpressionAttributeValues).toMatchObject({ ':require0': 'pending_approval' });
     expect(Object.values(cancel.ExpressionAttributeValues ?? {})).toContain('STATUS#cancelled');
-    expect(sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input).toMatchObject({ taskToken: 'approval-task-token', error: 'RequestCancelledError' });
+    expect(sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input).toMatchObject({ taskToken: 'approval-task-token', error: 'RequestCancelled' });
     const mail = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
     expect(mail.Content?.Simple?.Subject?.Data).toBe('Your privacy request is cancelled');
     expect(mail.Content?.Simple?.Body?.Text?.Data).toContain('https://privacy.example.com/status#t=');

@@ -75,6 +75,8 @@ beforeEach(() => {
   dynamo.reset();
   sfn.reset();
   s3.reset();
+  // Every completed answer looks its task up (an access answer's records are kept): an erasure's here.
+  dynamo.on(GetCommand).resolves({ Item: { requestId: 'any', storeId: 'crm-partner', action: 'erase', status: 'waiting' } });
 });
 
 describe('POST /callbacks/{storeId}', () => {
@@ -139,6 +141,24 @@ describe('POST /callbacks/{storeId}', () => {
     expect(String(stored.Body)).toContain('Jane Doe');
     expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues![':result']).toEqual({ status: 'succeeded', recordCount: 1 });
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input.output).not.toMatch(/jane/i);
+  });
+
+  it('keeps an access answer that comes before the store run marked the task waiting, and one without records as an empty list', async () => {
+    for (const [results, status, expected] of [
+      [{ matched: 1, records: [{ full_name: 'Jane Doe' }] }, 'running', 'Jane Doe'],
+      [{ matched: 0 }, 'waiting', '"records":[]'],
+    ] as const) {
+      s3.reset();
+      const body = JSON.stringify({ request_id: requestId, request_status: 'completed', results });
+      dynamo.on(GetCommand).resolves({ Item: { requestId, storeId: 'crm-partner', action: 'collect', status } });
+      dynamo.on(UpdateCommand).resolves(waitingTask('task-token-12', { status: 'succeeded', recordCount: results.matched }));
+      sfn.on(SendTaskSuccessCommand).resolves({});
+      s3.on(PutObjectCommand).resolves({});
+      expect((await invoke('crm-partner', body, signed(body))).status, status).toBe(200);
+      const stored = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+      expect(stored.Key, status).toBe(`work/${requestId}/crm-partner.json`);
+      expect(String(stored.Body), status).toContain(expected);
+    }
   });
 
   it('verifies the raw body as sent, base64 included', async () => {
