@@ -24,7 +24,14 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { functionCatalog, type FunctionName, type FunctionSpec } from '../function-catalog.ts';
 import { functionTimeoutSeconds } from './functions.ts';
-import { ErasureIncompleteError, errorNameOf, MailNotSentError, RequestCancelledError, RequestRejectedError, StoreUnavailableError } from '../../lambdas/domain/errors.ts';
+import {
+  ErasureIncompleteError,
+  errorNameOf,
+  MailNotSentError,
+  RequestCancelledError,
+  RequestRejectedError,
+  StoreUnavailableError,
+} from '../../lambdas/domain/errors.ts';
 import { acknowledgeWildcards, resourceFinding } from './nag-acknowledgements.ts';
 
 /** The state names: the local stack maps them to handlers, so they are part of the contract. */
@@ -85,7 +92,6 @@ const invocationTimeout = (name: FunctionName) => {
   const spec: FunctionSpec = functionCatalog[name];
   return Timeout.duration(Duration.seconds(functionTimeoutSeconds(spec) + 30));
 };
-
 
 const serviceRetry: RetryProps = {
   errors: [...lambdaServiceErrors],
