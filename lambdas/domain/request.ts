@@ -60,8 +60,18 @@ export interface StoreOutcome extends StoreResult {
 /** Why a request must be looked at by an officer even where a policy would approve it alone. */
 /** `confusable_address`: the address mixes scripts or uses look-alike characters (`domain/confusable.ts`). */
 /** `repeated_requests`: the mailbox made several other confirmed requests this year (`domain/repeated-requests.ts`). */
-/** `not_correctable_everywhere`: a store holds a corrected field it cannot change (catalog `uncorrectable`). */
-export type ReviewFlag = 'email_change' | 'multiple_subjects' | 'no_subject_found' | 'confusable_address' | 'repeated_requests' | 'not_correctable_everywhere';
+/**
+ * `not_correctable_everywhere`: a store holds a corrected field it cannot change (catalog `uncorrectable`).
+ * `identities_limited`: following the subject's identities stopped at its depth or fan-out limit.
+ */
+export type ReviewFlag =
+  | 'email_change'
+  | 'multiple_subjects'
+  | 'no_subject_found'
+  | 'confusable_address'
+  | 'repeated_requests'
+  | 'not_correctable_everywhere'
+  | 'identities_limited';
 
 /** What an amendment will change in one store, shown to the officer before approval. */
 export interface AmendmentPreview {

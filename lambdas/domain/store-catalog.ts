@@ -328,9 +328,7 @@ export function validateStoreCatalog(catalog: StoreCatalog): string[] {
   for (const resolver of catalog.identityResolvers) {
     const store = catalog.stores.find((candidate) => candidate.id === resolver.storeId);
     if (!store) problems.push(`identity resolver "${resolver.as}" reads store "${resolver.storeId}", which is not declared`);
-    else if (store.kind !== 'dynamodb' || store.lookup.identity !== 'email') {
-      problems.push(`identity resolver "${resolver.as}" needs a DynamoDB store looked up by email`);
-    }
+    else if (store.kind !== 'dynamodb') problems.push(`identity resolver "${resolver.as}" needs a DynamoDB store (its records yield the identity)`);
   }
   return problems;
 }

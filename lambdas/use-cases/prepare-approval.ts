@@ -2,7 +2,8 @@ import { isConfusableAddress } from '../domain/confusable.ts';
 import { RequestNotFoundError } from '../domain/errors.ts';
 import { isRepeatedRequest } from '../domain/repeated-requests.ts';
 import type { AmendmentPreview, RequestType, ReviewFlag, SubjectKeys } from '../domain/request.ts';
-import { uncorrectedFields } from '../domain/store-catalog.ts';
+import { resolveIdentityGraph, type IdentityGraph } from '../domain/identity-graph.ts';
+import { uncorrectedFields, type DynamoDbStore, type IdentityResolver } from '../domain/store-catalog.ts';
 import type { StoredRequest } from '../ports/request-repository.ts';
 import { cancelledByRequester, lostToCancellation } from './cancellation-race.ts';
 import type { Dependencies } from '../ports/dependencies.ts';
@@ -33,7 +34,8 @@ export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, p
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   // Cancelled before this task could park: fail it by the name the state machine catches.
   if (request.status === 'cancelled') throw cancelledByRequester(request.requestId);
-  const subjectKeys = await resolveSubjectKeys(deps, request.emailCanonical);
+  const graph = await resolveSubjectKeys(deps, request.emailCanonical);
+  const subjectKeys = graph.keys;
   const history = await deps.requests.listByRequester(request.emailCanonical, { limit: 50 });
   const repeated = isRepeatedRequest(history.items, request.requestId, deps.now(), repeatedRequestsFlagAt);
   const amendmentPreview = request.type === 'amend' ? await previewAmendment(deps, request, subjectKeys) : undefined;
@@ -49,6 +51,7 @@ export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, p
     ...flagsFor(request, subjectKeys),
     ...(repeated ? (['repeated_requests'] as const) : []),
     ...(uncorrected.length ? (['not_correctable_everywhere'] as const) : []),
+    ...(graph.limited ? (['identities_limited'] as const) : []),
   ];
   const at = deps.now().toISOString();
   const matches = Object.entries(subjectKeys)
@@ -99,16 +102,18 @@ export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, p
   }
 }
 
-export async function resolveSubjectKeys(deps: Pick<Dependencies, 'catalog' | 'connectorFor'>, emailCanonical: string): Promise<SubjectKeys> {
-  const keys: Record<string, string[]> = { email: [emailCanonical] };
-  for (const resolver of deps.catalog.identityResolvers) {
-    const store = deps.catalog.stores.find((candidate) => candidate.id === resolver.storeId)!;
-    const found = await deps.connectorFor(store, { callbackBaseUrl: '' }).collect({ requestId: 'resolve', keys: { email: [emailCanonical] } });
-    const records = 'records' in found ? found.records : [];
-    const values = records.map((record) => record[resolver.attribute]).filter((value): value is string => typeof value === 'string' && value.length > 0);
-    keys[resolver.as] = [...new Set([...(keys[resolver.as] ?? []), ...values])];
-  }
-  return keys;
+/** The verified mailbox resolved into every identity the catalog's resolvers reach (domain/identity-graph.ts). */
+export async function resolveSubjectKeys(deps: Pick<Dependencies, 'catalog' | 'connectorFor'>, emailCanonical: string): Promise<IdentityGraph> {
+  const storeOf = (resolver: IdentityResolver) => deps.catalog.stores.find((candidate) => candidate.id === resolver.storeId) as DynamoDbStore;
+  return resolveIdentityGraph(
+    deps.catalog,
+    (resolver) => storeOf(resolver).lookup.identity,
+    async (resolver, keys) => {
+      const found = await deps.connectorFor(storeOf(resolver), { callbackBaseUrl: '' }).collect({ requestId: 'resolve', keys });
+      return 'records' in found ? found.records : [];
+    },
+    emailCanonical,
+  );
 }
 
 /**

@@ -36,6 +36,7 @@ export const flagLabels = {
   confusable_address: 'Look-alike address',
   repeated_requests: 'Repeated requests',
   not_correctable_everywhere: 'Not correctable everywhere',
+  identities_limited: 'Identities not followed to the end',
 };
 /** @type {Record<string, string>} */
 export const flagExplanations = {
@@ -43,7 +44,10 @@ export const flagExplanations = {
     'The requester asks to change the email address itself. That moves where their data and our mail go: make sure the new address is theirs before you approve.',
   multiple_subjects:
     'The verified address matches more than one customer record. Check that every matching record belongs to the requester: an approval acts on all of them.',
-  no_subject_found: 'No store holds data for this address. Approving finds nothing to change or delete; consider telling the requester instead.',
+  no_subject_found:
+    'The address resolved to no customer record, so the stores keyed on customer ids will find nothing. Stores searched by email, processors and manual systems may still hold data; consider telling the requester if they hold none either.',
+  identities_limited:
+    "Following this requester's identities (email, then the ids found with it, and so on) stopped at its limit: too many steps, or one identity with too many values, which is more likely shared data than one person. Check the identities listed above before approving: an approval acts on all of them.",
   confusable_address:
     "The address uses characters that look like others (mixed scripts, look-alike letters): it can pass for someone else's. Make sure the mailbox belongs to the person whose data this is.",
   not_correctable_everywhere:
