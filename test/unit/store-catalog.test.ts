@@ -101,7 +101,11 @@ describe('the store catalog', () => {
 
   it('lets a resolver read a DynamoDB store by any identity another resolver yields, and refuses a resolver over files', () => {
     const devices = { ...storeCatalog.stores.find((store) => store.id === 'usage-events')!, id: 'devices' } as StoreDefinition;
-    const chained = { ...storeCatalog, stores: [...storeCatalog.stores, devices], identityResolvers: [...storeCatalog.identityResolvers, { storeId: 'devices', attribute: 'deviceId', as: 'deviceId' }] };
+    const chained = {
+      ...storeCatalog,
+      stores: [...storeCatalog.stores, devices],
+      identityResolvers: [...storeCatalog.identityResolvers, { storeId: 'devices', attribute: 'deviceId', as: 'deviceId' }],
+    };
     expect(validateStoreCatalog(chained)).toEqual([]);
     const overFiles = { ...storeCatalog, identityResolvers: [...storeCatalog.identityResolvers, { storeId: 'uploaded-files', attribute: 'x', as: 'fileId' }] };
     expect(validateStoreCatalog(overFiles)).toContain('identity resolver "fileId" needs a DynamoDB store (its records yield the identity)');
