@@ -32,6 +32,8 @@ export interface SqlTable {
   readonly find: SqlRowFinder;
   /** Requester-facing field → this table's column, for amendments. */
   readonly fields?: Readonly<Partial<Record<CorrectableField, string>>>;
+  /** The column values that record an objection to direct marketing (Art. 21), for tables that hold consent. */
+  readonly marketingOptOut?: Readonly<Record<string, string | number | boolean>>;
   readonly erasure: SqlTableErasure;
 }
 
@@ -58,7 +60,13 @@ export function sqlTableProblems(storeId: string, tables: readonly SqlTable[], i
   if (byName.size !== tables.length) problems.push(`store "${storeId}" declares a table twice`);
   for (const table of tables) {
     if (!identifier.test(table.name)) problems.push(`${where(table)}: the name must be a plain identifier (letters, digits, _), optionally schema-qualified`);
-    const columns = [table.primaryKey, table.find.column, ...Object.values(table.fields ?? {}), ...clearedColumns(table)];
+    const columns = [
+      table.primaryKey,
+      table.find.column,
+      ...Object.values(table.fields ?? {}),
+      ...Object.keys(table.marketingOptOut ?? {}),
+      ...clearedColumns(table),
+    ];
     for (const name of columns) if (!column.test(name)) problems.push(`${where(table)}: column "${name}" must be a plain identifier (letters, digits, _)`);
     if (isLink(table.find)) {
       const parent = byName.get(table.find.references.table);

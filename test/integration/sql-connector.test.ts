@@ -17,6 +17,7 @@ const tables: SqlTable[] = [
     primaryKey: 'id',
     find: { identity: 'email', column: 'email' },
     fields: { name: 'full_name', phone: 'phone' },
+    marketingOptOut: { marketing_consent: false },
     erasure: { strategy: 'anonymize', columns: ['email', 'full_name', 'phone'] },
   },
   {
@@ -61,7 +62,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.exec(`
     DROP TABLE IF EXISTS invoices, order_lines, orders, addresses, customers;
-    CREATE TABLE customers (id serial PRIMARY KEY, email text, full_name text, phone text);
+    CREATE TABLE customers (id serial PRIMARY KEY, email text, full_name text, phone text, marketing_consent boolean NOT NULL DEFAULT true);
     CREATE TABLE addresses (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), line text);
     CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), placed_at timestamptz);
     CREATE TABLE order_lines (id serial PRIMARY KEY, order_id int NOT NULL REFERENCES orders(id), product text);
@@ -104,6 +105,12 @@ describe('a PostgreSQL store with linked tables', () => {
     expect((await rowsOf('customers')).map((row) => row.phone)).toEqual(['+44 9', '+1 2']);
     expect((await rowsOf('addresses')).map((row) => row.line)).toEqual(['10 New Road', '1 Example Avenue']);
     expect(await connector.amend(jane, [], [{ field: 'phone', value: '+44 9' }])).toEqual({ matched: 1, updated: 0 });
+  });
+
+  it('records an objection by switching the declared consent columns of the subject only, once', async () => {
+    expect(await connector.optOut(jane)).toEqual({ matched: 1, updated: 1 });
+    expect((await rowsOf('customers')).map((row) => row.marketing_consent)).toEqual([false, true]);
+    expect(await connector.optOut(jane)).toEqual({ matched: 1, updated: 0 });
   });
 
   it('erases children before parents in one transaction, keeps what the law requires, proves nothing is left and leaves bystanders alone', async () => {

@@ -76,6 +76,33 @@ export class SqlConnector implements StoreConnector {
     });
   }
 
+  /** Records an objection to direct marketing: the declared consent columns set, in every table that holds them. */
+  async optOut(subject: Subject): Promise<AmendResult> {
+    return this.session.transaction(async (session) => {
+      const found = await this.find(session, subject);
+      let matched = 0;
+      let updated = 0;
+      for (const [table, rows] of found) {
+        const switches = table.marketingOptOut;
+        if (!switches || rows.length === 0) continue;
+        matched += rows.length;
+        const stale = rows.filter((row) => Object.entries(switches).some(([column, value]) => row[column] !== value));
+        if (stale.length > 0)
+          updated += (
+            await session.query(
+              updateRows(
+                this.store.engine,
+                table,
+                stale.map((row) => row[table.primaryKey]),
+                switches,
+              ),
+            )
+          ).affected;
+      }
+      return { matched, updated };
+    });
+  }
+
   async erase(subject: Subject): Promise<EraseResult> {
     return this.session.transaction(async (session) => {
       const found = await this.find(session, subject);
