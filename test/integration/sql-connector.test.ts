@@ -1,14 +1,18 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MysqlSession } from '../../lambdas/adapters/connectors/sql/mysql-session.ts';
 import { PgSession } from '../../lambdas/adapters/connectors/sql/pg-session.ts';
-import { SqlConnector, type SqlStoreShape } from '../../lambdas/adapters/connectors/sql/sql-connector.ts';
-import type { SqlTable } from '../../lambdas/domain/sql-store.ts';
+import { SqlConnector } from '../../lambdas/adapters/connectors/sql/sql-connector.ts';
+import type { SqlEngine, SqlTable } from '../../lambdas/domain/sql-store.ts';
+import { mariadbInstalled, startMariaDb } from '../fixtures/mariadb.ts';
 
 /**
- * The SQL connector against PostgreSQL's real wire protocol: PGlite served by pglite-socket, reached
- * with `pg` exactly as a function reaches RDS. One connection (pglite-socket serves one session).
+ * The SQL connector against both engines' real wire protocols: PostgreSQL as PGlite served by
+ * pglite-socket and reached with `pg` (one connection: pglite-socket serves one session), and
+ * MySQL as Debian's MariaDB reached with `mysql2`, as a function reaches RDS or Aurora.
  */
 const tables: SqlTable[] = [
   // Customers stay for their invoices (tax law): their personal columns are emptied.
@@ -36,48 +40,105 @@ const tables: SqlTable[] = [
     erasure: { strategy: 'retain', legalBasis: 'tax law', retentionPeriod: '10 years', clearColumns: ['contact_phone'] },
   },
 ];
-const store: SqlStoreShape = { id: 'shop-db', engine: 'postgres', tables };
 const jane = { requestId: 'req_test', keys: { email: ['jane.doe@example.com'] } };
 
-let db: PGlite;
-let server: PGLiteSocketServer;
-let pool: pg.Pool;
-let connector: SqlConnector;
+/** One engine's database for the tests: raw statements for set-up, rows to inspect, and the connector under test. */
+interface TestDatabase {
+  readonly connector: SqlConnector;
+  exec(sql: string): Promise<void>;
+  rowsOf(table: string): Promise<Record<string, unknown>[]>;
+  stop(): Promise<void>;
+}
 
-beforeAll(async () => {
-  db = await PGlite.create();
-  server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
-  await server.start();
-  const [host, port] = server.getServerConn().split(':');
-  pool = new pg.Pool({ host, port: Number(port), user: 'postgres', database: 'postgres', max: 1 });
-  connector = new SqlConnector(store, new PgSession(pool));
-}, 60_000);
+const rows = `
+  INSERT INTO customers (email, full_name, phone) VALUES ('Jane.Doe@Example.com', 'Jane Doe', '+44 1'), ('john@example.org', 'John Smith', '+1 2');
+  INSERT INTO addresses (customer_id, line) VALUES (1, '221B Example Street'), (2, '1 Example Avenue');
+  INSERT INTO orders (customer_id, placed_at) VALUES (1, '2026-01-01'), (1, '2026-02-01'), (2, '2026-03-01');
+  INSERT INTO order_lines (order_id, product) VALUES (1, 'kettle'), (1, 'mug'), (2, 'teapot'), (3, 'lamp');
+  INSERT INTO invoices (customer_id, amount, contact_phone) VALUES (1, 42, '+44 1'), (2, 7, '+1 2');`;
 
-afterAll(async () => {
-  await pool?.end();
-  await server?.stop();
-  await db?.close();
-});
+const schemas: Record<SqlEngine, { create: string; lock: string }> = {
+  postgres: {
+    create: `
+      DROP TABLE IF EXISTS invoices, order_lines, orders, addresses, customers;
+      DROP FUNCTION IF EXISTS refuse;
+      CREATE TABLE customers (id serial PRIMARY KEY, email text, full_name text, phone text, marketing_consent boolean NOT NULL DEFAULT true);
+      CREATE TABLE addresses (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), line text);
+      CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), placed_at timestamptz);
+      CREATE TABLE order_lines (id serial PRIMARY KEY, order_id int NOT NULL REFERENCES orders(id), product text);
+      CREATE TABLE invoices (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), amount numeric, contact_phone text);`,
+    lock: `CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'locked'; END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER locked BEFORE DELETE ON addresses FOR EACH ROW EXECUTE FUNCTION refuse();`,
+  },
+  mysql: {
+    create: `
+      DROP TABLE IF EXISTS invoices, order_lines, orders, addresses, customers;
+      CREATE TABLE customers (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(255), full_name VARCHAR(255), phone VARCHAR(64), marketing_consent BOOLEAN NOT NULL DEFAULT TRUE) ENGINE=InnoDB;
+      CREATE TABLE addresses (id INT AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, line VARCHAR(255), FOREIGN KEY (customer_id) REFERENCES customers(id)) ENGINE=InnoDB;
+      CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, placed_at DATETIME, FOREIGN KEY (customer_id) REFERENCES customers(id)) ENGINE=InnoDB;
+      CREATE TABLE order_lines (id INT AUTO_INCREMENT PRIMARY KEY, order_id INT NOT NULL, product VARCHAR(255), FOREIGN KEY (order_id) REFERENCES orders(id)) ENGINE=InnoDB;
+      CREATE TABLE invoices (id INT AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, amount DECIMAL(10,2), contact_phone VARCHAR(64), FOREIGN KEY (customer_id) REFERENCES customers(id)) ENGINE=InnoDB;`,
+    lock: "CREATE TRIGGER locked BEFORE DELETE ON addresses FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'locked';",
+  },
+};
 
-beforeEach(async () => {
-  await db.exec(`
-    DROP TABLE IF EXISTS invoices, order_lines, orders, addresses, customers;
-    CREATE TABLE customers (id serial PRIMARY KEY, email text, full_name text, phone text, marketing_consent boolean NOT NULL DEFAULT true);
-    CREATE TABLE addresses (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), line text);
-    CREATE TABLE orders (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), placed_at timestamptz);
-    CREATE TABLE order_lines (id serial PRIMARY KEY, order_id int NOT NULL REFERENCES orders(id), product text);
-    CREATE TABLE invoices (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers(id), amount numeric, contact_phone text);
-    INSERT INTO customers (email, full_name, phone) VALUES ('Jane.Doe@Example.com', 'Jane Doe', '+44 1'), ('john@example.org', 'John Smith', '+1 2');
-    INSERT INTO addresses (customer_id, line) VALUES (1, '221B Example Street'), (2, '1 Example Avenue');
-    INSERT INTO orders (customer_id, placed_at) VALUES (1, '2026-01-01'), (1, '2026-02-01'), (2, '2026-03-01');
-    INSERT INTO order_lines (order_id, product) VALUES (1, 'kettle'), (1, 'mug'), (2, 'teapot'), (3, 'lamp');
-    INSERT INTO invoices (customer_id, amount, contact_phone) VALUES (1, 42, '+44 1'), (2, 7, '+1 2');
-  `);
-});
+const databases: Record<SqlEngine, () => Promise<TestDatabase>> = {
+  postgres: async () => {
+    const db = await PGlite.create();
+    const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
+    await server.start();
+    const [host, port] = server.getServerConn().split(':');
+    const pool = new pg.Pool({ host, port: Number(port), user: 'postgres', database: 'postgres', max: 1 });
+    return {
+      connector: new SqlConnector({ id: 'shop-db', engine: 'postgres', tables }, new PgSession(pool)),
+      exec: async (sql) => void (await db.exec(sql)),
+      rowsOf: async (table) => (await db.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY id`)).rows,
+      stop: async () => {
+        await pool.end();
+        await server.stop();
+        await db.close();
+      },
+    };
+  },
+  mysql: async () => {
+    const server = await startMariaDb();
+    const admin = await mysql.createConnection({ host: '127.0.0.1', port: server.port, user: 'root', multipleStatements: true });
+    await admin.query('CREATE DATABASE shop');
+    await admin.changeUser({ database: 'shop' });
+    const pool = mysql.createPool({ host: '127.0.0.1', port: server.port, user: 'root', database: 'shop', connectionLimit: 2 });
+    return {
+      connector: new SqlConnector({ id: 'shop-db', engine: 'mysql', tables }, new MysqlSession(pool)),
+      exec: async (sql) => void (await admin.query(sql)),
+      rowsOf: async (table) => (await admin.query(`SELECT * FROM ${table} ORDER BY id`))[0] as Record<string, unknown>[],
+      stop: async () => {
+        await pool.end();
+        await admin.end();
+        await server.stop();
+      },
+    };
+  },
+};
 
-const rowsOf = async (table: string) => (await db.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY id`)).rows;
+describe.each([
+  { engine: 'postgres' as const, available: true },
+  // MariaDB comes from Debian (.ci/run installs mariadb-server); without it only PostgreSQL runs here.
+  { engine: 'mysql' as const, available: mariadbInstalled },
+])('a $engine store with linked tables', ({ engine, available }) => {
+  let database: TestDatabase;
+  let connector: SqlConnector;
+  const rowsOf = (table: string) => database.rowsOf(table);
 
-describe('a PostgreSQL store with linked tables', () => {
+  beforeAll(async () => {
+    if (!available) return;
+    database = await databases[engine]();
+    connector = database.connector;
+  }, 60_000);
+  afterAll(async () => database?.stop());
+  beforeEach(async (context) => {
+    if (!available) context.skip();
+    await database.exec(schemas[engine].create + rows);
+  });
+
   it('collects every linked row of the subject, matching the email whatever its case, and counts them without changing anything', async () => {
     const { records } = await connector.collect(jane);
     const byTable = Object.groupBy(records, (record) => String(record.table));
@@ -109,7 +170,8 @@ describe('a PostgreSQL store with linked tables', () => {
 
   it('records an objection by switching the declared consent columns of the subject only, once', async () => {
     expect(await connector.optOut(jane)).toEqual({ matched: 1, updated: 1 });
-    expect((await rowsOf('customers')).map((row) => row.marketing_consent)).toEqual([false, true]);
+    // MySQL has no boolean type: TINYINT(1), 0 or 1.
+    expect((await rowsOf('customers')).map((row) => Boolean(row.marketing_consent))).toEqual([false, true]);
     expect(await connector.optOut(jane)).toEqual({ matched: 1, updated: 0 });
   });
 
@@ -130,8 +192,7 @@ describe('a PostgreSQL store with linked tables', () => {
 
   it('changes nothing when a statement of the erasure fails: the transaction rolls back whole', async () => {
     // A table the store declares but the database refuses to change: deleting order lines worked, then this fails.
-    await db.exec(`CREATE OR REPLACE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'locked'; END $$ LANGUAGE plpgsql;
-      CREATE TRIGGER locked BEFORE DELETE ON addresses FOR EACH ROW EXECUTE FUNCTION refuse();`);
+    await database.exec(schemas[engine].lock);
     await expect(connector.erase(jane)).rejects.toThrow(/locked/);
     expect(await rowsOf('order_lines')).toHaveLength(4);
     expect((await rowsOf('customers'))[0]).toMatchObject({ email: 'Jane.Doe@Example.com' });

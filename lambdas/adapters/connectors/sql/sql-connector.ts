@@ -24,6 +24,9 @@ export interface SqlStoreShape {
   readonly tables: readonly SqlTable[];
 }
 
+/** A stored value equal to the one to write: MySQL stores booleans as 0 and 1. */
+const sameValue = (stored: unknown, value: unknown) => stored === value || (typeof value === 'boolean' && stored === (value ? 1 : 0));
+
 /** The subject's rows, table by table, each table reached from its identity column or the rows it links to. */
 type FoundRows = Map<SqlTable, StoreRecord[]>;
 
@@ -60,7 +63,7 @@ export class SqlConnector implements StoreConnector {
         if (Object.keys(columns).length === 0 || rows.length === 0) continue;
         matched += rows.length;
         // Rows already holding the new values are not counted as updated.
-        const stale = rows.filter((row) => Object.entries(columns).some(([column, value]) => row[column] !== value));
+        const stale = rows.filter((row) => Object.entries(columns).some(([column, value]) => !sameValue(row[column], value)));
         if (stale.length === 0) continue;
         const result = await session.query(
           updateRows(
@@ -86,7 +89,7 @@ export class SqlConnector implements StoreConnector {
         const switches = table.marketingOptOut;
         if (!switches || rows.length === 0) continue;
         matched += rows.length;
-        const stale = rows.filter((row) => Object.entries(switches).some(([column, value]) => row[column] !== value));
+        const stale = rows.filter((row) => Object.entries(switches).some(([column, value]) => !sameValue(row[column], value)));
         if (stale.length > 0)
           updated += (
             await session.query(
