@@ -34,10 +34,13 @@ export async function requestDetail(deps: Pick<Dependencies, 'requests' | 'store
     // person searching a manual system looks for.
     identities: Object.entries(request.subjectKeys ?? {}).map(([identity, values]) => {
       const resolver = deps.catalog.identityResolvers.find((candidate) => candidate.as === identity);
+      const store = resolver ? storeOf(resolver.storeId) : undefined;
+      // Which identity led there: a resolver reads its store by email, or by an identity found before.
+      const via = store?.kind === 'dynamodb' ? store.lookup.identity : undefined;
       return {
         identity,
         values,
-        source: resolver ? { storeId: resolver.storeId, storeName: storeOf(resolver.storeId)?.name ?? resolver.storeId } : 'verified mailbox',
+        source: resolver ? { storeId: resolver.storeId, storeName: store?.name ?? resolver.storeId, ...(via ? { via } : {}) } : 'verified mailbox',
       };
     }),
     // Human names for every store of the request, also those not started yet, and those that keep a corrected field as it was.

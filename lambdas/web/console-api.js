@@ -83,7 +83,7 @@ import { showSignIn } from './console-views.js';
  * @property {string} [approvedAt]
  * @property {string} [cancelledAt]
  * @property {string} [rejectionReason]
- * @property {{ identity: string, values: string[], source: string | { storeId: string, storeName: string } }[]} [identities]
+ * @property {{ identity: string, values: string[], source: string | { storeId: string, storeName: string, via?: string } }[]} [identities]
  * @property {{ storeId: string, field: string, attribute?: string, before?: string[], after?: string }[]} [amendmentPreview]
  * @property {{ storeId: string, field: string, reason: string }[]} [uncorrectedFields]
  * @property {{ field: string, value: string }[]} [corrections]

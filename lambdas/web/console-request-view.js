@@ -183,7 +183,12 @@ export function identitiesSection(identities) {
               ? identity.values.flatMap((value, index) => [index ? ', ' : '', el('code', { text: value })])
               : el('span', { class: 'muted', text: 'none found' }),
           ),
-          el('td', { text: typeof identity.source === 'string' ? 'The mailbox the requester confirmed' : identity.source.storeName }),
+          el('td', {
+            text:
+              typeof identity.source === 'string'
+                ? 'The mailbox the requester confirmed'
+                : `${identity.source.storeName}${identity.source.via ? `, found by ${identity.source.via}` : ''}`,
+          }),
         ]),
       ),
     ),

@@ -30,8 +30,8 @@ describe('the console shows what approving will do', () => {
     // Who the workflow resolved the requester to, and from where: what a person searching by hand needs.
     const identities = page.locator('section[aria-labelledby="detail-identities"] table');
     await expect.poll(() => identities.isVisible()).toBe(true);
-    expect(await identities.locator('tr', { hasText: 'customerId' }).textContent()).toMatch(/customerIdC-1001Customer accounts/);
-    expect(await identities.locator('tr', { hasText: 'email' }).textContent()).toMatch(/The mailbox the requester confirmed/);
+    expect(await identities.locator('tr', { hasText: 'customerId' }).textContent()).toMatch(/customerIdC-1001Customer accounts, found by email/);
+    expect(await identities.locator('tr', { hasText: /^email/ }).textContent()).toMatch(/The mailbox the requester confirmed/);
 
     const preview = page.locator('#preview-body table');
     await expect.poll(() => preview.isVisible()).toBe(true);

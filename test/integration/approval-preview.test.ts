@@ -47,7 +47,7 @@ describe('the preview before approving', () => {
     const detail = (await client.get(`/admin/requests/${requestId}`, officer)).body;
     expect(detail.status).toBe('pending_approval');
     expect(detail.identities).toEqual(
-      expect.arrayContaining([{ identity: 'customerId', values: ['C-1001'], source: { storeId: 'accounts', storeName: 'Customer accounts' } }]),
+      expect.arrayContaining([{ identity: 'customerId', values: ['C-1001'], source: { storeId: 'accounts', storeName: 'Customer accounts', via: 'email' } }]),
     );
   });
 
