@@ -94,6 +94,26 @@ export async function submitRequest(
       },
     ],
   });
-  await deps.workflow.start({ requestId, type: submission.type, stores: storeIds });
+  try {
+    await deps.workflow.start({ requestId, type: submission.type, stores: storeIds });
+  } catch (error) {
+    // Never left waiting for a workflow that does not exist: the request ends, says why, and frees
+    // its claim, so the requester (told to try again by the 500) can submit at once.
+    const at = deps.now().toISOString();
+    await deps.requests
+      .transition(requestId, 'cancelled', {
+        set: { cancelledAt: at },
+        event: {
+          at,
+          actor: 'system',
+          action: 'not_started',
+          from: 'submitted',
+          to: 'cancelled',
+          detail: 'the workflow could not be started; the requester was asked to try again',
+        },
+      })
+      .catch(() => undefined);
+    throw error;
+  }
   return { requestId, status: 'submitted' };
 }

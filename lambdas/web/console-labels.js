@@ -73,6 +73,7 @@ const actionLabels = {
   extended: 'Due date extended',
   retried: 'Failed stores retried',
   retry_not_started: 'Retry could not start',
+  not_started: 'Workflow could not start (requester told to try again)',
   store_escalated: 'Escalated to manual handling',
   store_done: 'Manual task done',
   store_failed: 'Manual task failed',
