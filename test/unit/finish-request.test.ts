@@ -2,26 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { storeCatalog } from '../../config/stores.ts';
 import type { StoredRequest } from '../../lambdas/ports/request-repository.ts';
 import { finishRequest, type MapOutcome } from '../../lambdas/use-cases/finish-request.ts';
+import { requestId, storedRequest } from './stored-request.ts';
 
-const requestId = 'req_0mhz1abcdefghijk';
 const at = '2026-12-02T10:00:00.000Z';
 
 /** An access request whose stores answered; `stored` holds the collected records still in work/. */
 async function finishAccess(stored: Record<string, unknown[]>) {
-  const request = {
-    requestId,
-    type: 'access',
-    status: 'in_progress',
-    email: 'jane@example.com',
-    emailCanonical: 'jane@example.com',
-    jurisdiction: 'gdpr',
-    locale: 'en',
-    receivedAt: at,
-    dueAt: '2026-12-31T23:59:59.999Z',
-    updatedAt: at,
-    storeIds: ['accounts', 'usage-events', 'paper-archive'],
-    events: [],
-  } as unknown as StoredRequest;
+  const request = storedRequest({ status: 'in_progress', storeIds: ['accounts', 'usage-events', 'paper-archive'], events: [] }) as unknown as StoredRequest;
   const transitions: { status: string; set: Record<string, unknown> }[] = [];
   const failedTasks: { storeId: string; error: string }[] = [];
   const deleted: string[] = [];
