@@ -132,11 +132,12 @@ export class Workflow extends Construct {
     const requestIdOnly = TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId') });
     const parkedTask = TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), taskToken: JsonPath.taskToken });
 
+    // Reached only from a Catch that keeps its error in $.failure: the audit trail says which it was.
     const expireRequest = LambdaInvoke.jsonPath(this, workflowStates.expireRequest, {
       lambdaFunction: fns.expireRequest,
       payloadResponseOnly: true,
       taskTimeout: invocationTimeout('expireRequest'),
-      payload: requestIdOnly,
+      payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), failure: JsonPath.objectAt('$.failure') }),
       retryOnServiceExceptions: false,
       resultPath: JsonPath.DISCARD,
     })
@@ -158,7 +159,7 @@ export class Workflow extends Construct {
       .addRetry(mailRetry)
       .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD })
       // Never confirmed in time, or the link could not be mailed at all: the request ends as expired.
-      .addCatch(expireRequest, { errors: ['States.Timeout', workflowErrors.mailNotSent], resultPath: JsonPath.DISCARD });
+      .addCatch(expireRequest, { errors: ['States.Timeout', workflowErrors.mailNotSent], resultPath: '$.failure' });
 
     const notifyRequester = LambdaInvoke.jsonPath(this, workflowStates.notifyRequester, {
       lambdaFunction: fns.notifyRequester,
@@ -185,7 +186,7 @@ export class Workflow extends Construct {
       .addCatch(notifyRequester, { errors: [workflowErrors.requestRejected], resultPath: JsonPath.DISCARD })
       .addCatch(cancelled, { errors: [workflowErrors.requestCancelled], resultPath: JsonPath.DISCARD })
       // Nobody decided within the approval window: the request ends as expired, not stranded.
-      .addCatch(expireRequest, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
+      .addCatch(expireRequest, { errors: ['States.Timeout'], resultPath: '$.failure' });
 
     // One state for every store kind: synchronous stores resume it at once, processors by a signed
     // callback, manual systems when an officer marks the task done; a timeout becomes a failed store.

@@ -124,7 +124,7 @@ describe('the state machine', () => {
 
   it('expires an unverified request, and tells the requester when an officer rejects', () => {
     expect(asl.States.StartVerification.Catch).toEqual(
-      expect.arrayContaining([{ ErrorEquals: ['States.Timeout', 'MailNotSentError'], ResultPath: null, Next: 'ExpireRequest' }]),
+      expect.arrayContaining([{ ErrorEquals: ['States.Timeout', 'MailNotSentError'], ResultPath: '$.failure', Next: 'ExpireRequest' }]),
     );
     expect(asl.States.ExpireRequest).toMatchObject({ Resource: 'fn:expireRequest', Parameters: { 'requestId.$': '$.requestId' }, Next: 'Expired' });
     expect(asl.States.Expired.Type).toBe('Succeed');
@@ -135,7 +135,9 @@ describe('the state machine', () => {
   });
 
   it('expires a request no officer decided within the approval window, instead of failing the execution', () => {
-    expect(asl.States.AwaitApproval.Catch).toEqual(expect.arrayContaining([{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'ExpireRequest' }]));
+    expect(asl.States.AwaitApproval.Catch).toEqual(
+      expect.arrayContaining([{ ErrorEquals: ['States.Timeout'], ResultPath: '$.failure', Next: 'ExpireRequest' }]),
+    );
   });
 
   it('retries mail SES did not take in every task that mails, not only Lambda service errors', () => {

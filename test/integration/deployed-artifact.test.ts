@@ -190,6 +190,37 @@ describe('the deployed-bundles mode enforces the template', () => {
     await client.waitForMail(demoSubject.email, /We corrected your personal data/);
   });
 
+  it('ends a request whose verification mail SES keeps refusing as expired, saying the requester was never asked, not that they stayed silent', async () => {
+    // Without its SES grant, startVerification cannot mail the link: every retry fails the same way.
+    stack = await startLocalStack({
+      ...isolatedStack,
+      retryIntervalScale: 0.001,
+      deployed: {
+        ...isolatedStack.deployed,
+        changes: {
+          policies: (name, policies) =>
+            name !== 'startVerification'
+              ? policies
+              : policies.map((policy) => ({
+                  ...policy,
+                  document: {
+                    ...policy.document,
+                    Statement: ([] as any[]).concat(policy.document.Statement).filter((statement) => !JSON.stringify(statement.Action).includes('ses:')),
+                  },
+                })),
+        },
+      },
+    });
+    const client = new LocalClient(stack);
+    const submitted = await client.post('/requests', { type: 'access', email: 'never.mailed@example.com' });
+    expect(submitted.status).toBe(202);
+    const request = await client.waitForStatus(submitted.body.requestId, 'expired');
+    expect(request.events.at(-1)).toMatchObject({
+      action: 'expired',
+      detail: expect.stringMatching(/verification mail could not be sent after every retry, so the requester was never asked/),
+    });
+  });
+
   it('runs a full request with no denial at all', async () => {
     stack = await startLocalStack(isolatedStack);
     const client = new LocalClient(stack);
