@@ -40,7 +40,7 @@ export interface SqlTable {
 const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 const column = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-const isLink = (finder: SqlRowFinder): finder is Extract<SqlRowFinder, { references: unknown }> => 'references' in finder;
+export const isLinkedTable = (finder: SqlRowFinder): finder is Extract<SqlRowFinder, { references: unknown }> => 'references' in finder;
 
 /** The columns a table's erasure empties (NULL), whichever strategy. */
 export const clearedColumns = (table: SqlTable): readonly string[] =>
@@ -68,7 +68,7 @@ export function sqlTableProblems(storeId: string, tables: readonly SqlTable[], i
       ...clearedColumns(table),
     ];
     for (const name of columns) if (!column.test(name)) problems.push(`${where(table)}: column "${name}" must be a plain identifier (letters, digits, _)`);
-    if (isLink(table.find)) {
+    if (isLinkedTable(table.find)) {
       const parent = byName.get(table.find.references.table);
       if (!parent) problems.push(`${where(table)}: links to table "${table.find.references.table}", which the store does not declare`);
       else if (!column.test(table.find.references.column))
@@ -86,7 +86,7 @@ export function sqlTableProblems(storeId: string, tables: readonly SqlTable[], i
     if (clearedColumns(table).includes(table.primaryKey)) problems.push(`${where(table)}: erasure cannot empty the primary key "${table.primaryKey}"`);
     for (const child of tables) {
       // A referenced column another table links by must survive that table's erasure.
-      if (isLink(child.find) && child.find.references.table === table.name && clearedColumns(table).includes(child.find.references.column)) {
+      if (isLinkedTable(child.find) && child.find.references.table === table.name && clearedColumns(table).includes(child.find.references.column)) {
         problems.push(`${where(table)}: erasure cannot empty "${child.find.references.column}", which "${child.name}" links by`);
       }
     }
@@ -107,7 +107,7 @@ export function readOrder(tables: readonly SqlTable[]): SqlTable[] {
   const placed = new Set<string>();
   let remaining = [...tables];
   while (remaining.length > 0) {
-    const ready = remaining.filter((table) => !isLink(table.find) || placed.has(table.find.references.table));
+    const ready = remaining.filter((table) => !isLinkedTable(table.find) || placed.has(table.find.references.table));
     if (ready.length === 0) throw new Error(`the links between ${remaining.map((table) => `"${table.name}"`).join(', ')} form a cycle`);
     for (const table of ready) {
       ordered.push(table);
@@ -120,5 +120,3 @@ export function readOrder(tables: readonly SqlTable[]): SqlTable[] {
 
 /** Tables in the order erasure changes them: children before the parents they reference. */
 export const eraseOrder = (tables: readonly SqlTable[]): SqlTable[] => readOrder(tables).reverse();
-
-export { isLink as isLinkedTable };

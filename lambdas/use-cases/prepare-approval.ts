@@ -34,7 +34,7 @@ export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, p
   if (!request) throw new RequestNotFoundError(`Request ${input.requestId} does not exist`);
   // Cancelled before this task could park: fail it by the name the state machine catches.
   if (request.status === 'cancelled') throw cancelledByRequester(request.requestId);
-  const graph = await resolveSubjectKeys(deps, request.emailCanonical);
+  const graph = await resolveIdentities(deps, request.emailCanonical);
   const subjectKeys = graph.keys;
   const history = await deps.requests.listByRequester(request.emailCanonical, { limit: 50 });
   const repeated = isRepeatedRequest(history.items, request.requestId, deps.now(), repeatedRequestsFlagAt);
@@ -103,7 +103,7 @@ export async function prepareApproval(deps: Deps, input: PrepareApprovalInput, p
 }
 
 /** The verified mailbox resolved into every identity the catalog's resolvers reach (domain/identity-graph.ts). */
-export async function resolveSubjectKeys(deps: Pick<Dependencies, 'catalog' | 'connectorFor'>, emailCanonical: string): Promise<IdentityGraph> {
+async function resolveIdentities(deps: Pick<Dependencies, 'catalog' | 'connectorFor'>, emailCanonical: string): Promise<IdentityGraph> {
   const storeOf = (resolver: IdentityResolver) => deps.catalog.stores.find((candidate) => candidate.id === resolver.storeId) as DynamoDbStore;
   return resolveIdentityGraph(
     deps.catalog,

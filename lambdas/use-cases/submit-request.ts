@@ -6,6 +6,7 @@ import { newRequestId } from '../domain/tokens.ts';
 import type { RequestStatus } from '../domain/status.ts';
 import type { AbuseGuard, LimitRule } from '../ports/abuse-guard.ts';
 import type { Dependencies } from '../ports/dependencies.ts';
+import { logger } from '../shared/logger.ts';
 
 export interface SubmitResult {
   readonly requestId: string;
@@ -112,7 +113,7 @@ export async function submitRequest(
           detail: 'the workflow could not be started; the requester was asked to try again',
         },
       })
-      .catch(() => undefined);
+      .catch((failure: unknown) => logger.error('Could not end a request whose workflow did not start', { requestId, error: failure as Error }));
     throw error;
   }
   return { requestId, status: 'submitted' };

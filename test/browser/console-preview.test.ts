@@ -9,15 +9,22 @@ const session = useBrowserSession();
 /** A signed-in officer session in `page`, as the console keeps it after signing in. */
 const signIn = async (page: Page) => page.addInitScript((token) => sessionStorage.setItem('dsr-console.id-token', token), await session.stack.issuer.issue());
 
+/** A verified request, once its preview answers: it waits for an officer's decision. */
+async function awaitingApproval(body: Record<string, unknown>): Promise<string> {
+  const requestId = await session.client.submitAndVerify(body);
+  const officer = await session.client.officerHeaders();
+  await eventually(
+    async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined),
+    20_000,
+    'the request to await approval',
+  );
+  return requestId;
+}
+
 describe('the console shows what approving will do', () => {
   it('previews an erasure per store and asks for a confirmation that names the counts before erasing', async () => {
-    const requestId = await session.client.submitAndVerify({ type: 'delete', email: 'jane.doe@example.com' });
+    const requestId = await awaitingApproval({ type: 'delete', email: 'jane.doe@example.com' });
     const officer = await session.client.officerHeaders();
-    await eventually(
-      async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined),
-      20_000,
-      'the request to await approval',
-    );
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
     const approvals: string[] = [];
@@ -66,13 +73,7 @@ describe('the console shows what approving will do', () => {
   });
 
   it("follows a running request without a click, and shows each action's result on the page", async () => {
-    const requestId = await session.client.submitAndVerify({ type: 'access', email: 'lukas.muller@example.com' });
-    const officer = await session.client.officerHeaders();
-    await eventually(
-      async () => ((await session.client.get(`/admin/requests/${requestId}/preview`, officer)).status === 200 ? true : undefined),
-      20_000,
-      'the request to await approval',
-    );
+    const requestId = await awaitingApproval({ type: 'access', email: 'lukas.muller@example.com' });
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watchProblems(page);
     await signIn(page);

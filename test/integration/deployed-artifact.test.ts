@@ -23,6 +23,24 @@ const bundleOf = (name: FunctionName): string => {
   return readFileSync(join(fn.codeDir, 'index.mjs'), 'utf8');
 };
 
+/** The test stack with one function's role missing the policy statements `drop` picks, retries quick. */
+const withoutStatements = (functionName: string, drop: (statement: any) => boolean): LocalStackOptions => ({
+  ...isolatedStack,
+  retryIntervalScale: 0.001,
+  deployed: {
+    ...isolatedStack.deployed,
+    changes: {
+      policies: (name, policies) =>
+        name !== functionName
+          ? policies
+          : policies.map((policy) => ({
+              ...policy,
+              document: { ...policy.document, Statement: ([] as any[]).concat(policy.document.Statement).filter((statement) => !drop(statement)) },
+            })),
+    },
+  },
+});
+
 describe('the synthesized bundles', () => {
   it('read no setting or binding their template does not give them', () => {
     const names = [...Object.values(bindings), ...Object.values(operatorSettings)].map((spec) => spec.env);
@@ -155,27 +173,7 @@ describe('the deployed-bundles mode enforces the template', () => {
 
   it('settles an amendment whose recipient notices SES keeps refusing, recording them unsent for an officer', async () => {
     // Without its sandbox grant on recipients' identities, finishRequest cannot mail any recipient.
-    stack = await startLocalStack({
-      ...isolatedStack,
-      retryIntervalScale: 0.001,
-      deployed: {
-        ...isolatedStack.deployed,
-        changes: {
-          policies: (name, policies) =>
-            name !== 'finishRequest'
-              ? policies
-              : policies.map((policy) => ({
-                  ...policy,
-                  document: {
-                    ...policy.document,
-                    Statement: ([] as any[])
-                      .concat(policy.document.Statement)
-                      .filter((statement) => !JSON.stringify(statement.Resource).endsWith(':identity/*"')),
-                  },
-                })),
-        },
-      },
-    });
+    stack = await startLocalStack(withoutStatements('finishRequest', (statement) => JSON.stringify(statement.Resource).endsWith(':identity/*"')));
     const client = new LocalClient(stack);
     const requestId = await client.submitAndVerify({ type: 'amend', email: demoSubject.email, corrections: [{ field: 'phone', value: '+44 20 7946 0111' }] });
     expect((await client.approve(requestId)).status).toBe(200);
@@ -192,25 +190,7 @@ describe('the deployed-bundles mode enforces the template', () => {
 
   it('ends a request whose verification mail SES keeps refusing as expired, saying the requester was never asked, not that they stayed silent', async () => {
     // Without its SES grant, startVerification cannot mail the link: every retry fails the same way.
-    stack = await startLocalStack({
-      ...isolatedStack,
-      retryIntervalScale: 0.001,
-      deployed: {
-        ...isolatedStack.deployed,
-        changes: {
-          policies: (name, policies) =>
-            name !== 'startVerification'
-              ? policies
-              : policies.map((policy) => ({
-                  ...policy,
-                  document: {
-                    ...policy.document,
-                    Statement: ([] as any[]).concat(policy.document.Statement).filter((statement) => !JSON.stringify(statement.Action).includes('ses:')),
-                  },
-                })),
-        },
-      },
-    });
+    stack = await startLocalStack(withoutStatements('startVerification', (statement) => JSON.stringify(statement.Action).includes('ses:')));
     const client = new LocalClient(stack);
     const submitted = await client.post('/requests', { type: 'access', email: 'never.mailed@example.com' });
     expect(submitted.status).toBe(202);

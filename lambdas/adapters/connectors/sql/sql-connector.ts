@@ -1,4 +1,4 @@
-import { eraseOrder, isLinkedTable, readOrder, type SqlEngine, type SqlTable } from '../../../domain/sql-store.ts';
+import { clearedColumns, eraseOrder, isLinkedTable, readOrder, type SqlEngine, type SqlTable } from '../../../domain/sql-store.ts';
 import type { Correction } from '../../../domain/request.ts';
 import type {
   AmendResult,
@@ -52,55 +52,33 @@ export class SqlConnector implements StoreConnector {
   }
 
   async amend(subject: Subject, _changes: readonly AttributeChange[], corrections: readonly Correction[]): Promise<AmendResult> {
-    return this.session.transaction(async (session) => {
-      const found = await this.find(session, subject);
-      let matched = 0;
-      let updated = 0;
-      for (const [table, rows] of found) {
-        const columns = Object.fromEntries(
-          corrections.flatMap((correction) => (table.fields?.[correction.field] ? [[table.fields[correction.field]!, correction.value]] : [])),
-        );
-        if (Object.keys(columns).length === 0 || rows.length === 0) continue;
-        matched += rows.length;
-        // Rows already holding the new values are not counted as updated.
-        const stale = rows.filter((row) => Object.entries(columns).some(([column, value]) => !sameValue(row[column], value)));
-        if (stale.length === 0) continue;
-        const result = await session.query(
-          updateRows(
-            this.store.engine,
-            table,
-            stale.map((row) => row[table.primaryKey]),
-            columns,
-          ),
-        );
-        updated += result.affected;
-      }
-      return { matched, updated };
-    });
+    return this.setColumns(subject, (table) =>
+      Object.fromEntries(corrections.flatMap((correction) => (table.fields?.[correction.field] ? [[table.fields[correction.field]!, correction.value]] : []))),
+    );
   }
 
   /** Records an objection to direct marketing: the declared consent columns set, in every table that holds them. */
   async optOut(subject: Subject): Promise<AmendResult> {
+    return this.setColumns(subject, (table) => table.marketingOptOut ?? {});
+  }
+
+  /**
+   * Sets each table's `columnsOf` on the subject's rows, in one transaction. Rows already holding
+   * the values count as matched, not updated.
+   */
+  private async setColumns(subject: Subject, columnsOf: (table: SqlTable) => Readonly<Record<string, unknown>>): Promise<AmendResult> {
     return this.session.transaction(async (session) => {
       const found = await this.find(session, subject);
       let matched = 0;
       let updated = 0;
       for (const [table, rows] of found) {
-        const switches = table.marketingOptOut;
-        if (!switches || rows.length === 0) continue;
+        const columns = columnsOf(table);
+        if (Object.keys(columns).length === 0 || rows.length === 0) continue;
         matched += rows.length;
-        const stale = rows.filter((row) => Object.entries(switches).some(([column, value]) => !sameValue(row[column], value)));
-        if (stale.length > 0)
-          updated += (
-            await session.query(
-              updateRows(
-                this.store.engine,
-                table,
-                stale.map((row) => row[table.primaryKey]),
-                switches,
-              ),
-            )
-          ).affected;
+        const stale = rows.filter((row) => Object.entries(columns).some(([column, value]) => !sameValue(row[column], value)));
+        if (stale.length === 0) continue;
+        const keys = stale.map((row) => row[table.primaryKey]);
+        updated += (await session.query(updateRows(this.store.engine, table, keys, columns))).affected;
       }
       return { matched, updated };
     });
@@ -120,7 +98,7 @@ export class SqlConnector implements StoreConnector {
           result.deleted += (await session.query(deleteRows(this.store.engine, table, keys))).affected;
           continue;
         }
-        const emptied = erasure.strategy === 'anonymize' ? erasure.columns : (erasure.clearColumns ?? []);
+        const emptied = clearedColumns(table);
         if (emptied.length > 0) await session.query(updateRows(this.store.engine, table, keys, Object.fromEntries(emptied.map((column) => [column, null]))));
         if (erasure.strategy === 'anonymize') result.anonymized += rows.length;
         else result.retained += rows.length;
@@ -134,12 +112,8 @@ export class SqlConnector implements StoreConnector {
     const found = await this.find(this.session, subject);
     let remaining = 0;
     for (const [table, rows] of found) {
-      const erasure = table.erasure;
-      if (erasure.strategy === 'delete') remaining += rows.length;
-      else {
-        const emptied = erasure.strategy === 'anonymize' ? erasure.columns : (erasure.clearColumns ?? []);
-        remaining += rows.filter((row) => emptied.some((column) => row[column] !== null && row[column] !== undefined)).length;
-      }
+      if (table.erasure.strategy === 'delete') remaining += rows.length;
+      else remaining += rows.filter((row) => clearedColumns(table).some((column) => row[column] !== null && row[column] !== undefined)).length;
     }
     return { remaining };
   }
